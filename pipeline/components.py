@@ -1,0 +1,36 @@
+"""Built-in pipeline components: thin adapters from stage functions to the Doc.
+
+Each factory takes the pipeline's resources plus its own settings and returns a
+callable ``Doc -> Doc``; the stage modules themselves know nothing about the Doc.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from .brief import Component, Doc, register_component
+from .keywords import extract_keywords
+from .resources import Resources
+from .segment import split_sentences, tokenize
+
+
+@register_component("segment")
+def make_segmenter(resources: Resources, *, tokens: bool = True) -> Component:
+    def segment(doc: Doc) -> Doc:
+        doc.sentences = split_sentences(doc.text, doc.article.paragraphs)
+        if tokens:
+            doc.tokens = tokenize(doc.text, resources)
+        return doc
+
+    return segment
+
+
+@register_component("keywords")
+def make_keywords(
+    resources: Resources, *, top_k: int = 10, method: Literal["tfidf", "textrank"] = "tfidf"
+) -> Component:
+    def keywords(doc: Doc) -> Doc:
+        doc.keywords = extract_keywords(doc.text, resources, top_k=top_k, method=method)
+        return doc
+
+    return keywords

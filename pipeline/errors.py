@@ -1,0 +1,22 @@
+"""Errors a user can act on. Each renders as one line naming the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class NewsbriefError(Exception):
+    """Base class for errors shown to the user as a single line."""
+
+
+class InputError(NewsbriefError):
+    """An input file that cannot be briefed, with the reason why."""
+
+    def __init__(self, path: str | Path | None, reason: str) -> None:
+        self.path = str(path) if path is not None else "<text>"
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class ResourceError(NewsbriefError):
+    """A project resource (lexicon, gazetteer, model) is missing or broken."""

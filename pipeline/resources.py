@@ -1,0 +1,124 @@
+"""Where the project's own lexicons live, and the explicit caches that load them once.
+
+jieba keeps its dictionary as process-global state, so loading the user dictionary is
+done here, once per dictionary path, and must happen before worker processes start.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from .errors import ResourceError
+
+_DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+@dataclass(frozen=True)
+class Resources:
+    """Paths of the lexicons a pipeline uses; override any of them to experiment."""
+
+    corpus_dir: Path
+
+    @property
+    def userdict(self) -> Path:
+        return self.corpus_dir / "lexicon" / "userdict.txt"
+
+    @property
+    def stopwords(self) -> Path:
+        return self.corpus_dir / "lexicon" / "stopwords.txt"
+
+    @property
+    def boilerplate(self) -> Path:
+        return self.corpus_dir / "lexicon" / "boilerplate.txt"
+
+    @property
+    def gazetteer(self) -> Path:
+        return self.corpus_dir / "gazetteer" / "gazetteer.tsv"
+
+    @property
+    def samples(self) -> Path:
+        return self.corpus_dir / "samples"
+
+    def require(self, path: Path) -> Path:
+        if not path.is_file():
+            raise ResourceError(f"{path}: project resource missing (is the corpus/ folder complete?)")
+        return path
+
+
+def default_resources() -> Resources:
+    override = os.environ.get("NEWSBRIEF_CORPUS")
+    return Resources(Path(override) if override else _DEFAULT_CORPUS)
+
+
+_jieba_lock = threading.Lock()
+_loaded_userdicts: set[Path] = set()
+
+
+def ensure_jieba(resources: Resources) -> None:
+    """Load the project's user dictionary (and gazetteer names) into jieba, once per path."""
+    import jieba
+
+    path = resources.require(resources.userdict)
+    with _jieba_lock:
+        if path in _loaded_userdicts:
+            return
+        jieba.setLogLevel(logging.WARNING)
+        jieba.initialize()
+        # Parsed here rather than by jieba.load_userdict so the file may carry comments.
+        for line in read_lines(path):
+            word, _, tag = line.partition(" ")
+            jieba.add_word(word, tag=tag.strip() or None)
+        # Gazetteer names must also stay whole (蒙大拿州, 周受资), so they become words too.
+        for name, tag in gazetteer_words(resources):
+            jieba.add_word(name, tag=tag)
+        _loaded_userdicts.add(path)
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_POS_FOR_TYPE = {"ORG": "nt", "PERSON": "nr", "GPE": "ns", "LOC": "ns", "PRODUCT": "nz", "EVENT": "nz"}
+
+
+def gazetteer_words(resources: Resources) -> list[tuple[str, str]]:
+    """Chinese surface forms from the gazetteer, with a jieba POS tag for their type."""
+    path = resources.gazetteer
+    if not path.is_file():
+        return []
+    words: list[tuple[str, str]] = []
+    for row in read_tsv(path):
+        tag = _POS_FOR_TYPE.get(row.get("type", ""), "nz")
+        for form in [row["name"], *split_aliases(row.get("aliases", ""))]:
+            if _HAN.search(form) and " " not in form:
+                words.append((form, tag))
+    return words
+
+
+def split_aliases(field: str) -> list[str]:
+    return [a.strip() for a in field.split("|") if a.strip()]
+
+
+@cache
+def read_tsv(path: Path) -> tuple[dict[str, str], ...]:
+    """Read a tab-separated file with a header row; '#' starts a comment line."""
+    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
+    if not lines:
+        return ()
+    header = lines[0].split("\t")
+    rows = []
+    for ln in lines[1:]:
+        cells = ln.split("\t")
+        rows.append({k: (cells[i].strip() if i < len(cells) else "") for i, k in enumerate(header)})
+    return tuple(rows)
+
+
+@cache
+def read_lines(path: Path) -> tuple[str, ...]:
+    """Non-empty, non-comment lines of a UTF-8 list file."""
+    return tuple(
+        ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")
+    )

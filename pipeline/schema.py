@@ -1,0 +1,143 @@
+"""Typed data that flows out of the pipeline: the article brief and its parts.
+
+Everything here is plain data (pydantic v2 models); extraction lives in the stage
+modules and rendering in :mod:`pipeline.render`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+DatePrecision = Literal["year", "month", "day", "minute", "second"]
+SourceFormat = Literal["text", "markdown", "html"]
+FigureKind = Literal[
+    "money",
+    "percent",
+    "percentage_point",
+    "multiple",
+    "fraction",
+    "count",
+    "date",
+    "period",
+    "quantity",
+]
+EntityType = Literal["ORG", "PERSON", "GPE", "LOC", "PRODUCT", "EVENT"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Span(_Model):
+    """A half-open character range ``[start, end)`` in the cleaned article text."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+
+
+class ArticleMeta(_Model):
+    title: str = Field(description="Title as found in the source (Chinese)")
+    title_en: str | None = Field(default=None, description="English title, written by the writer stage")
+    source: str | None = Field(default=None, description="Publisher or site name")
+    published: datetime | None = Field(default=None, description="Publish date/time, naive local time")
+    published_precision: DatePrecision | None = None
+    file: str | None = Field(default=None, description="Path of the input file, if any")
+    format: SourceFormat = "text"
+    encoding: str | None = Field(default=None, description="Detected encoding of the input bytes")
+    content_sha256: str = Field(description="sha256 of the cleaned text (encoding-independent)")
+    char_count: int = Field(ge=0)
+
+
+class Sentence(_Model):
+    index: int = Field(ge=0)
+    paragraph: int = Field(ge=0)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+
+
+class Keyword(_Model):
+    word: str
+    weight: float
+    method: Literal["tfidf", "textrank"]
+
+
+class FigureChange(_Model):
+    """A change stated in the text, e.g. 从5320万美元缩减至4130万美元."""
+
+    direction: Literal["up", "down", "flat"] | None = None
+    from_value: float | None = None
+    to_value: float | None = None
+
+
+class Figure(_Model):
+    text: str = Field(description="Exact source span")
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    sentence: int = Field(ge=0, description="Index of the sentence the figure is in")
+    kind: FigureKind
+    value: float | str | None = Field(
+        description="Normalised value: a number, or an ISO date/period string for dates and periods"
+    )
+    low: float | None = Field(default=None, description="Lower bound for ranges and vague amounts")
+    high: float | None = Field(default=None, description="Upper bound for ranges and vague amounts")
+    unit: str | None = Field(default=None, description="ISO currency for money, unit noun for counts")
+    approx: Literal["about", "nearly", "over", "at_least", "at_most", "under", "up_to"] | None = None
+    change: FigureChange | None = None
+    comparison: Literal["yoy", "qoq", "mom"] | None = None
+    forecast: bool = False
+    period: str | None = Field(default=None, description="ISO date/period the figure refers to")
+    subject: str | None = Field(default=None, description="What the figure measures (Chinese for now)")
+    subject_en: str | None = None
+    english: str = Field(description="Deterministic English rendering")
+    salience: float = 0.0
+
+
+class Mention(_Model):
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+    source: str = Field(description="Which extractor found it: gazetteer, latin, pos, pattern")
+
+
+class Entity(_Model):
+    text: str = Field(description="Canonical Chinese or Latin form")
+    type: EntityType
+    english: str
+    english_source: Literal["gazetteer", "latin", "pinyin", "model"]
+    pinyin: str | None = None
+    role: str | None = None
+    role_en: str | None = None
+    mentions: list[Mention] = Field(default_factory=list)
+    count: int = Field(ge=0, default=0)
+    salience: float = 0.0
+
+
+class BriefWarning(_Model):
+    code: str
+    message: str
+
+
+class Brief(_Model):
+    """The whole fact sheet for one article."""
+
+    schema_version: str = SCHEMA_VERSION
+    meta: ArticleMeta
+    text: str = Field(description="Cleaned article body; all offsets point into it")
+    sentences: list[Sentence] = Field(default_factory=list)
+    keywords: list[Keyword] = Field(default_factory=list)
+    figures: list[Figure] = Field(default_factory=list)
+    entities: list[Entity] = Field(default_factory=list)
+    summary_en: list[str] = Field(default_factory=list, description="English summary bullets")
+    warnings: list[BriefWarning] = Field(default_factory=list)
+    stages: list[str] = Field(default_factory=list, description="Pipeline components that ran")
+
+
+def brief_json_schema() -> dict:
+    return Brief.model_json_schema()

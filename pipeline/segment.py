@@ -1,0 +1,66 @@
+"""Segmentation: Chinese sentence splitting and jieba word segmentation through spaCy."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from .resources import Resources, ensure_jieba
+from .schema import Sentence
+
+# A sentence ends after a run of terminal punctuation plus any closing quotes/brackets.
+_SENTENCE_END = re.compile(r"(?:[。！？!?；;]+|…{1,2}|\.{3,})[”’」』》）)\]】\"']*")
+
+
+def split_sentences(text: str, paragraphs: list[tuple[int, int]] | None = None) -> list[Sentence]:
+    """Split cleaned text into sentences with offsets; sentences never cross paragraphs."""
+    if paragraphs is None:
+        paragraphs, pos = [], 0
+        for line in text.split("\n"):
+            paragraphs.append((pos, pos + len(line)))
+            pos += len(line) + 1
+    sentences: list[Sentence] = []
+    for p_index, (p_start, p_end) in enumerate(paragraphs):
+        start = p_start
+        cuts = [m.end() for m in _SENTENCE_END.finditer(text, p_start, p_end)]
+        for end in [*cuts, p_end]:
+            # Trim surrounding spaces so offsets cover exactly the sentence.
+            s, e = start, end
+            while s < e and text[s].isspace():
+                s += 1
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            if e > s:
+                sentences.append(
+                    Sentence(index=len(sentences), paragraph=p_index, start=s, end=e, text=text[s:e])
+                )
+            start = end
+    return sentences
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+
+@cache
+def chinese_nlp(resources: Resources):  # -> spacy.Language
+    """A blank spaCy Chinese pipeline whose tokenizer is jieba with the project dictionary.
+
+    Cached per resource set: building it loads jieba's dictionary, which takes a second.
+    """
+    import spacy
+
+    ensure_jieba(resources)
+    return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+
+
+def tokenize(text: str, resources: Resources):  # -> spacy.tokens.Doc
+    return chinese_nlp(resources)(text)
+
+
+def tokens_of(doc) -> list[Token]:
+    return [Token(t.text, t.idx, t.idx + len(t.text)) for t in doc if not t.is_space]

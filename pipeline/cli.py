@@ -162,6 +162,39 @@ def components() -> None:
     typer.echo(json.dumps(registered_components()))
 
 
+eval_app = typer.Typer(help="Score extraction against gold annotations.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
+def _print_report(report, show_errors: bool) -> None:
+    from .render import report_table
+
+    console = Console(highlight=False)
+    console.print(report_table(report))
+    if show_errors:
+        for title, items in (("missed", report.missed), ("spurious", report.spurious)):
+            for item in items:
+                console.print(f"{title}: {item}", markup=False)
+
+
+@eval_app.command("figures")
+def eval_figures(
+    gold_files: Annotated[list[Path], typer.Argument(help="Gold JSON files (format of ../shared/gold/).")],
+    errors: Annotated[bool, typer.Option("--errors", help="List missed and spurious figures.")] = False,
+) -> None:
+    """Precision, recall and F1 of figure extraction, per kind and overall."""
+    from .brief import Pipeline
+    from .evaluate import load_gold, score_figures
+
+    nlp = Pipeline()
+    try:
+        golds = [load_gold(path) for path in gold_files]
+        pairs = [(nlp.brief_file(g.article), g.data) for g in golds]
+    except NewsbriefError as exc:
+        raise fail(str(exc)) from None
+    _print_report(score_figures(pairs), errors)
+
+
 def main() -> None:
     try:
         app()

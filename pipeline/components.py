@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Literal
 
 from .brief import Component, Doc, register_component
+from .figures import FigureExtractor
 from .keywords import extract_keywords
 from .resources import Resources
 from .segment import split_sentences, tokenize
@@ -34,3 +35,19 @@ def make_keywords(
         return doc
 
     return keywords
+
+
+@register_component("figures")
+def make_figures(resources: Resources, *, max_figures: int | None = None) -> Component:
+    extractor = FigureExtractor(max_figures=max_figures)
+
+    def figures(doc: Doc) -> Doc:
+        article = doc.article
+        entity_spans = [(m.start, m.end) for e in doc.entities for m in e.mentions]
+        doc.figures = extractor(
+            doc.text, doc.sentences, published=article.published, precision=article.published_precision,
+            title=article.title, entity_spans=entity_spans,
+        )
+        return doc
+
+    return figures

@@ -200,3 +200,21 @@ def to_json(brief: Brief) -> str:
 
 def schema_json() -> str:
     return json.dumps(brief_json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+def report_table(report) -> Table:  # report: pipeline.evaluate.Report
+    """Precision/recall/F1 per label, overall last."""
+    table = Table(title=report.title, title_justify="left")
+    for column in ("label", "gold", "found", "predicted", "correct", "precision", "recall", "F1"):
+        table.add_column(column, justify="left" if column == "label" else "right")
+    rows = sorted(report.by_label.items())
+    for label, score in [*rows, ("overall", report.overall)]:
+        table.add_row(
+            Text(label, style="bold" if label == "overall" else ""), str(score.gold), str(score.gold_found),
+            str(score.predicted), str(score.predicted_correct), f"{score.precision:.3f}", f"{score.recall:.3f}",
+            f"{score.f1:.3f}",
+        )
+    return table

@@ -1,0 +1,132 @@
+"""Scoring against hand-annotated gold files (the format of ../shared/gold/*.json).
+
+A figure matches a gold figure when its span covers the gold text, the kind agrees and
+the value agrees within 0.5% (dates and periods compare as ISO strings). Precision counts
+extracted figures that match some gold figure; recall counts gold figures matched.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import NewsbriefError
+from .schema import Brief, Figure
+
+_PROJECT_ROOT = Path(__file__).resolve().parent.parent
+VALUE_TOLERANCE = 0.005
+
+
+@dataclass
+class Score:
+    """Counts for one row of a precision/recall table."""
+
+    predicted: int = 0
+    predicted_correct: int = 0
+    gold: int = 0
+    gold_found: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.predicted_correct / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.gold_found / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Report:
+    """Per-label scores plus the errors worth looking at."""
+
+    title: str
+    by_label: dict[str, Score] = field(default_factory=lambda: defaultdict(Score))
+    missed: list[str] = field(default_factory=list)
+    spurious: list[str] = field(default_factory=list)
+
+    @property
+    def overall(self) -> Score:
+        total = Score()
+        for score in self.by_label.values():
+            total.predicted += score.predicted
+            total.predicted_correct += score.predicted_correct
+            total.gold += score.gold
+            total.gold_found += score.gold_found
+        return total
+
+
+@dataclass(frozen=True)
+class GoldFile:
+    path: Path
+    article: Path
+    data: dict
+
+
+def load_gold(path: str | Path) -> GoldFile:
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise NewsbriefError(f"{path}: cannot read gold file ({exc})") from None
+    relative = data.get("article", "")
+    for base in (path.parent.parent, _PROJECT_ROOT.parent / "shared", Path.cwd()):
+        candidate = base / relative
+        if relative and candidate.is_file():
+            return GoldFile(path, candidate, data)
+    raise NewsbriefError(f"{path}: article {relative!r} not found (expected under ../shared)")
+
+
+def _numbers_agree(predicted: float | None, gold: float | None) -> bool:
+    if predicted is None or gold is None:
+        return predicted is None and gold is None
+    if gold == 0:
+        return abs(predicted) < 1e-9
+    return abs(predicted - gold) <= VALUE_TOLERANCE * abs(gold)
+
+
+def figure_value_agrees(figure: Figure, gold: dict) -> bool:
+    value = gold.get("value")
+    if value is None:
+        if "low" in gold or "high" in gold:
+            return _numbers_agree(figure.low, gold.get("low")) and _numbers_agree(figure.high, gold.get("high"))
+        return True
+    if isinstance(value, str):
+        if not isinstance(figure.value, str):
+            return False
+        # A range may stand for its ends (the gold allows 2022年至2031年 as one period or two).
+        return figure.value == value or (value in figure.value.split("/") and "/" not in value)
+    return isinstance(figure.value, float | int) and _numbers_agree(float(figure.value), float(value))
+
+
+def figure_matches(figure: Figure, gold: dict) -> bool:
+    return gold["text"] in figure.text and figure.kind == gold["kind"] and figure_value_agrees(figure, gold)
+
+
+def score_figures(pairs: Iterable[tuple[Brief, dict]]) -> Report:
+    report = Report("Figures")
+    for brief, gold in pairs:
+        gold_figures = gold.get("figures", [])
+        name = Path(gold.get("article", "")).stem
+        for item in gold_figures:
+            score = report.by_label[item["kind"]]
+            score.gold += 1
+            if any(figure_matches(f, item) for f in brief.figures):
+                score.gold_found += 1
+            else:
+                report.missed.append(f"{name}: {item['text']} ({item['kind']}={item.get('value')})")
+        for figure in brief.figures:
+            score = report.by_label[figure.kind]
+            score.predicted += 1
+            if any(figure_matches(figure, item) for item in gold_figures):
+                score.predicted_correct += 1
+            else:
+                report.spurious.append(f"{name}: {figure.text} ({figure.kind}={figure.value})")
+    return report

@@ -1,0 +1,132 @@
+"""Chinese number parsing and English number wording. Owned by us: the product is numbers.
+
+    parse_number("1741亿") == 174_100_000_000
+    parse_number("一千七百四十一") == 1741
+    english_amount(174.1e9) == "174.1 billion"
+"""
+
+from __future__ import annotations
+
+import re
+
+CN_DIGITS = {
+    "零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "三": 3, "叁": 3, "四": 4, "肆": 4,
+    "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9,
+}
+CN_SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+CN_BIG_UNITS = {"万": 10**4, "亿": 10**8}
+MAGNITUDES = {**CN_SMALL_UNITS, **CN_BIG_UNITS}
+
+CN_DIGIT_CHARS = "".join(CN_DIGITS)
+CN_UNIT_CHARS = "".join(MAGNITUDES)
+
+# Full-width forms map one-to-one onto ASCII, so offsets survive the translation.
+_FULLWIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "％": "%", "．": ".", "＄": "$"})
+
+
+def ascii_digits(text: str) -> str:
+    """Full-width digits, ％, ．, ＄ to ASCII; the result has the same length as the input."""
+    return text.translate(_FULLWIDTH)
+
+
+def parse_chinese_integer(text: str) -> int:
+    """一千七百四十一 -> 1741; 三千五百亿 -> 350_000_000_000; 二〇二三 -> 2023."""
+    if not text:
+        raise ValueError("empty number")
+    if all(ch in CN_DIGITS for ch in text):
+        # Digit by digit, as in years (二〇二三) or a single digit.
+        return int("".join(str(CN_DIGITS[ch]) for ch in text))
+    total = section = number = 0
+    for ch in text:
+        if ch in CN_DIGITS:
+            number = CN_DIGITS[ch]
+        elif ch in CN_SMALL_UNITS:
+            section += (number if number else 1) * CN_SMALL_UNITS[ch]
+            number = 0
+        elif ch == "万":
+            total += (section + number or 1) * 10**4  # 万 alone (as in 万亿) means one 万
+            section = number = 0
+        elif ch == "亿":
+            total = (total + section + number or 1) * 10**8
+            section = number = 0
+        else:
+            raise ValueError(f"not a Chinese numeral: {ch!r}")
+    return total + section + number
+
+
+def parse_chinese_decimal(text: str) -> float:
+    """十二点五 -> 12.5; 零点三 -> 0.3."""
+    whole, sep, fraction = text.partition("点")
+    value = float(parse_chinese_integer(whole)) if whole else 0.0
+    if sep:
+        if not fraction or any(ch not in CN_DIGITS for ch in fraction):
+            raise ValueError(f"bad decimal part in {text!r}")
+        value += float("0." + "".join(str(CN_DIGITS[ch]) for ch in fraction))
+    return value
+
+
+_ARABIC_WITH_MAGNITUDE = re.compile(rf"(\d+(?:,\d{{3}})*(?:\.\d+)?)\s?([{CN_UNIT_CHARS}]*)")
+
+
+def parse_number(text: str) -> float:
+    """Parse Arabic (with 万/亿/千 multipliers), Chinese and mixed forms to a float.
+
+    1.5亿 -> 1.5e8; 8270万 -> 8.27e7; 3千万 -> 3e7; 1,234.5 -> 1234.5; 三千五百亿 -> 3.5e11.
+    """
+    text = ascii_digits(text.strip())
+    m = _ARABIC_WITH_MAGNITUDE.fullmatch(text)
+    if m:
+        value = float(m.group(1).replace(",", ""))
+        for ch in m.group(2):
+            value *= MAGNITUDES[ch]
+        return _tidy(value)
+    return _tidy(parse_chinese_decimal(text))
+
+
+def _tidy(value: float) -> float:
+    # 8.27 * 1e7 is 82700000.00000001 in binary floating point; the source meant 82700000.
+    return float(round(value, 6)) if abs(value) < 1e15 else value
+
+
+def magnitude_of(text: str) -> float:
+    """The multiplier of a magnitude suffix: 万 -> 1e4, 千万 -> 1e7, 万亿 -> 1e12."""
+    value = 1.0
+    for ch in text:
+        value *= MAGNITUDES[ch]
+    return value
+
+
+# --------------------------------------------------------------------------- English
+
+_SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+
+
+def format_decimal(value: float, max_decimals: int = 3) -> str:
+    """1741.0 -> '1,741'; 82.70 -> '82.7'; 0.125 -> '0.125'."""
+    text = f"{value:,.{max_decimals}f}".rstrip("0").rstrip(".")
+    return text if text not in ("-0", "") else "0"
+
+
+def english_amount(value: float) -> str:
+    """174.1e9 -> '174.1 billion'; 985000 -> '985,000'; 1.7e6 -> '1.7 million'."""
+    for scale, word in _SCALES:
+        if abs(value) >= scale:
+            scaled = value / scale
+            # Keep every significant digit the source gave (8270万 = 82.7 million, 1741亿 = 174.1 billion).
+            return f"{format_decimal(scaled, 4)} {word}"
+    return format_decimal(value, 3)
+
+
+_SMALL_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+_ORDINAL_PLURALS = {2: "halves", 3: "thirds", 4: "quarters", 5: "fifths", 6: "sixths", 7: "sevenths",
+                    8: "eighths", 9: "ninths", 10: "tenths"}
+_ORDINAL_SINGULARS = {2: "half", 3: "third", 4: "quarter", 5: "fifth", 6: "sixth", 7: "seventh", 8: "eighth",
+                      9: "ninth", 10: "tenth"}
+
+
+def english_fraction(numerator: int, denominator: int) -> str:
+    """(2, 5) -> 'two fifths'; (1, 3) -> 'one third'; (3, 100) -> '3/100'."""
+    if denominator in _ORDINAL_PLURALS and 0 < numerator <= 10:
+        noun = _ORDINAL_SINGULARS[denominator] if numerator == 1 else _ORDINAL_PLURALS[denominator]
+        return f"{_SMALL_WORDS[numerator]} {noun}" if not (numerator == 1 and denominator == 2) else "one half"
+    return f"{numerator}/{denominator}"

@@ -1,0 +1,285 @@
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline import brief_file
+from pipeline.evaluate import load_gold, score_figures
+from pipeline.figures import FigureExtractor
+from pipeline.numbers import english_amount, parse_chinese_integer, parse_number
+from pipeline.schema import Figure
+from pipeline.segment import split_sentences
+
+from .conftest import SEED_GOLD
+
+GOLD_DIR = Path(__file__).parent / "gold"
+SEED_DATE = datetime(2023, 8, 15, 15, 41)
+
+
+def figures(text: str, published: datetime | None = SEED_DATE, precision: str = "minute") -> list[Figure]:
+    return FigureExtractor()(text, split_sentences(text), published=published, precision=precision)
+
+
+def only(text: str, **kwargs) -> Figure:
+    found = figures(text, **kwargs)
+    assert len(found) == 1, [(f.text, f.kind) for f in found]
+    return found[0]
+
+
+# ----------------------------------------------------------------------------- money
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value", "unit", "english"),
+    [
+        ("支出为1741亿美元。", "1741亿美元", 174.1e9, "USD", "US$174.1 billion"),
+        ("收入为8270万美元。", "8270万美元", 82.7e6, "USD", "US$82.7 million"),
+        ("规模达到三千五百亿元人民币。", "三千五百亿元人民币", 3.5e11, "CNY", "RMB 350 billion"),
+        ("平均订单价值为537美元。", "537美元", 537, "USD", "US$537"),
+        ("投资2.5亿欧元。", "2.5亿欧元", 2.5e8, "EUR", "€250 million"),
+        ("融资人民币5000万元。", "人民币5000万元", 5e7, "CNY", "RMB 50 million"),
+        ("售价为$1,299。", "$1,299", 1299, "USD", "US$1,299"),
+        ("市值120亿港元。", "120亿港元", 1.2e10, "HKD", "HK$12 billion"),
+    ],
+)
+def test_money(text, span, value, unit, english):
+    figure = only(text)
+    assert (figure.text, figure.kind, figure.value) == (span, "money", value)
+    assert (figure.unit, figure.english) == (unit, english)
+    assert text[figure.start:figure.end] == span
+
+
+def test_vague_amount_has_bounds():
+    figure = only("公司完成数千万元天使轮融资。")
+    assert figure.text == "数千万元" and figure.value is None
+    assert (figure.low, figure.high, figure.unit) == (1e7, 1e8, "CNY")
+    assert figure.english == "RMB tens of millions"
+
+
+def test_nearly_six_billion_without_currency():
+    figure = only("TikTok电商GMV最高近60亿，今年目标更高。")
+    assert (figure.text, figure.value, figure.approx) == ("60亿", 6e9, "nearly")
+    assert figure.english == "nearly 6 billion"
+
+
+def test_money_range():
+    figure = only("预计净销售额将在1540亿美元至1585亿美元之间。")
+    assert (figure.low, figure.high, figure.value) == (1.54e11, 1.585e11, None)
+    assert figure.english == "US$154 billion–US$158.5 billion"
+    assert figure.forecast
+
+
+def test_change_from_to_is_one_change_with_both_values():
+    found = figures("其净亏损从1年前的5320万美元缩减至4130万美元。")
+    assert [f.text for f in found] == ["5320万美元", "4130万美元"]
+    for figure in found:
+        assert figure.change is not None
+        assert (figure.change.direction, figure.change.from_value, figure.change.to_value) == ("down", 5.32e7, 4.13e7)
+    assert found[1].subject == "净亏损"
+
+
+# ----------------------------------------------------------------------------- percentages and ratios
+
+
+def test_percent_with_direction_and_comparison():
+    figure = only("ThredUp的毛利润同比增长了6%。")
+    assert (figure.kind, figure.value, figure.comparison) == ("percent", 6, "yoy")
+    assert figure.english == "up 6% year on year"
+    assert figure.subject == "ThredUp的毛利润"
+
+
+def test_chinese_percent_and_percentage_points():
+    assert only("成本上升百分之十二点五。").value == 12.5
+    point = only("环比增速下降了3个百分点。")
+    assert (point.kind, point.value) == ("percentage_point", 3)
+    assert point.english == "down 3 percentage points quarter on quarter"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value", "english"),
+    [
+        ("是零售业增长率的2.4倍。", "multiple", 2.4, "2.4 times"),
+        ("衣橱里的物品有五分之二是二手商品。", "fraction", 0.4, "two fifths"),
+        ("本地发货比例提升至三成。", "fraction", 0.3, "30%"),
+        ("目标在此基础上翻了接近一倍。", "multiple", 2.0, "doubled"),
+    ],
+)
+def test_multiples_and_fractions(text, kind, value, english):
+    figure = only(text)
+    assert (figure.kind, figure.value, figure.english) == (kind, value, english)
+
+
+# ----------------------------------------------------------------------------- counts
+
+
+def test_counts_with_units():
+    people = only("活跃买家数量增至98.5万人。")
+    assert (people.kind, people.value, people.unit, people.english) == ("count", 985000, "人", "985,000 people")
+    buyers = only("活跃买家数量为170万。")
+    assert (buyers.kind, buyers.value, buyers.english) == ("count", 1.7e6, "1.7 million")
+    users = only("TikTok在美国拥有1.5亿活跃用户。")
+    assert (users.value, users.english) == (1.5e8, "150 million active users")
+
+
+# ----------------------------------------------------------------------------- dates and periods
+
+
+def test_dates_anchor_to_publish_date_not_today():
+    found = figures("TikTok或将于8月底关闭半闭环模式,也有人说是9月12日。")
+    assert [(f.text, f.value) for f in found] == [("8月底", "2023-08-31"), ("9月12日", "2023-09-12")]
+    assert found[1].english == "12 September 2023"
+
+
+def test_date_without_known_year_stays_unknown():
+    figure = only("听证会将于10月12日举行。", published=None)
+    assert figure.value == "--10-12"
+    assert figure.english == "12 October"
+
+
+def test_quarter_with_and_without_year():
+    assert only("第二季度数据显示增长。").value == "2023-Q2"
+    assert only("2022年第二季度数据显示增长。").value == "2022-Q2"
+    assert only("去年第四季度表现不佳。").value == "2022-Q4"
+    assert only("Q2财报显示增长。").value == "2023-Q2"
+    fiscal = only("公司2024财年第二季度营收创新高。", published=datetime(2024, 1, 1))
+    assert fiscal.value == "FY2024-Q2"
+
+
+def test_year_range_and_months_in_context():
+    found = figures("2022年至2031年,转售市场的预测增长率为87%。")
+    assert (found[0].value, found[0].english) == ("2022/2031", "2022–2031")
+    assert found[1].period == "2022/2031"
+    context = figures("2021年4月,小店登陆英国,但从6月开始开放。", published=datetime(2022, 2, 25), precision="day")
+    assert [f.value for f in context] == ["2021-04", "2021-06"]
+
+
+def test_half_year_and_first_months():
+    found = figures("今年上半年营收增长,今年前两个月有所下降。", published=datetime(2020, 7, 26), precision="day")
+    assert [f.value for f in found] == ["2020-H1", "2020-01/2020-02"]
+
+
+# ----------------------------------------------------------------------------- not figures
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "根据《2023年转售报告》,Z世代是主要推动力。",
+        "美国消费者对二手商品的需求高涨。",
+        "TT123获悉,美国最大的两家二手电商平台发力。",
+        "客服电话13812345678,网址https://example.com/2023/08/15。",
+        "一站式购物体验,唯一一家全闭环平台。",
+        "千万不要错过这一轮红利。",
+    ],
+)
+def test_not_figures(text):
+    assert figures(text) == []
+
+
+# ----------------------------------------------------------------------------- properties
+
+
+_UNITS = "零一二三四五六七八九"
+
+
+def to_chinese(n: int) -> str:
+    """Write 0 <= n < 10**12 in Chinese numerals (the test's own encoder)."""
+    if n == 0:
+        return "零"
+
+    def below_10000(k: int) -> str:
+        out, zero = "", False
+        for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+            digit = k // value % 10
+            if digit:
+                out += ("零" if zero and out else "") + _UNITS[digit] + unit
+                zero = False
+            else:
+                zero = True
+        return out
+
+    parts, out = [(n // 10**8, "亿"), (n // 10**4 % 10**4, "万"), (n % 10**4, "")], ""
+    for value, unit in parts:
+        if value:
+            needs_zero = bool(out) and value < 1000
+            out += ("零" if needs_zero else "") + below_10000(value) + unit
+    return out
+
+
+@given(st.integers(min_value=0, max_value=10**12 - 1))
+def test_chinese_numerals_parse_back(n):
+    assert parse_chinese_integer(to_chinese(n)) == n
+
+
+@given(st.integers(min_value=1, max_value=99_999), st.integers(min_value=0, max_value=2), st.sampled_from(["万", "亿"]))
+def test_arabic_with_magnitude_parses_back(mantissa, decimals, magnitude):
+    scaled = mantissa / 10**decimals
+    text = f"{scaled:.{decimals}f}{magnitude}"
+    expected = scaled * (1e4 if magnitude == "万" else 1e8)
+    assert parse_number(text) == pytest.approx(expected, rel=1e-12)
+    # And through the extractor, as money.
+    figure = only(f"营收为{text}美元。")
+    assert figure.value == pytest.approx(expected, rel=1e-12)
+    assert english_amount(expected)[0].isdigit()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_arbitrary_text_never_crashes(text):
+    for figure in figures(text):
+        assert text[figure.start:figure.end] == figure.text
+
+
+NUMBER_SOUP = "0123456789.,%万亿千百十一二三四五六七八九零两年月日号季度第上下半至到-~约近超过美元人民币"
+NUMBER_SOUP += "个百分点倍成分之Q底初"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=NUMBER_SOUP, max_size=60))
+def test_number_soup_never_crashes(text):
+    for figure in figures(text):
+        assert text[figure.start:figure.end] == figure.text
+        assert figure.english
+
+
+# ----------------------------------------------------------------------------- gold acceptance
+
+
+def test_seed_gold_acceptance(seed_gold):
+    brief = brief_file(SEED_GOLD.parent.parent / seed_gold["article"])
+    report = score_figures([(brief, seed_gold)])
+    assert report.overall.recall >= 0.95, report.missed
+    assert report.overall.precision >= 0.90, report.spurious
+    money = report.by_label["money"]
+    assert money.gold_found == money.gold == 7  # every money value exact (within 0.5%)
+
+
+def test_project_gold_files(shared):
+    paths = sorted(GOLD_DIR.glob("*.json"))
+    assert len(paths) >= 2
+    golds = [load_gold(p) for p in paths]
+    kinds = {f["kind"] for g in golds for f in g.data["figures"]}
+    assert {"money", "percentage_point", "period", "count"} <= kinds
+    assert any(f.get("unit") == "CNY" for g in golds for f in g.data["figures"])
+    assert any("low" in f for g in golds for f in g.data["figures"])
+    report = score_figures([(brief_file(g.article), g.data) for g in golds])
+    assert report.overall.recall >= 0.9, report.missed
+    assert report.overall.precision >= 0.9, report.spurious
+
+
+def test_figures_in_json_brief(shared):
+    from .conftest import SEED
+    from .test_cli import newsbrief
+
+    result = newsbrief("brief", str(SEED), "--format", "json")
+    data = json.loads(result.stdout)
+    by_text = {f["text"]: f for f in data["figures"]}
+    assert by_text["1741亿美元"]["english"] == "US$174.1 billion"
+    assert by_text["1741亿美元"]["period"] == "2022"
+    top = sorted(data["figures"], key=lambda f: -f["salience"])[:5]
+    assert all(f["kind"] == "money" for f in top)

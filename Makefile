@@ -24,7 +24,7 @@ demo: install
 	$(BIN)/newsbrief brief $(SAMPLES) --format md --out out/samples/md
 
 lint: install
-	$(BIN)/ruff check pipeline tests benchmarks
+	$(BIN)/ruff check pipeline tests benchmarks scripts
 
 test: install lint
 	$(BIN)/python -m pytest -q

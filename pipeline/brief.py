@@ -84,7 +84,7 @@ def _load_builtin_components() -> None:
     from . import components  # noqa: F401  (registers the built-in factories)
 
 
-DEFAULT_COMPONENTS = ("segment", "keywords", "figures")
+DEFAULT_COMPONENTS = ("segment", "keywords", "entities", "figures")
 
 
 class Pipeline:

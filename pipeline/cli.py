@@ -195,6 +195,55 @@ def eval_figures(
     _print_report(score_figures(pairs), errors)
 
 
+@eval_app.command("entities")
+def eval_entities(
+    gold_files: Annotated[list[Path], typer.Argument(help="Gold JSON files (format of ../shared/gold/).")],
+    errors: Annotated[bool, typer.Option("--errors", help="List missed and spurious entities.")] = False,
+) -> None:
+    """Precision, recall and F1 of entities (type and English name must agree), per type."""
+    from .brief import Pipeline
+    from .evaluate import load_gold, score_entities
+
+    nlp = Pipeline()
+    try:
+        golds = [load_gold(path) for path in gold_files]
+        pairs = [(nlp.brief_file(g.article), g.data) for g in golds]
+    except NewsbriefError as exc:
+        raise fail(str(exc)) from None
+    _print_report(score_entities(pairs), errors)
+
+
+@eval_app.command("ner")
+def eval_ner(
+    bio_file: Annotated[Path, typer.Argument(help="Char-level BIO file (MSRA format: char TAB tag).")],
+    limit: Annotated[int | None, typer.Option(help="Only the first N sentences.")] = None,
+    errors: Annotated[bool, typer.Option("--errors", help="List some missed and spurious spans.")] = False,
+) -> None:
+    """Span-level P/R/F1 of the entity stage on a general-news NER test set (PER/LOC/ORG)."""
+    from rich.progress import Progress
+
+    from .entities import EntityExtractor
+    from .evaluate import NER_TYPE_MAP, read_bio, score_ner
+    from .resources import default_resources
+
+    if not bio_file.is_file():
+        raise fail(f"{bio_file}: no such file")
+    sentences = read_bio(bio_file)[:limit]
+    extractor = EntityExtractor(default_resources())
+    predicted = []
+    with Progress(console=_err, transient=True) as progress:
+        task = progress.add_task("tagging", total=len(sentences))
+        for sentence, _ in sentences:
+            spans = []
+            for entity in extractor(sentence):
+                label = NER_TYPE_MAP.get(entity.type)
+                if label:
+                    spans.extend((m.start, m.end, label) for m in entity.mentions)
+            predicted.append(spans)
+            progress.advance(task)
+    _print_report(score_ner(sentences, predicted), errors)
+
+
 def main() -> None:
     try:
         app()

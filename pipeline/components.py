@@ -6,9 +6,11 @@ callable ``Doc -> Doc``; the stage modules themselves know nothing about the Doc
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from .brief import Component, Doc, register_component
+from .entities import ENTITY_PIPES, EntityExtractor
 from .figures import FigureExtractor
 from .keywords import extract_keywords
 from .resources import Resources
@@ -51,3 +53,18 @@ def make_figures(resources: Resources, *, max_figures: int | None = None) -> Com
         return doc
 
     return figures
+
+
+@register_component("entities")
+def make_entities(resources: Resources, *, sources: tuple[str, ...] = ENTITY_PIPES) -> Component:
+    extractor = EntityExtractor(resources, tuple(sources))
+
+    def entities(doc: Doc) -> Doc:
+        tokens = doc.tokens if doc.tokens is not None else doc.text
+        article = doc.article
+        # The publisher's own name (TT123获悉, 36氪了解到) is a byline, not an entity of the story.
+        publisher = tuple(part for part in re.split(r"\s+via\s+|\s+", article.source or "") if part)
+        doc.entities = extractor(tokens, title=article.title, exclude=publisher)
+        return doc
+
+    return entities

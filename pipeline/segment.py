@@ -59,7 +59,7 @@ def chinese_nlp(resources: Resources):  # -> spacy.Language
 
 
 def tokenize(text: str, resources: Resources):  # -> spacy.tokens.Doc
-    return chinese_nlp(resources)(text)
+    return chinese_nlp(resources).make_doc(text)
 
 
 def tokens_of(doc) -> list[Token]:

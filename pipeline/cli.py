@@ -6,7 +6,6 @@ import io
 import json
 import os
 import sys
-import tempfile
 import traceback
 from enum import StrEnum
 from pathlib import Path
@@ -16,6 +15,7 @@ import typer
 from rich.console import Console
 
 from .errors import NewsbriefError
+from .files import write_atomic
 
 app = typer.Typer(
     name="newsbrief",
@@ -38,19 +38,6 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     """Print a one-line error (never markup-interpreted) and return the exit to raise."""
     _err.print(f"newsbrief: error: {message}", markup=False)
     return typer.Exit(code)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _version_callback(value: bool) -> None:
@@ -177,40 +164,33 @@ def _print_report(report, show_errors: bool) -> None:
                 console.print(f"{title}: {item}", markup=False)
 
 
-@eval_app.command("figures")
-def eval_figures(
-    gold_files: Annotated[list[Path], typer.Argument(help="Gold JSON files (format of ../shared/gold/).")],
-    errors: Annotated[bool, typer.Option("--errors", help="List missed and spurious figures.")] = False,
-) -> None:
-    """Precision, recall and F1 of figure extraction, per kind and overall."""
+def _eval_gold(gold_files: list[Path], errors: bool, scorer_name: str) -> None:
+    from . import evaluate
     from .brief import Pipeline
-    from .evaluate import load_gold, score_figures
 
     nlp = Pipeline()
     try:
-        golds = [load_gold(path) for path in gold_files]
+        golds = [evaluate.load_gold(path) for path in gold_files]
         pairs = [(nlp.brief_file(g.article), g.data) for g in golds]
     except NewsbriefError as exc:
         raise fail(str(exc)) from None
-    _print_report(score_figures(pairs), errors)
+    _print_report(getattr(evaluate, scorer_name)(pairs), errors)
+
+
+GoldFiles = Annotated[list[Path], typer.Argument(help="Gold JSON files (format of ../shared/gold/).")]
+ShowErrors = Annotated[bool, typer.Option("--errors", help="List what was missed and what is spurious.")]
+
+
+@eval_app.command("figures")
+def eval_figures(gold_files: GoldFiles, errors: ShowErrors = False) -> None:
+    """Precision, recall and F1 of figure extraction, per kind and overall."""
+    _eval_gold(gold_files, errors, "score_figures")
 
 
 @eval_app.command("entities")
-def eval_entities(
-    gold_files: Annotated[list[Path], typer.Argument(help="Gold JSON files (format of ../shared/gold/).")],
-    errors: Annotated[bool, typer.Option("--errors", help="List missed and spurious entities.")] = False,
-) -> None:
+def eval_entities(gold_files: GoldFiles, errors: ShowErrors = False) -> None:
     """Precision, recall and F1 of entities (type and English name must agree), per type."""
-    from .brief import Pipeline
-    from .evaluate import load_gold, score_entities
-
-    nlp = Pipeline()
-    try:
-        golds = [load_gold(path) for path in gold_files]
-        pairs = [(nlp.brief_file(g.article), g.data) for g in golds]
-    except NewsbriefError as exc:
-        raise fail(str(exc)) from None
-    _print_report(score_entities(pairs), errors)
+    _eval_gold(gold_files, errors, "score_entities")
 
 
 @eval_app.command("ner")

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import NewsbriefError
 from .schema import Brief, Entity, Figure
@@ -110,26 +111,46 @@ def figure_matches(figure: Figure, gold: dict) -> bool:
     return gold["text"] in figure.text and figure.kind == gold["kind"] and figure_value_agrees(figure, gold)
 
 
-def score_figures(pairs: Iterable[tuple[Brief, dict]]) -> Report:
-    report = Report("Figures")
+def _score(
+    title: str,
+    pairs: Iterable[tuple[Brief, dict]],
+    gold_key: str,
+    predicted_of: Callable[[Brief], list],
+    label_key: str,
+    matches: Callable[[Any, dict], bool],
+    describe: Callable[[Any], str],
+    describe_gold: Callable[[dict], str],
+) -> Report:
+    """Shared scoring loop: recall over gold items, precision over predicted items, per label."""
+    report = Report(title)
     for brief, gold in pairs:
-        gold_figures = gold.get("figures", [])
+        if gold_key not in gold:
+            continue  # e.g. a figures-only annotation has no entities to score
+        gold_items = gold[gold_key]
         name = Path(gold.get("article", "")).stem
-        for item in gold_figures:
-            score = report.by_label[item["kind"]]
+        predicted = predicted_of(brief)
+        for item in gold_items:
+            score = report.by_label[item[label_key]]
             score.gold += 1
-            if any(figure_matches(f, item) for f in brief.figures):
+            if any(matches(p, item) for p in predicted):
                 score.gold_found += 1
             else:
-                report.missed.append(f"{name}: {item['text']} ({item['kind']}={item.get('value')})")
-        for figure in brief.figures:
-            score = report.by_label[figure.kind]
+                report.missed.append(f"{name}: {describe_gold(item)}")
+        for p in predicted:
+            score = report.by_label[getattr(p, label_key)]
             score.predicted += 1
-            if any(figure_matches(figure, item) for item in gold_figures):
+            if any(matches(p, item) for item in gold_items):
                 score.predicted_correct += 1
             else:
-                report.spurious.append(f"{name}: {figure.text} ({figure.kind}={figure.value})")
+                report.spurious.append(f"{name}: {describe(p)}")
     return report
+
+
+def score_figures(pairs: Iterable[tuple[Brief, dict]]) -> Report:
+    return _score(
+        "Figures", pairs, "figures", lambda b: b.figures, "kind", figure_matches,
+        lambda f: f"{f.text} ({f.kind}={f.value})", lambda g: f"{g['text']} ({g['kind']}={g.get('value')})",
+    )
 
 
 def entity_matches(entity: Entity, gold: dict) -> bool:
@@ -144,27 +165,10 @@ def entity_matches(entity: Entity, gold: dict) -> bool:
 
 
 def score_entities(pairs: Iterable[tuple[Brief, dict]]) -> Report:
-    report = Report("Entities")
-    for brief, gold in pairs:
-        if "entities" not in gold:
-            continue  # figures-only annotation
-        gold_entities = gold["entities"]
-        name = Path(gold.get("article", "")).stem
-        for item in gold_entities:
-            score = report.by_label[item["type"]]
-            score.gold += 1
-            if any(entity_matches(e, item) for e in brief.entities):
-                score.gold_found += 1
-            else:
-                report.missed.append(f"{name}: {item['text']} ({item['type']}, {item['english']})")
-        for entity in brief.entities:
-            score = report.by_label[entity.type]
-            score.predicted += 1
-            if any(entity_matches(entity, item) for item in gold_entities):
-                score.predicted_correct += 1
-            else:
-                report.spurious.append(f"{name}: {entity.text} ({entity.type}, {entity.english})")
-    return report
+    return _score(
+        "Entities", pairs, "entities", lambda b: b.entities, "type", entity_matches,
+        lambda e: f"{e.text} ({e.type}, {e.english})", lambda g: f"{g['text']} ({g['type']}, {g.get('english')})",
+    )
 
 
 # --------------------------------------------------------------------------- MSRA-style BIO

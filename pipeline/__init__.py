@@ -9,6 +9,7 @@ Library API::
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .batch import BatchReport, brief_folder
 from .brief import DEFAULT_COMPONENTS, Doc, Pipeline, brief_file, brief_text, register_component
 from .errors import InputError, NewsbriefError, ResourceError
 from .ingest import Article, ingest_file, ingest_text
@@ -23,6 +24,7 @@ __all__ = [
     "DEFAULT_COMPONENTS",
     "Article",
     "ArticleMeta",
+    "BatchReport",
     "Brief",
     "Doc",
     "Entity",
@@ -35,6 +37,7 @@ __all__ = [
     "Sentence",
     "__version__",
     "brief_file",
+    "brief_folder",
     "brief_text",
     "ingest_file",
     "ingest_text",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import sys
+import time
 import traceback
 from enum import StrEnum
 from pathlib import Path
@@ -13,6 +13,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
 
 from .errors import NewsbriefError
 from .files import write_atomic
@@ -147,6 +150,109 @@ def components() -> None:
     from .brief import registered_components
 
     typer.echo(json.dumps(registered_components()))
+
+
+class ArticlesPerMinute(ProgressColumn):
+    """Articles per minute so far (rich's own speed columns assume bytes)."""
+
+    def render(self, task: Task) -> Text:
+        elapsed = task.elapsed or 0
+        rate = task.completed / elapsed * 60 if elapsed > 0 else 0
+        return Text(f"{rate:,.0f} articles/min", style="cyan")
+
+
+def _batch_summary(report) -> Table:
+    table = Table(title=f"newsbrief batch: {report.out}", title_justify="left")
+    table.add_column("result")
+    table.add_column("articles", justify="right")
+    table.add_row("briefed", str(report.count("ok")))
+    table.add_row("served from cache", str(report.count("cached")))
+    table.add_row("failed", str(report.count("failed")), style="red" if report.failed else "")
+    warned = sum(1 for r in report.results if r.warnings)
+    table.add_row("with warnings", str(warned))
+    table.add_row("seconds", f"{report.seconds:.1f}")
+    return table
+
+
+@app.command()
+def batch(
+    folder: Annotated[Path, typer.Argument(help="Folder of articles (searched recursively).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
+    workers: Annotated[int, typer.Option(help="Worker processes for the deterministic stages.")] = 1,
+    no_summary: Annotated[bool, typer.Option("--no-summary", help="Fact sheets only (no model).")] = False,
+    pattern: Annotated[str | None, typer.Option("--glob", help="Only files matching this pattern.")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+) -> None:
+    """Brief every article in a folder: OUT/<slug>.json and .md, digest.md, figures.csv, index.json.
+
+    Articles already briefed with the same content and options are served from the cache, so an
+    interrupted run picks up where it stopped. Exit status: 0 when every article succeeded,
+    2 when some failed (listed in the summary and in index.json), 1 when the run could not start.
+    """
+    from .batch import BatchOptions, BatchRun, find_articles
+
+    try:
+        paths = find_articles(folder, pattern, exclude=out)
+        run = BatchRun(out, options=BatchOptions(summary=not no_summary), workers=workers)
+        with run:
+            console = Console(stderr=True, highlight=False, soft_wrap=True)
+            if console.is_terminal:
+                progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                                    MofNCompleteColumn(), ArticlesPerMinute(), TimeRemainingColumn(),
+                                    TextColumn("{task.fields[current]}", markup=False), console=console)
+            else:
+                progress = None
+            if progress:
+                with progress:
+                    task = progress.add_task("briefing", total=len(paths), current="")
+
+                    def advance(result, done: int, total: int) -> None:
+                        progress.update(task, completed=done, current=Path(result.path).name)
+
+                    report = run.run(paths, advance)
+            else:
+                def log(result, done: int, total: int) -> None:
+                    detail = result.error if result.error else result.path
+                    console.print(f"[{done}/{total}] {result.status} {detail}", markup=False)
+
+                report = run.run(paths, log)
+    except NewsbriefError as exc:
+        if debug:
+            traceback.print_exc()
+        raise fail(str(exc)) from None
+    out_console = Console(highlight=False)
+    out_console.print(_batch_summary(report))
+    for result in report.failed:
+        out_console.print(f"failed: {result.error}", markup=False, style="red")
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def watch(
+    folder: Annotated[Path, typer.Argument(help="Folder to watch (recursively).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
+    settle: Annotated[float, typer.Option(help="Seconds a file must stay unchanged before it is read.")] = 2.0,
+    no_summary: Annotated[bool, typer.Option("--no-summary", help="Fact sheets only (no model).")] = False,
+) -> None:
+    """Brief articles as they appear or change in FOLDER, keeping OUT/digest.md up to date. Ctrl-C stops."""
+    from .watch import watch_folder
+
+    if not folder.is_dir():
+        raise fail(f"{folder}: no such folder")
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+    def show(result) -> None:
+        detail = result.error if result.error else result.path
+        console.print(f"{time.strftime('%H:%M:%S')} {result.status} {detail}", markup=False)
+
+    try:
+        count = watch_folder(folder, out, settle=settle, summary=not no_summary, on_result=show,
+                             on_ready=lambda: console.print(f"watching {folder} (Ctrl-C to stop)", markup=False))
+    except NewsbriefError as exc:
+        raise fail(str(exc)) from None
+    except KeyboardInterrupt:
+        count = None
+    console.print(f"stopped{f' after briefing {count} article(s)' if count is not None else ''}", markup=False)
 
 
 eval_app = typer.Typer(help="Score extraction against gold annotations.", no_args_is_help=True)

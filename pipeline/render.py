@@ -194,6 +194,48 @@ def to_markdown(brief: Brief) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _anchor(slug: str) -> str:
+    return slug.lower()
+
+
+def digest_markdown(briefs: list[tuple[str, Brief]], top_figures: int = 5) -> str:
+    """All briefs of a batch, newest first, with a table of contents."""
+    from datetime import datetime
+
+    ordered = sorted(briefs, key=lambda pair: (pair[1].meta.published is None,
+                                               -(pair[1].meta.published or datetime.min).timestamp()
+                                               if pair[1].meta.published else 0, pair[0]))
+    lines = ["# newsbrief digest", "", f"{len(ordered)} article{'s' if len(ordered) != 1 else ''}, newest first.", ""]
+    if not ordered:
+        lines.append("No articles briefed yet.")
+        return "\n".join(lines) + "\n"
+    lines += ["## Contents", ""]
+    for slug, brief in ordered:
+        title = md_escape(brief.meta.title_en or brief.meta.title)
+        source = md_escape(brief.meta.source or "unknown")
+        lines.append(f"- [{title}](#{_anchor(slug)}) — {source}, {_published(brief)}")
+    for slug, brief in ordered:
+        meta = brief.meta
+        lines += ["", f'<a id="{_anchor(slug)}"></a>', "", f"## {md_escape(meta.title_en or meta.title)}", ""]
+        if meta.title_en:
+            lines += [f"*{md_escape(meta.title)}*", ""]
+        lines += [f"**Source:** {md_escape(meta.source or 'unknown')} · **Published:** {_published(brief)} · "
+                  f"[full brief]({slug}.md)", ""]
+        if brief.summary_en:
+            lines += [f"- {md_escape(b)}" for b in brief.summary_en] + [""]
+        top = sorted(brief.figures, key=lambda f: -f.salience)[:top_figures]
+        if top:
+            lines += ["Key figures:", ""]
+            for f in top:
+                what = f.subject_en or f.subject
+                lines.append(f"- **{md_escape(f.english)}**" + (f" — {md_escape(what)}" if what else "")
+                             + f" (`{f.text.replace('`', '')}`)")
+        entities = ", ".join(md_escape(e.english) for e in brief.entities[:8])
+        if entities:
+            lines += ["", f"Entities: {entities}"]
+    return "\n".join(lines) + "\n"
+
+
 def to_json(brief: Brief) -> str:
     return brief.model_dump_json(indent=2) + "\n"
 

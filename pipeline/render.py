@@ -52,6 +52,18 @@ def _format_value(figure: Figure) -> str:
     return f"{value} {figure.unit}" if figure.unit and figure.kind in ("money", "count") else value
 
 
+def faithfulness_line(brief: Brief) -> str:
+    f = brief.faithfulness
+    if f is None:
+        return ""
+    parts = [f"English by {f.model}", f"{f.numbers_checked} numbers checked against the fact sheet"]
+    if f.numbers_repaired:
+        parts.append(f"{f.numbers_repaired} repaired by a retry")
+    if f.sentences_dropped or f.sentences_replaced:
+        parts.append(f"{f.sentences_dropped} dropped, {f.sentences_replaced} rebuilt from rules")
+    return "; ".join(parts)
+
+
 class BriefView:
     """A rich renderable for one brief: header, summary, keywords, figures and entities."""
 
@@ -82,6 +94,8 @@ class BriefView:
             text.append("• ")
             text.append(bullet)
             text.append("\n")
+        if self.brief.faithfulness:
+            text.append(faithfulness_line(self.brief) + "\n", style="dim")
         return text
 
     def keywords(self) -> Text:
@@ -166,6 +180,8 @@ def to_markdown(brief: Brief) -> str:
     lines.append("")
     if brief.summary_en:
         lines += ["## Summary", ""] + [f"- {md_escape(b)}" for b in brief.summary_en] + [""]
+        if brief.faithfulness:
+            lines += [f"*{faithfulness_line(brief)}*", ""]
     if brief.keywords:
         lines += [f"**Keywords:** {md_escape('、'.join(k.word for k in brief.keywords))}", ""]
     lines += ["## Key figures", ""]

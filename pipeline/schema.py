@@ -124,6 +124,18 @@ class BriefWarning(_Model):
     message: str
 
 
+class Faithfulness(_Model):
+    """What the writer's checks found: numbers checked and what had to be repaired."""
+
+    model: str | None = None
+    numbers_checked: int = 0
+    numbers_repaired: int = Field(default=0, description="Outputs whose numbers were fixed by a retry")
+    sentences_replaced: int = Field(default=0, description="Outputs rebuilt from rules")
+    sentences_dropped: int = Field(default=0, description="Outputs left out because they failed the checks")
+    chinese_flagged: int = 0
+    unknown_names: list[str] = Field(default_factory=list, description="English names matching no source entity")
+
+
 class Brief(_Model):
     """The whole fact sheet for one article."""
 
@@ -136,6 +148,7 @@ class Brief(_Model):
     entities: list[Entity] = Field(default_factory=list)
     summary_en: list[str] = Field(default_factory=list, description="English summary bullets")
     warnings: list[BriefWarning] = Field(default_factory=list)
+    faithfulness: Faithfulness | None = None
     stages: list[str] = Field(default_factory=list, description="Pipeline components that ran")
 
 

@@ -31,6 +31,7 @@ def watch_folder(
     settle: float = DEFAULT_SETTLE_SECONDS,
     summary: bool = True,
     pipeline=None,
+    writer=None,
     stop: threading.Event | None = None,
     on_result: Callable[[ArticleResult], None] | None = None,
     on_ready: Callable[[], None] | None = None,
@@ -42,7 +43,12 @@ def watch_folder(
     folder, out = Path(folder), Path(out)
     stop = stop or threading.Event()
     briefed = 0
-    with BatchRun(out, options=BatchOptions(summary=summary), pipeline=pipeline) as run:
+    if summary and writer is None:
+        from .writer import default_writer
+
+        writer = default_writer()
+    options = BatchOptions(summary=summary, model_checksum=writer.generator.checksum if summary else None)
+    with BatchRun(out, options=options, pipeline=pipeline, writer=writer if summary else None) as run:
 
         def process(paths: list[Path]) -> None:
             nonlocal briefed

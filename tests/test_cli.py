@@ -30,7 +30,7 @@ def test_version():
 
 
 def test_json_output_is_pure_and_valid(shared):
-    result = newsbrief("brief", str(SEED), "--format", "json")
+    result = newsbrief("brief", str(SEED), "--format", "json", "--no-summary")
     assert result.returncode == 0, result.stderr
     brief = json.loads(result.stdout)  # nothing but JSON on stdout
     schema = json.loads(newsbrief("schema").stdout)
@@ -40,12 +40,12 @@ def test_json_output_is_pure_and_valid(shared):
 
 
 def test_rich_and_markdown_output(shared, tmp_path):
-    result = newsbrief("brief", str(SEED))
+    result = newsbrief("brief", str(SEED), "--no-summary")
     assert result.returncode == 0, result.stderr
     assert "TT123跨境电商" in result.stdout and "2023-08-15 15:41" in result.stdout
     assert "Key figures" in result.stdout and "Named entities" in result.stdout
     out = tmp_path / "brief.md"
-    result = newsbrief("brief", str(SEED), "--format", "md", "--out", str(out))
+    result = newsbrief("brief", str(SEED), "--format", "md", "--out", str(out), "--no-summary")
     assert result.returncode == 0
     assert out.read_text(encoding="utf-8").startswith("# 半闭环模式或将关闭")
 
@@ -69,7 +69,7 @@ def test_article_text_is_never_markup(tmp_path, nlp):
     console.print(BriefView(brief))
     plain = console.export_text()
     assert "[bold red]注意[/bold red]" in plain
-    result = newsbrief("brief", str(path))
+    result = newsbrief("brief", str(path), "--no-summary")
     assert "[bold red]注意[/bold red] 跨境新闻" in result.stdout
     markdown = to_markdown(brief)
     assert "\\[bold red\\]" in markdown
@@ -84,7 +84,7 @@ def test_bad_inputs_give_one_line_errors(tmp_path):
     gbk_text = "希音跨境新闻\n出海日报 2024-01-02\n\n希音今年在欧洲市场的销售额同比增长了百分之三十，美国市场保持稳定。"
     gbk.write_bytes(gbk_text.encode("gbk"))
     result = newsbrief("brief", str(empty), str(png), str(tmp_path), str(tmp_path / "nope.txt"), str(gbk),
-                       "--format", "json")
+                       "--format", "json", "--no-summary")
     assert result.returncode == 1
     errors = result.stderr.strip().splitlines()
     assert len(errors) == 4, result.stderr
@@ -100,7 +100,7 @@ def test_bad_inputs_give_one_line_errors(tmp_path):
 def test_out_folder_for_several_inputs(tmp_path):
     samples = sorted(p for p in (ROOT / "corpus" / "samples").iterdir() if p.name != "README.md")
     assert len(samples) >= 3
-    result = newsbrief("brief", *map(str, samples), "--format", "json", "--out", str(tmp_path))
+    result = newsbrief("brief", *map(str, samples), "--format", "json", "--out", str(tmp_path), "--no-summary")
     assert result.returncode == 0, result.stderr
     written = sorted(Path(tmp_path).glob("*.json"))
     assert [p.stem for p in written] == [p.stem for p in samples]

@@ -276,7 +276,7 @@ def test_figures_in_json_brief(shared):
     from .conftest import SEED
     from .test_cli import newsbrief
 
-    result = newsbrief("brief", str(SEED), "--format", "json")
+    result = newsbrief("brief", str(SEED), "--format", "json", "--no-summary")
     data = json.loads(result.stdout)
     by_text = {f["text"]: f for f in data["figures"]}
     assert by_text["1741亿美元"]["english"] == "US$174.1 billion"

@@ -42,7 +42,7 @@ def main() -> None:
     tokens = generator.generated_tokens - tokens_before
 
     # The same segments again: all at once (batches of 8), then one at a time.
-    segments = [seg for seg in writer._segments(0, brief_file(args.article))]
+    segments = [seg for seg in writer.segments_for(0, brief_file(args.article))]
     start = time.perf_counter()
     writer.translate(segments)
     batched = time.perf_counter() - start

@@ -87,6 +87,8 @@ def brief(
     no_summary: Annotated[bool, typer.Option("--no-summary", help="Fact sheet only: skip the model.")] = False,
     model: Annotated[str | None, typer.Option(help="Registry name, model folder, .gguf file or Hub id.")] = None,
     sentences: Annotated[int, typer.Option(help="Key sentences to put into English.")] = 5,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Generate again instead of reusing cached English.")]
+    = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
 ) -> None:
     """Brief Chinese article files: English title and summary, keywords, figures and entities.
@@ -104,7 +106,7 @@ def brief(
         from .writer import default_writer
 
         try:
-            writer = default_writer(model, sentences=sentences)
+            writer = default_writer(model, sentences=sentences, use_cache=not no_cache)
         except NewsbriefError as exc:
             raise fail(str(exc)) from None
     several = len(files) > 1
@@ -299,6 +301,14 @@ def model_list() -> None:
     from .models import installed_marker, load_registry, model_dir, newsbrief_home
 
     default, specs = load_registry()
+    console = Console(highlight=False)
+    if not console.is_terminal:  # plain, one model per line, for scripts
+        for name, spec in specs.items():
+            installed = str(model_dir(name)) if installed_marker(name) else "not installed"
+            console.print("\t".join([name + (" (default)" if name == default else ""), installed,
+                                      f"{spec.size / 1e9:.2f} GB", spec.licence, spec.prompt_format, spec.sha256]),
+                          markup=False, soft_wrap=True)
+        return
     table = Table(title=f"newsbrief models (cache: {newsbrief_home()})", title_justify="left")
     for column in ("name", "installed", "size", "licence", "prompt", "sha256", "source"):
         table.add_column(column, overflow="fold")
@@ -308,7 +318,7 @@ def model_list() -> None:
                       Text(str(model_dir(name)) if installed else "no", style="green" if installed else "yellow"),
                       f"{spec.size / 1e9:.2f} GB", Text(spec.licence), spec.prompt_format, spec.sha256[:16] + "…",
                       Text(f"PyPI {spec.source.get('package', '?')} {spec.source.get('version', '')}"))
-    Console(highlight=False).print(table)
+    console.print(table)
 
 
 @model_app.command("pull")

@@ -297,7 +297,7 @@ class Writer:
 
     def write(self, briefs: list[Brief]) -> list[Brief]:
         started = time.perf_counter()
-        segments = [seg for i, brief in enumerate(briefs) for seg in self._segments(i, brief)]
+        segments = [seg for i, brief in enumerate(briefs) for seg in self.segments_for(i, brief)]
         self.translate(segments, retry=False)
         failing = [s for s in segments if self.problems(s)]
         self.translate(failing, retry=True)
@@ -311,7 +311,7 @@ class Writer:
 
     # -- segments
 
-    def _segments(self, index: int, brief: Brief) -> list[Segment]:
+    def segments_for(self, index: int, brief: Brief) -> list[Segment]:
         segments = []
         title_figures = FigureExtractor()(brief.meta.title, split_sentences(brief.meta.title),
                                           published=brief.meta.published, precision=brief.meta.published_precision)
@@ -492,12 +492,14 @@ def rule_title(brief: Brief) -> str:
     return ": ".join(parts) if parts else "Untitled article"
 
 
-def default_writer(model: str | None = None, *, sentences: int = 5, batch_size: int = 8) -> Writer:
+def default_writer(
+    model: str | None = None, *, sentences: int = 5, batch_size: int = 8, use_cache: bool = True
+) -> Writer:
     """The writer with the default (or given) model and the persistent cache in NEWSBRIEF_HOME."""
     from .models import newsbrief_home, resolve
 
     generator = TransformersGenerator.from_ref(resolve(model), batch_size=batch_size)
-    cache = GenerationCache(newsbrief_home() / "cache" / "generations.sqlite3")
+    cache = GenerationCache(newsbrief_home() / "cache" / "generations.sqlite3") if use_cache else None
     return Writer(generator, cache, sentences=sentences, glossary=load_glossary())
 
 

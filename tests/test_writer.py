@@ -234,3 +234,24 @@ def test_seed_article_with_the_real_model(shared, seed_gold):
     writer.write([again])
     assert time.perf_counter() - started < 5
     assert again.summary_en == brief.summary_en
+
+
+def test_model_list_and_unknown_model(tmp_path, monkeypatch):
+    from .test_cli import newsbrief
+
+    listing = newsbrief("model", "list")
+    assert listing.returncode == 0 and "qwen2.5-coder-1.5b-instruct-q4km" in listing.stdout
+    assert "Apache-2.0" in listing.stdout
+    result = newsbrief("brief", str(SEED), "--model", "no-such-model")
+    assert result.returncode == 1 and "unknown model" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_eval_mt_path_with_the_tiny_model(tiny_generator):
+    from pipeline.evaluate import translate_sentences
+
+    sources = ["亚马逊第二季度营收增长10%，达到1480亿美元。", "TikTok在美国拥有1.5亿活跃用户。"]
+    references = ["Amazon's second-quarter revenue rose 10% to $148 billion.",
+                  "TikTok has 150 million users in the US."]
+    result = translate_sentences(sources, references, writer=Writer(tiny_generator))
+    assert len(result.hypotheses) == 2
+    assert 0 <= result.chrf <= 100 and 0 <= result.numbers_kept <= 1

@@ -31,6 +31,20 @@ app = typer.Typer(
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+ModelOption = Annotated[str | None, typer.Option(help="Registry name, model folder, .gguf file or Hub id.")]
+NoSummary = Annotated[bool, typer.Option("--no-summary", help="Fact sheets only: skip the model.")]
+OutFolder = Annotated[Path, typer.Option("--out", "-o", help="Output folder.")]
+
+
+def _writer(no_summary: bool, model: str | None, **settings):
+    """The writer for a command, or None with --no-summary; loaded once per run."""
+    if no_summary:
+        return None
+    from .writer import default_writer
+
+    return default_writer(model, **settings)
+
+
 class OutputFormat(StrEnum):
     rich = "rich"
     json = "json"
@@ -84,8 +98,8 @@ def brief(
         typer.Option("--out", "-o", help="Write to this file (one input) or folder (several inputs)."),
     ] = None,
     max_mb: Annotated[float, typer.Option(help="Refuse input files larger than this many MB.")] = 5.0,
-    no_summary: Annotated[bool, typer.Option("--no-summary", help="Fact sheet only: skip the model.")] = False,
-    model: Annotated[str | None, typer.Option(help="Registry name, model folder, .gguf file or Hub id.")] = None,
+    no_summary: NoSummary = False,
+    model: ModelOption = None,
     sentences: Annotated[int, typer.Option(help="Key sentences to put into English.")] = 5,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Generate again instead of reusing cached English.")]
     = False,
@@ -101,14 +115,10 @@ def brief(
         nlp = Pipeline(max_bytes=int(max_mb * 1024 * 1024))
     except NewsbriefError as exc:
         raise fail(str(exc)) from None
-    writer = None
-    if not no_summary:
-        from .writer import default_writer
-
-        try:
-            writer = default_writer(model, sentences=sentences, use_cache=not no_cache)
-        except NewsbriefError as exc:
-            raise fail(str(exc)) from None
+    try:
+        writer = _writer(no_summary, model, sentences=sentences, use_cache=not no_cache)
+    except NewsbriefError as exc:
+        raise fail(str(exc)) from None
     several = len(files) > 1
     failures = 0
     json_items: list[str] = []
@@ -199,11 +209,11 @@ def _batch_summary(report) -> Table:
 @app.command()
 def batch(
     folder: Annotated[Path, typer.Argument(help="Folder of articles (searched recursively).")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
+    out: OutFolder,
     workers: Annotated[int, typer.Option(help="Worker processes for the deterministic stages.")] = 1,
-    no_summary: Annotated[bool, typer.Option("--no-summary", help="Fact sheets only (no model).")] = False,
+    no_summary: NoSummary = False,
     pattern: Annotated[str | None, typer.Option("--glob", help="Only files matching this pattern.")] = None,
-    model: Annotated[str | None, typer.Option(help="Registry name, model folder, .gguf file or Hub id.")] = None,
+    model: ModelOption = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
 ) -> None:
     """Brief every article in a folder: OUT/<slug>.json and .md, digest.md, figures.csv, index.json.
@@ -216,11 +226,7 @@ def batch(
 
     try:
         paths = find_articles(folder, pattern, exclude=out)
-        writer = None
-        if not no_summary:
-            from .writer import default_writer
-
-            writer = default_writer(model)  # loaded once for the whole run
+        writer = _writer(no_summary, model)
         options = BatchOptions(summary=writer is not None,
                                model_checksum=writer.generator.checksum if writer else None)
         run = BatchRun(out, options=options, workers=workers, writer=writer)
@@ -260,10 +266,10 @@ def batch(
 @app.command()
 def watch(
     folder: Annotated[Path, typer.Argument(help="Folder to watch (recursively).")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
+    out: OutFolder,
     settle: Annotated[float, typer.Option(help="Seconds a file must stay unchanged before it is read.")] = 2.0,
-    no_summary: Annotated[bool, typer.Option("--no-summary", help="Fact sheets only (no model).")] = False,
-    model: Annotated[str | None, typer.Option(help="Registry name, model folder, .gguf file or Hub id.")] = None,
+    no_summary: NoSummary = False,
+    model: ModelOption = None,
 ) -> None:
     """Brief articles as they appear or change in FOLDER, keeping OUT/digest.md up to date. Ctrl-C stops."""
     from .watch import watch_folder
@@ -277,11 +283,7 @@ def watch(
         console.print(f"{time.strftime('%H:%M:%S')} {result.status} {detail}", markup=False)
 
     try:
-        writer = None
-        if not no_summary:
-            from .writer import default_writer
-
-            writer = default_writer(model)
+        writer = _writer(no_summary, model)
         count = watch_folder(folder, out, settle=settle, summary=not no_summary, writer=writer, on_result=show,
                              on_ready=lambda: console.print(f"watching {folder} (Ctrl-C to stop)", markup=False))
     except NewsbriefError as exc:
@@ -427,7 +429,7 @@ def eval_mt(
     source: Annotated[Path, typer.Argument(help="Chinese sentences, one per line.")],
     reference: Annotated[Path, typer.Argument(help="English references, one per line.")],
     limit: Annotated[int, typer.Option(help="Only the first N sentences.")] = 200,
-    model: Annotated[str | None, typer.Option(help="Registry name, model folder, .gguf file or Hub id.")] = None,
+    model: ModelOption = None,
     substitute: Annotated[bool, typer.Option(help="Replace figures and entity names by their English first.")] = True,
     batch_size: Annotated[int, typer.Option(help="Sentences per generation batch.")] = 8,
     save: Annotated[Path | None, typer.Option(help="Write the translations to this file.")] = None,

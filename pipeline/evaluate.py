@@ -264,16 +264,20 @@ def translate_sentences(sources: list[str], references: list[str], *, model: str
     from .writer import Segment, allowed_numbers, default_writer
     from .writer import substitute as substitute_text
 
-    writer = writer or default_writer(model, batch_size=batch_size)
+    # A measurement: generate afresh, never from the cache of earlier runs.
+    writer = writer or default_writer(model, batch_size=batch_size, use_cache=False)
     nlp = Pipeline(["segment", "entities", "figures"])
     segments = []
     for i, sentence in enumerate(sources):
         # A one-sentence article with no publish date: dates without a year stay without one.
         brief = nlp(Article(text=sentence, title="", paragraphs=[(0, len(sentence))]))
-        prepared = substitute_text(sentence, 0, brief.figures, brief.entities)[0] if substitute else sentence
-        segments.append(Segment(i, "sentence", 0, sentence, prepared, allowed_numbers(brief, prepared), []))
+        prepared, rendered = substitute_text(sentence, 0, brief.figures, brief.entities, glossary=writer.glossary) \
+            if substitute else (sentence, [])
+        segments.append(Segment(i, "sentence", 0, sentence, prepared, allowed_numbers(brief, prepared), rendered))
     started = time.perf_counter()
     writer.translate(segments)
+    failing = [s for s in segments if writer.problems(s)]
+    writer.translate(failing, retry=True)  # the writer's retry with the figures spelled out
     seconds = time.perf_counter() - started
     problems = [writer.problems(s) for s in segments]
     return TranslationResult(

@@ -35,6 +35,7 @@ SYSTEM_PROMPT = (
 )
 FIGURE_RETRY_NOTE = "Copy these figures exactly as written: {figures}."
 CHINESE_RETRY_NOTE = "Translate every Chinese word into English."
+NO_NEW_NUMBERS_NOTE = "Do not add any number, year or date that is not in the text."
 NAME_PROMPT = "Give the usual English name of this Chinese organisation or brand. Output only the name."
 
 Kind = Literal["title", "sentence", "subject", "name"]
@@ -346,6 +347,8 @@ class Writer:
             notes = [CHINESE_RETRY_NOTE] if _HAN.search(seg.output) else []
             if seg.figures:
                 notes.append(FIGURE_RETRY_NOTE.format(figures="; ".join(seg.figures)))
+            elif not notes:
+                notes.append(NO_NEW_NUMBERS_NOTE)
             user = f"{seg.prepared}\n\n({' '.join(notes)})"
         return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
 

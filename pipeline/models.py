@@ -141,6 +141,7 @@ def _convert(spec: ModelSpec, gguf: Path, target: Path, progress: Progress | Non
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
+    _quiet_transformers()
     if progress:
         progress("dequantising GGUF (about a minute)", 0, 2)
     dtype = getattr(torch, spec.dtype)
@@ -228,10 +229,20 @@ def resolve(model: str | None = None) -> ModelRef:
                      "not a folder and not a .gguf file")
 
 
+def _quiet_transformers() -> None:
+    """Our own progress and errors replace transformers' bars and warnings on the terminal."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+
+
 def load(ref: ModelRef, dtype: str = "bfloat16"):  # -> (model, tokenizer)
     """Load for generation on the CPU; damaged files raise ModelError with the fix."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    _quiet_transformers()
 
     local_only = Path(ref.path).exists()
     kwargs = {"gguf_file": ref.gguf_file} if ref.gguf_file else {}

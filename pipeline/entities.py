@@ -17,7 +17,6 @@ finds stated roles, merges mentions of the same entity and ranks them.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -1199,14 +1198,3 @@ def org_pinyin(name: str) -> str:
         pieces.append(run)
     words = ["".join(lazy_pinyin(p, style=Style.NORMAL, v_to_u=True)).capitalize() for p in pieces]
     return " ".join([*words, *suffix_en])
-
-
-def entity_spans(entities: list[Entity]) -> list[tuple[int, int]]:
-    return [(m.start, m.end) for e in entities for m in e.mentions]
-
-
-def entities_by_type(entities: list[Entity]) -> dict[str, list[Entity]]:
-    grouped: dict[str, list[Entity]] = defaultdict(list)
-    for entity in entities:
-        grouped[entity.type].append(entity)
-    return grouped

@@ -859,9 +859,3 @@ def _vague_english(low: float) -> str:
              1e6: "millions", 1e7: "tens of millions", 1e8: "hundreds of millions", 1e9: "billions",
              1e10: "tens of billions", 1e11: "hundreds of billions"}
     return words.get(low, f"several times {english_amount(low)}")
-
-
-def iter_rules() -> Iterator[str]:
-    """Names of the figure rules, in order (for documentation and debugging)."""
-    for _, _, func in _RULES:
-        yield func.__name__.lstrip("_")

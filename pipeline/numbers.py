@@ -88,14 +88,6 @@ def _tidy(value: float) -> float:
     return float(round(value, 6)) if abs(value) < 1e15 else value
 
 
-def magnitude_of(text: str) -> float:
-    """The multiplier of a magnitude suffix: 万 -> 1e4, 千万 -> 1e7, 万亿 -> 1e12."""
-    value = 1.0
-    for ch in text:
-        value *= MAGNITUDES[ch]
-    return value
-
-
 # --------------------------------------------------------------------------- English
 
 _SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))

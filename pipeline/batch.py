@@ -64,7 +64,6 @@ class ArticleResult:
     outputs: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
-    brief: Brief | None = None
 
     def index_entry(self, options_key: str) -> dict:
         return {"path": self.path, "content_sha256": self.content_sha256, "options": options_key,
@@ -148,15 +147,12 @@ def _init_worker(pipeline) -> None:
 
 def _brief_one(path: str, max_bytes: int) -> tuple[str, Brief | None, str | None, str | None]:
     """Runs in a worker: (path, brief, content hash of the bytes, error)."""
-    from .ingest import decode_bytes, ingest_text, read_article_bytes
+    from .ingest import ingest_bytes, read_article_bytes
 
     try:
         data = read_article_bytes(Path(path), max_bytes=max_bytes)
-        digest = sha256_bytes(data)
-        text, encoding = decode_bytes(data, path)
         nlp = _worker_pipeline
-        article = ingest_text(text, path=path, encoding=encoding, resources=nlp.resources)
-        return path, nlp(article), digest, None
+        return path, nlp(ingest_bytes(data, path, resources=nlp.resources)), sha256_bytes(data), None
     except NewsbriefError as exc:
         return path, None, None, str(exc)
     except Exception as exc:  # one bad file must not stop the folder
@@ -302,7 +298,7 @@ class BatchRun:
         write_atomic(self.out / f"{slug}.json", to_json(brief))
         write_atomic(self.out / f"{slug}.md", to_markdown(brief))
         return ArticleResult(path, "ok", data_hash, slug, [f"{slug}.json", f"{slug}.md"],
-                             [f"{w.code}: {w.message}" for w in brief.warnings], brief=brief)
+                             [f"{w.code}: {w.message}" for w in brief.warnings])
 
     def _record(self, result: ArticleResult) -> None:
         self.index["files"][index_key(Path(result.path))] = result.index_entry(self.options.key())

@@ -110,6 +110,7 @@ def brief(
     Exit status: 0 when every file was briefed, 1 when any failed (the others are still written).
     """
     from .brief import Pipeline
+    from .render import BriefView
 
     try:
         nlp = Pipeline(max_bytes=int(max_mb * 1024 * 1024))
@@ -151,7 +152,7 @@ def brief(
             write_atomic(target, _render(result, fmt))
             _err.print(f"wrote {target}", markup=False, highlight=False)
         elif fmt is OutputFormat.rich:
-            Console(highlight=False).print(_view(result))
+            Console(highlight=False).print(BriefView(result))
         elif fmt is OutputFormat.json and several:
             json_items.append(_render(result, fmt))
         else:
@@ -160,12 +161,6 @@ def brief(
         sys.stdout.write("[\n" + ",\n".join(item.rstrip("\n") for item in json_items) + "\n]\n")
     if failures:
         raise typer.Exit(1)
-
-
-def _view(result):
-    from .render import BriefView
-
-    return BriefView(result)
 
 
 @app.command()

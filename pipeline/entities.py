@@ -1015,7 +1015,7 @@ class EntityExtractor:
                     ):
                         key = other.key
                         break
-                cluster = clusters.get(key) or self._new_cluster(key, surface, c.label, c.source)
+                cluster = clusters.get(key) or self._new_cluster(key, surface, c.label)
             cluster.mentions.append(Mention(start=c.start, end=c.end, text=surface, source=c.source))
             if c.source == "latin" and c.label == "PERSON":
                 cluster.type = "PERSON"
@@ -1040,7 +1040,7 @@ class EntityExtractor:
                     cluster.mentions.extend(clusters.pop(inner[0]).mentions)
                 break
 
-    def _new_cluster(self, key: str, surface: str, label: str, source: str) -> _Cluster:
+    def _new_cluster(self, key: str, surface: str, label: str) -> _Cluster:
         if not _HAN.search(surface):
             return _Cluster(key, surface, label, surface, "latin")
         if label == "ORG":

@@ -424,6 +424,10 @@ def ingest_file(
 ) -> Article:
     """Read, decode and clean one article file. Raises :class:`InputError` on bad input."""
     path = Path(path)
-    data = read_article_bytes(path, max_bytes=max_bytes)
+    return ingest_bytes(read_article_bytes(path, max_bytes=max_bytes), path, resources=resources)
+
+
+def ingest_bytes(data: bytes, path: Path | str | None, *, resources: Resources | None = None) -> Article:
+    """Decode and clean the bytes of an article already read (`path` names it in errors)."""
     text, encoding = decode_bytes(data, path)
     return ingest_text(text, path=path, encoding=encoding, resources=resources)

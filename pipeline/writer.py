@@ -413,8 +413,8 @@ class Writer:
         words = 0
         for seg in segments:
             report.numbers_checked += seg.numbers_checked
-            if seg.status in ("repaired", "replaced", "dropped"):
-                report.numbers_repaired += 1 if seg.status == "repaired" else 0
+            if seg.status == "repaired":
+                report.numbers_repaired += 1
             if seg.status == "dropped" and seg.kind != "name":
                 report.sentences_dropped += 1
                 message = f"{seg.kind} left out: its English failed the checks ({seg.source[:40]})"

@@ -19,12 +19,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-
-from spacy.language import Language
-from spacy.tokens import Doc as SpacyDoc
+from typing import TYPE_CHECKING
 
 from .resources import Resources, read_lines, read_tsv, split_aliases
 from .schema import Entity, Mention
+from .segment import pos_tags
+from .spacy_import import import_spacy
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc as SpacyDoc
+else:  # the factories below register at import time, so spaCy is needed now
+    _spacy = import_spacy()
+    Language, SpacyDoc = _spacy.language.Language, _spacy.tokens.Doc
 
 # --------------------------------------------------------------------------- gazetteer
 
@@ -798,15 +805,15 @@ def _org_before(doc: SpacyDoc, index: int, suffix: str) -> tuple[int, int] | Non
 def make_pos_names(nlp: Language, name: str, corpus_dir: str):
     from pathlib import Path
 
-    surnames = _surnames(Resources(Path(corpus_dir)))
+    resources = Resources(Path(corpus_dir))
+    surnames = _surnames(resources)
 
     def pos_names(doc: SpacyDoc) -> SpacyDoc:
-        import jieba.posseg
+        import jieba
 
         position = 0
         text = doc.text  # Doc.text joins every token: read it once
-        for pair in jieba.posseg.cut(text, HMM=True):
-            word, flag = pair.word, pair.flag
+        for word, flag in pos_tags(text, resources):
             start = text.find(word, position)
             if start < 0:
                 continue

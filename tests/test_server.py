@@ -125,6 +125,10 @@ def test_cli_briefs_the_rest_itself_when_the_server_goes_away(shared, nlp, tmp_p
     def answer_once_then_die() -> None:
         connection, _ = listener.accept()
         with connection, connection.makefile("rwb") as stream:
+            assert json.loads(stream.readline()) == {"op": "ping"}
+            stream.write(json.dumps({"ok": True, "fingerprint": fingerprint()}).encode() + b"\n")
+        connection, _ = listener.accept()
+        with connection, connection.makefile("rwb") as stream:
             request = json.loads(stream.readline())
             assert request["paths"] == [str(SEED), str(second)]
             stream.write(json.dumps({"path": str(SEED), "brief": json.loads(first_brief.model_dump_json())})
@@ -193,3 +197,22 @@ def test_the_writer_runs_in_the_caller_over_served_fact_sheets(running_server, s
     assert brief["stages"] == ["segment", "keywords", "entities", "figures", "writer"]
     assert brief["faithfulness"] is not None and brief["meta"]["title_en"]
     assert ServerClient(running_server.path).ping()["served"] == 1
+
+
+def test_a_hung_server_costs_seconds_not_minutes(shared, tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSBRIEF_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("NEWSBRIEF_SERVER", "use")
+    path = socket_path()
+    path.parent.mkdir(parents=True)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(path))
+    listener.listen(1)  # accepts connections, never answers
+    try:
+        start = time.monotonic()
+        with pytest.raises(ServerUnavailable) as hung:
+            list(ServerClient().brief([SEED], max_bytes=10**6))
+        assert hung.value.reason == "unresponsive" and time.monotonic() - start < 10
+        result = CliRunner().invoke(app, ["brief", str(SEED), "--no-summary", "-f", "json"])
+        assert result.exit_code == 0 and json.loads(result.stdout)["meta"]["title"]  # briefed locally
+    finally:
+        listener.close()

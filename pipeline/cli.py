@@ -410,7 +410,7 @@ def server_start(
 ) -> None:
     """Start the pipeline server (in the background unless --foreground).
 
-    It keeps spaCy, jieba and the gazetteer loaded, about 300 MB, and `newsbrief brief` uses it
+    It keeps spaCy, jieba and the gazetteer loaded, about 320 MB, and `newsbrief brief` uses it
     whenever it runs the same code and lexicons. The writer model is not kept in it.
     """
     from .server import PipelineServer, ServerError, start_background, status, stop_server

@@ -27,11 +27,26 @@ from .conftest import ROOT, SEED
 from .tiny_model import build_tiny_model
 
 
-def dead_socket(path: Path) -> None:
-    """A socket file whose server is gone, as a SIGKILLed server leaves behind."""
+def bound_socket(path: Path) -> socket.socket:
     path.parent.mkdir(parents=True, exist_ok=True)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(str(path))
+    return listener
+
+
+def dead_socket(path: Path) -> None:
+    """A socket file whose server is gone, as a SIGKILLed server leaves behind."""
+    bound_socket(path).close()
+
+
+@pytest.fixture
+def fake_server(tmp_path, monkeypatch):
+    """A listening socket where `newsbrief brief` looks for its server; the test plays the server."""
+    monkeypatch.setenv("NEWSBRIEF_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("NEWSBRIEF_SERVER", "use")
+    listener = bound_socket(socket_path())
+    listener.listen(1)
+    yield listener
     listener.close()
 
 
@@ -108,15 +123,9 @@ def test_no_server_and_a_dead_socket_count_as_absent(tmp_path):
         assert absent.value.reason == "absent"
 
 
-def test_cli_briefs_the_rest_itself_when_the_server_goes_away(shared, nlp, tmp_path, monkeypatch):
+def test_cli_briefs_the_rest_itself_when_the_server_goes_away(fake_server, shared, nlp, tmp_path):
     """A server that answers the first file and then dies: nothing already done is lost."""
-    monkeypatch.setenv("NEWSBRIEF_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("NEWSBRIEF_SERVER", "use")
-    path = socket_path()
-    path.parent.mkdir(parents=True)
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(str(path))
-    listener.listen(1)
+    listener = fake_server
     second = tmp_path / "second.txt"
     second.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
     first_brief = nlp.brief_file(SEED)
@@ -199,20 +208,11 @@ def test_the_writer_runs_in_the_caller_over_served_fact_sheets(running_server, s
     assert ServerClient(running_server.path).ping()["served"] == 1
 
 
-def test_a_hung_server_costs_seconds_not_minutes(shared, tmp_path, monkeypatch):
-    monkeypatch.setenv("NEWSBRIEF_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("NEWSBRIEF_SERVER", "use")
-    path = socket_path()
-    path.parent.mkdir(parents=True)
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(str(path))
-    listener.listen(1)  # accepts connections, never answers
-    try:
-        start = time.monotonic()
-        with pytest.raises(ServerUnavailable) as hung:
-            list(ServerClient().brief([SEED], max_bytes=10**6))
-        assert hung.value.reason == "unresponsive" and time.monotonic() - start < 10
-        result = CliRunner().invoke(app, ["brief", str(SEED), "--no-summary", "-f", "json"])
-        assert result.exit_code == 0 and json.loads(result.stdout)["meta"]["title"]  # briefed locally
-    finally:
-        listener.close()
+def test_a_hung_server_costs_seconds_not_minutes(fake_server, shared):
+    # fake_server accepts connections and never answers
+    start = time.monotonic()
+    with pytest.raises(ServerUnavailable) as hung:
+        list(ServerClient().brief([SEED], max_bytes=10**6))
+    assert hung.value.reason == "unresponsive" and time.monotonic() - start < 10
+    result = CliRunner().invoke(app, ["brief", str(SEED), "--no-summary", "-f", "json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["meta"]["title"]  # briefed locally

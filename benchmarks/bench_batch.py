@@ -47,8 +47,8 @@ def main() -> None:
 
     import jieba
 
-    from pipeline.batch import brief_folder
-    from pipeline.brief import Pipeline
+    from pipeline.folders import brief_folder
+    from pipeline.nlp import Pipeline
 
     start = time.perf_counter()
     nlp = Pipeline()

@@ -29,7 +29,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None)
     args = parser.parse_args()
 
-    from pipeline.batch import BatchOptions, BatchRun, find_articles
+    from pipeline.folders import BatchRun, find_articles
     from pipeline.writer import default_writer
 
     paths = find_articles(args.corpus)[: args.limit]
@@ -37,8 +37,7 @@ def main() -> None:
     try:
         start = time.perf_counter()
         writer = default_writer(use_cache=False)
-        options = BatchOptions(summary=True, model_checksum=writer.generator.checksum)
-        with BatchRun(work / "batch", options=options, writer=writer, workers=2) as run:
+        with BatchRun(work / "batch", writer=writer, workers=2) as run:
             report = run.run(paths)
         batch_seconds = time.perf_counter() - start
         assert report.count("ok") == len(paths), [r.error for r in report.failed]

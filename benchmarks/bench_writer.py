@@ -26,8 +26,9 @@ def main() -> None:
     args = parser.parse_args()
 
     from pipeline import brief_file
-    from pipeline.models import resolve
+    from pipeline.resources import default_resources
     from pipeline.writer import TransformersGenerator, Writer, load_glossary
+    from pipeline.writer.models import resolve
 
     start = time.perf_counter()
     generator = TransformersGenerator.from_ref(resolve(args.model), batch_size=8)
@@ -35,7 +36,7 @@ def main() -> None:
 
     start = time.perf_counter()
     brief = brief_file(args.article)
-    writer = Writer(generator, cache=None, glossary=load_glossary())
+    writer = Writer(generator, cache=None, glossary=load_glossary(default_resources()))
     tokens_before = generator.generated_tokens
     writer.write([brief])
     whole_seconds = time.perf_counter() - start

@@ -1,7 +1,8 @@
 """Built-in pipeline components: thin adapters from stage functions to the Doc.
 
-Each factory takes the pipeline's resources plus its own settings and returns a
-callable ``Doc -> Doc``; the stage modules themselves know nothing about the Doc.
+Each factory takes the pipeline's resources and its validated settings and returns a callable
+``Doc -> Doc``; the stage modules themselves know nothing about the Doc. Stage modules are
+imported inside the factories, so describing a pipeline (for its fingerprint) stays cheap.
 """
 
 from __future__ import annotations
@@ -9,43 +10,79 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from .brief import Component, Doc, register_component
-from .entities import ENTITY_PIPES, EntityExtractor
-from .figures import FigureExtractor
-from .keywords import extract_keywords
+from pydantic import Field
+
+from .doc import Doc
+from .registry import Component, ComponentConfig, register_component
 from .resources import Resources
-from .segment import split_sentences, tokenize
+
+# The entity stage's spaCy components (pipeline.entities.ENTITY_PIPES), named here to keep this module light.
+ENTITY_SOURCES = ("entity_ruler", "newsbrief_latin_names", "newsbrief_entity_patterns", "newsbrief_pos_names")
 
 
-@register_component("segment")
-def make_segmenter(resources: Resources, *, tokens: bool = True) -> Component:
+@register_component("segment", assigns=("sentences", "tokens", "pos_tags"))
+def make_segmenter(resources: Resources, config: ComponentConfig) -> Component:
+    from .segment import pos_tags, split_sentences, tokenize
+
     def segment(doc: Doc) -> Doc:
         doc.sentences = split_sentences(doc.text, doc.article.paragraphs)
-        if tokens:
-            doc.tokens = tokenize(doc.text, resources)
+        doc.tokens = tokenize(doc.text, resources)
+        doc.pos_tags = pos_tags(doc.text, resources)
         return doc
 
     return segment
 
 
-@register_component("keywords")
-def make_keywords(
-    resources: Resources, *, top_k: int = 10, method: Literal["tfidf", "textrank"] = "tfidf"
-) -> Component:
+class KeywordsConfig(ComponentConfig):
+    top_k: int = Field(default=10, ge=1)
+    method: Literal["tfidf", "textrank"] = "tfidf"
+
+
+@register_component("keywords", config=KeywordsConfig, requires=("pos_tags",), assigns=("keywords",))
+def make_keywords(resources: Resources, config: KeywordsConfig) -> Component:
+    from .keywords import extract_keywords
+
     def keywords(doc: Doc) -> Doc:
-        doc.keywords = extract_keywords(doc.text, resources, top_k=top_k, method=method)
+        doc.keywords = extract_keywords(doc.text, resources, doc.pos_tags, top_k=config.top_k, method=config.method)
         return doc
 
     return keywords
 
 
-@register_component("figures")
-def make_figures(resources: Resources, *, max_figures: int | None = None) -> Component:
-    extractor = FigureExtractor(max_figures=max_figures)
+class EntitiesConfig(ComponentConfig):
+    sources: tuple[Literal[ENTITY_SOURCES], ...] = ENTITY_SOURCES  # type: ignore[valid-type]
+
+
+@register_component("entities", config=EntitiesConfig, requires=("tokens", "pos_tags"), assigns=("entities",))
+def make_entities(resources: Resources, config: EntitiesConfig) -> Component:
+    from .entities import EntityExtractor
+
+    extractor = EntityExtractor(resources, tuple(config.sources))
+
+    def entities(doc: Doc) -> Doc:
+        article = doc.article
+        # The publisher's own name (TT123获悉, 36氪了解到) is a byline, not an entity of the story.
+        publisher = tuple(part for part in re.split(r"\s+via\s+|\s+", article.source or "") if part)
+        doc.entities = extractor(doc.tokens, title=article.title, exclude=publisher, pos_tags=doc.pos_tags)
+        return doc
+
+    return entities
+
+
+class FiguresConfig(ComponentConfig):
+    max_figures: int | None = Field(default=None, ge=1)
+
+
+@register_component("figures", config=FiguresConfig, requires=("sentences",), assigns=("figures",),
+                    after=("entities",))
+def make_figures(resources: Resources, config: FiguresConfig) -> Component:
+    from .figures import FigureExtractor
+
+    extractor = FigureExtractor(max_figures=config.max_figures)
 
     def figures(doc: Doc) -> Doc:
         article = doc.article
-        entity_spans = [(m.start, m.end) for e in doc.entities for m in e.mentions]
+        entity_spans = [(m.start, m.end) for e in doc.entities for m in e.mentions]  # salience
         doc.figures = extractor(
             doc.text, doc.sentences, published=article.published, precision=article.published_precision,
             title=article.title, entity_spans=entity_spans,
@@ -55,28 +92,19 @@ def make_figures(resources: Resources, *, max_figures: int | None = None) -> Com
     return figures
 
 
-@register_component("entities")
-def make_entities(resources: Resources, *, sources: tuple[str, ...] = ENTITY_PIPES) -> Component:
-    extractor = EntityExtractor(resources, tuple(sources))
-
-    def entities(doc: Doc) -> Doc:
-        tokens = doc.tokens if doc.tokens is not None else doc.text
-        article = doc.article
-        # The publisher's own name (TT123获悉, 36氪了解到) is a byline, not an entity of the story.
-        publisher = tuple(part for part in re.split(r"\s+via\s+|\s+", article.source or "") if part)
-        doc.entities = extractor(tokens, title=article.title, exclude=publisher)
-        return doc
-
-    return entities
+class WriterConfig(ComponentConfig):
+    model: str | None = None
+    sentences: int = Field(default=5, ge=1)
+    batch_size: int = Field(default=8, ge=1)
 
 
-@register_component("writer")
-def make_writer(
-    resources: Resources, *, model: str | None = None, sentences: int = 5, batch_size: int = 8
-) -> Component:
+@register_component("writer", config=WriterConfig, requires=("sentences", "keywords", "entities", "figures"),
+                    assigns=("english",))
+def make_writer(resources: Resources, config: WriterConfig) -> Component:
     from .writer import default_writer
 
-    writer = default_writer(model, sentences=sentences, batch_size=batch_size)  # loaded once per pipeline
+    writer = default_writer(config.model, sentences=config.sentences, batch_size=config.batch_size,
+                            resources=resources)  # loaded once per pipeline
 
     def write(doc: Doc) -> Doc:
         brief = doc.to_brief()

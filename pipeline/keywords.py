@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from functools import cache
 from typing import Literal
 
 from .resources import Resources, ensure_jieba, read_lines
 from .schema import Keyword
-from .segment import pos_tags
 
 # Nouns, names, verbal nouns and Latin words carry the topic of a news article.
 _ALLOWED_POS = frozenset(("n", "nr", "ns", "nt", "nz", "nrt", "vn", "eng", "an"))
@@ -42,12 +42,12 @@ def _textrank(resources: Resources):
     return extractor
 
 
-def _tfidf(text: str, resources: Resources, top_k: int) -> list[tuple[str, float]]:
+def _tfidf(tags: Sequence[tuple[str, str]], resources: Resources, top_k: int) -> list[tuple[str, float]]:
     # jieba's own TF-IDF extractor would tag the article again; the tags are shared with entities.
     stop_words = _stop_words(resources)
     counts = Counter(
         word
-        for word, flag in pos_tags(text, resources)
+        for word, flag in tags
         if flag in _ALLOWED_POS and len(word.strip()) >= 2 and word.lower() not in stop_words
     )
     total = sum(counts.values())
@@ -60,12 +60,13 @@ def _tfidf(text: str, resources: Resources, top_k: int) -> list[tuple[str, float
 def extract_keywords(
     text: str,
     resources: Resources,
+    tags: Sequence[tuple[str, str]],
     *,
     top_k: int = 10,
     method: Literal["tfidf", "textrank"] = "tfidf",
 ) -> list[Keyword]:
     if method == "tfidf":
-        pairs = _tfidf(text, resources, top_k * 2)
+        pairs = _tfidf(tags, resources, top_k * 2)
     else:
         pairs = _textrank(resources).textrank(text, topK=top_k * 2, withWeight=True, allowPOS=tuple(_ALLOWED_POS))
     stop_words = _stop_words(resources)

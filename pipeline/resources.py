@@ -7,7 +7,6 @@ done here, once per dictionary path, and must happen before worker processes sta
 from __future__ import annotations
 
 import logging
-import os
 import re
 import threading
 from dataclasses import dataclass
@@ -15,35 +14,47 @@ from functools import cache
 from pathlib import Path
 
 from .errors import ResourceError
-
-_DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+from .settings import Settings
 
 
 @dataclass(frozen=True)
 class Resources:
-    """Paths of the lexicons a pipeline uses; override any of them to experiment."""
+    """Paths of the lexicons a pipeline uses: a folder with lexicon/ and gazetteer/."""
 
     corpus_dir: Path
 
     @property
+    def lexicon(self) -> Path:
+        return self.corpus_dir / "lexicon"
+
+    @property
+    def entity_lexicon(self) -> Path:
+        return self.lexicon / "entities"
+
+    @property
     def userdict(self) -> Path:
-        return self.corpus_dir / "lexicon" / "userdict.txt"
+        return self.lexicon / "userdict.txt"
 
     @property
     def stopwords(self) -> Path:
-        return self.corpus_dir / "lexicon" / "stopwords.txt"
+        return self.lexicon / "stopwords.txt"
 
     @property
     def boilerplate(self) -> Path:
-        return self.corpus_dir / "lexicon" / "boilerplate.txt"
+        return self.lexicon / "boilerplate.txt"
+
+    @property
+    def glossary(self) -> Path:
+        return self.lexicon / "glossary.tsv"
 
     @property
     def gazetteer(self) -> Path:
         return self.corpus_dir / "gazetteer" / "gazetteer.tsv"
 
-    @property
-    def samples(self) -> Path:
-        return self.corpus_dir / "samples"
+    def data_files(self) -> list[Path]:
+        """Every file under lexicon/ and gazetteer/: what the fingerprint of a brief reads."""
+        files = [p for folder in ("lexicon", "gazetteer") for p in (self.corpus_dir / folder).rglob("*")]
+        return sorted(p for p in files if p.is_file())
 
     def require(self, path: Path) -> Path:
         if not path.is_file():
@@ -51,9 +62,8 @@ class Resources:
         return path
 
 
-def default_resources() -> Resources:
-    override = os.environ.get("NEWSBRIEF_CORPUS")
-    return Resources(Path(override) if override else _DEFAULT_CORPUS)
+def default_resources(settings: Settings | None = None) -> Resources:
+    return Resources((settings or Settings.from_env()).corpus_dir)
 
 
 _jieba_lock = threading.Lock()

@@ -1,7 +1,7 @@
 """Typed data that flows out of the pipeline: the article brief and its parts.
 
 Everything here is plain data (pydantic v2 models); extraction lives in the stage
-modules and rendering in :mod:`pipeline.render`.
+modules and rendering in :mod:`pipeline.output`.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 from .resources import Resources, ensure_jieba
 from .schema import Sentence
@@ -58,12 +58,11 @@ def chinese_nlp(resources: Resources):  # -> spacy.Language
     return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
 
 
-@lru_cache(maxsize=4)
 def pos_tags(text: str, resources: Resources) -> tuple[tuple[str, str], ...]:
     """jieba's (word, part-of-speech) pairs for a text.
 
-    Cached for the last few texts because both keywords and entity naming read the tags of the
-    same article, and tagging is a quarter of the time of a brief.
+    The segment component puts them on the Doc once, because keywords and entities both read
+    them and tagging is a quarter of the time of a brief.
     """
     import jieba.posseg
 

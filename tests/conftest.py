@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.settings import Settings
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SEED = SHARED / "corpus" / "articles" / "00_tt123_tiktok_us_secondhand.txt"
@@ -15,6 +17,52 @@ SEED_GOLD = SHARED / "gold" / "00_tt123_tiktok_us_secondhand.json"
 # `newsbrief brief --no-summary` starts a background pipeline server by default; the suite must not
 # leave one running, so only tests/test_server.py turns it on, each time with its own NEWSBRIEF_HOME.
 os.environ["NEWSBRIEF_SERVER"] = "off"
+
+# The user's own newsbrief folder (cache, models, server sockets), read before any test changes the
+# environment. Tests never write there: each gets its own NEWSBRIEF_HOME (isolated_home), and only
+# the slow real-model test reads the user's installed models (user_models).
+USER_SETTINGS = Settings.from_env()
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    if not folder.is_dir():
+        return {}
+    return {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
+
+
+def pytest_sessionstart(session) -> None:
+    session.config._newsbrief_home_before = _snapshot(USER_SETTINGS.home)
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """The whole run fails if it changed anything in the user's ~/.cache/newsbrief."""
+    before = getattr(session.config, "_newsbrief_home_before", None)
+    if before is None:
+        return
+    after = _snapshot(USER_SETTINGS.home)
+    changed = sorted(p for p in set(before) | set(after) if before.get(p) != after.get(p))
+    if changed:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter:
+            reporter.write_line(f"FAILED: the tests changed {len(changed)} file(s) in {USER_SETTINGS.home}, "
+                                f"e.g. {changed[0]}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory, monkeypatch) -> Path:
+    home = tmp_path_factory.mktemp("newsbrief-home")
+    monkeypatch.setenv("NEWSBRIEF_HOME", str(home))
+    monkeypatch.delenv("NEWSBRIEF_MODELS", raising=False)
+    monkeypatch.delenv("NEWSBRIEF_CORPUS", raising=False)
+    return home
+
+
+@pytest.fixture
+def user_models(monkeypatch) -> Path:
+    """The models the user installed (`newsbrief model pull`), read only."""
+    monkeypatch.setenv("NEWSBRIEF_MODELS", str(USER_SETTINGS.models))
+    return USER_SETTINGS.models
 
 
 def require_shared() -> Path:

@@ -9,7 +9,7 @@ import jsonschema
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.render import BriefView, to_markdown
+from pipeline.output import BriefView, to_markdown
 
 from .conftest import ROOT, SEED
 

@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 
 from pipeline import brief_file, brief_text
-from pipeline.entities import EntityExtractor, chinese_name_pinyin, org_pinyin
-from pipeline.evaluate import NER_TYPE_MAP, load_gold, read_bio, score_entities, score_ner
+from pipeline.entities import EntityExtractor, chinese_name_pinyin, load_vocabulary, org_pinyin
+from pipeline.eval.gold import load_gold, score_entities
+from pipeline.eval.ner import NER_TYPE_MAP, read_bio, score_ner
 from pipeline.resources import default_resources
 
 from .conftest import SEED_GOLD
@@ -91,11 +92,11 @@ def test_publisher_is_not_an_entity():
     [("王晓寒", "Wang Xiaohan"), ("欧阳娜娜", "Ouyang Nana"), ("曾国藩", "Zeng Guofan"), ("吕布", "Lü Bu")],
 )
 def test_person_pinyin(name, english):
-    assert chinese_name_pinyin(name) == english
+    assert chinese_name_pinyin(name, load_vocabulary(default_resources())) == english
 
 
 def test_org_pinyin_translates_suffixes():
-    assert org_pinyin("宽窄创投") == "Kuanzhai Ventures"
+    assert org_pinyin("宽窄创投", load_vocabulary(default_resources())) == "Kuanzhai Ventures"
 
 
 def test_seed_gold_acceptance(seed_gold):

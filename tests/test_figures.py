@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline import brief_file
-from pipeline.evaluate import load_gold, score_figures
+from pipeline.eval.gold import load_gold, score_figures
 from pipeline.figures import FigureExtractor
 from pipeline.numbers import english_amount, parse_chinese_integer, parse_number
 from pipeline.schema import Figure

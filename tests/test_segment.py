@@ -3,7 +3,7 @@ from __future__ import annotations
 from pipeline import ingest_file
 from pipeline.keywords import extract_keywords
 from pipeline.resources import default_resources, read_lines
-from pipeline.segment import split_sentences, tokenize
+from pipeline.segment import pos_tags, split_sentences, tokenize
 
 from .conftest import SEED
 
@@ -54,9 +54,10 @@ def test_seed_sentences_cover_text(shared):
 
 def test_keywords_are_topical(shared):
     article = ingest_file(SEED)
-    words = [k.word for k in extract_keywords(article.text, default_resources(), top_k=10)]
+    tags = pos_tags(article.text, default_resources())
+    words = [k.word for k in extract_keywords(article.text, default_resources(), tags, top_k=10)]
     assert "TikTok" in words
     assert "二手奢侈品" in words
     assert not any(w.isdigit() for w in words)
-    textrank = extract_keywords(article.text, default_resources(), method="textrank")
+    textrank = extract_keywords(article.text, default_resources(), tags, method="textrank")
     assert textrank and textrank[0].method == "textrank"

@@ -19,12 +19,20 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.errors import InputError
-from pipeline.render import to_json
-from pipeline.resources import Resources, default_resources
-from pipeline.server import PipelineServer, ServerClient, ServerUnavailable, fingerprint, socket_path, status
+from pipeline.output import to_json
+from pipeline.resources import default_resources
+from pipeline.server.client import ServerClient, ServerUnavailable
+from pipeline.server.client import status as server_status
+from pipeline.server.common import expected_fingerprint, socket_path
+from pipeline.server.server import PipelineServer
+from pipeline.settings import Settings
 
 from .conftest import ROOT, SEED
 from .tiny_model import build_tiny_model
+
+
+def status():
+    return server_status(Settings.from_env())
 
 
 def bound_socket(path: Path) -> socket.socket:
@@ -44,7 +52,7 @@ def fake_server(tmp_path, monkeypatch):
     """A listening socket where `newsbrief brief` looks for its server; the test plays the server."""
     monkeypatch.setenv("NEWSBRIEF_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("NEWSBRIEF_SERVER", "use")
-    listener = bound_socket(socket_path())
+    listener = bound_socket(socket_path(Settings.from_env()))
     listener.listen(1)
     yield listener
     listener.close()
@@ -54,7 +62,7 @@ def fake_server(tmp_path, monkeypatch):
 def running_server(tmp_path, monkeypatch):
     """A server in a thread of this process, where `newsbrief brief` looks for one."""
     monkeypatch.setenv("NEWSBRIEF_HOME", str(tmp_path / "home"))
-    path = socket_path()
+    path = socket_path(Settings.from_env())
     dead_socket(path)  # must be replaced, not refused
     server = PipelineServer(path=path, idle_timeout=None)
     ready = threading.Event()
@@ -68,16 +76,17 @@ def running_server(tmp_path, monkeypatch):
     assert not path.exists(), "the server removes its socket when it stops"
 
 
-def test_fingerprint_follows_the_lexicons(tmp_path):
+def test_fingerprint_follows_the_lexicons_and_the_size_limit(tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(default_resources().corpus_dir, corpus)
-    resources = Resources(corpus)
-    before = fingerprint(resources)
-    assert fingerprint(resources) == before
+    settings = Settings.from_env(corpus_dir=corpus)
+    before = expected_fingerprint(settings)
+    assert expected_fingerprint(settings) == before
+    assert expected_fingerprint(Settings.from_env()) == before  # same contents, same briefs
     userdict = corpus / "lexicon" / "userdict.txt"
     userdict.write_text(userdict.read_text(encoding="utf-8") + "跨境新词 n\n", encoding="utf-8")
-    assert fingerprint(resources) != before
-    assert fingerprint(default_resources()) != fingerprint(resources)  # another corpus folder
+    assert expected_fingerprint(settings) != before
+    assert expected_fingerprint(settings, max_bytes=1000) != expected_fingerprint(settings)
 
 
 def test_server_answers_like_a_local_run(running_server, shared, nlp, tmp_path, monkeypatch):
@@ -108,8 +117,11 @@ def test_max_bytes_is_the_callers(running_server, shared):
 def test_a_stale_server_is_not_used(running_server, tmp_path):
     other_corpus = tmp_path / "corpus"
     shutil.copytree(default_resources().corpus_dir, other_corpus)
+    gazetteer = other_corpus / "gazetteer" / "gazetteer.tsv"
+    gazetteer.write_text(gazetteer.read_text(encoding="utf-8") + "新公司\tNew Company\tORG\t\n", encoding="utf-8")
+    caller = Settings.from_env(corpus_dir=other_corpus)
     with pytest.raises(ServerUnavailable) as refused:
-        list(ServerClient(running_server.path).brief([SEED], max_bytes=10**6, resources=Resources(other_corpus)))
+        list(ServerClient(running_server.path, settings=caller).brief([SEED], max_bytes=10**6))
     assert refused.value.reason == "stale"
     assert ServerClient(running_server.path).ping()["served"] == 0
 
@@ -134,8 +146,9 @@ def test_cli_briefs_the_rest_itself_when_the_server_goes_away(fake_server, share
     def answer_once_then_die() -> None:
         connection, _ = listener.accept()
         with connection, connection.makefile("rwb") as stream:
-            assert json.loads(stream.readline()) == {"op": "ping"}
-            stream.write(json.dumps({"ok": True, "fingerprint": fingerprint()}).encode() + b"\n")
+            assert json.loads(stream.readline()) == {"op": "ping", "max_bytes": 5 * 1024 * 1024}
+            stream.write(json.dumps({"ok": True, "fingerprint": expected_fingerprint(Settings.from_env())}).encode()
+                         + b"\n")
         connection, _ = listener.accept()
         with connection, connection.makefile("rwb") as stream:
             request = json.loads(stream.readline())

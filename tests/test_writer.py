@@ -6,16 +6,10 @@ from pathlib import Path
 import pytest
 
 from pipeline import brief_file, brief_text
-from pipeline.models import ModelError, resolve
-from pipeline.writer import (
-    SYSTEM_PROMPT,
-    GenerationCache,
-    TransformersGenerator,
-    Writer,
-    allowed_numbers,
-    numbers_in,
-    substitute,
-)
+from pipeline.writer import GenerationCache, TransformersGenerator, Writer, numbers_in, substitute
+from pipeline.writer.models import ModelError, resolve
+from pipeline.writer.prepare import allowed_numbers
+from pipeline.writer.writer import SYSTEM_PROMPT
 
 from .conftest import SEED
 from .tiny_model import build_tiny_model
@@ -206,7 +200,7 @@ def _real_model_installed() -> bool:
 
 
 @pytest.mark.slow
-def test_seed_article_with_the_real_model(shared, seed_gold):
+def test_seed_article_with_the_real_model(shared, seed_gold, user_models):
     import os
     import time
 
@@ -247,7 +241,7 @@ def test_model_list_and_unknown_model(tmp_path, monkeypatch):
 
 
 def test_eval_mt_path_with_the_tiny_model(tiny_generator):
-    from pipeline.evaluate import translate_sentences
+    from pipeline.eval.mt import translate_sentences
 
     sources = ["亚马逊第二季度营收增长10%，达到1480亿美元。", "TikTok在美国拥有1.5亿活跃用户。"]
     references = ["Amazon's second-quarter revenue rose 10% to $148 billion.",

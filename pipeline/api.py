@@ -1,0 +1,231 @@
+"""The library API: what the CLI, ``batch``, ``watch`` and the server call, and what a Python user calls.
+
+    from pipeline import brief_files
+    for result in brief_files(["a.txt", "b.html"], summary=True):
+        print(result.path, result.error or result.brief.meta.title_en)
+
+:func:`brief_path` is the one function that turns a path into a Brief; :func:`brief_result` wraps
+it into a per-file result with a one-line error; :func:`brief_files` briefs many files with the
+warm server or locally (in worker processes if asked), writes their English in batches, and
+yields one :class:`FileResult` per input, in order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import InputError, NewsbriefError
+from .ingest import ingest_bytes, read_article_bytes
+from .nlp import Pipeline
+from .schema import Brief, BriefWarning
+from .settings import ServerMode, Settings
+
+if TYPE_CHECKING:
+    from .writer import Writer
+
+WRITER_BATCH = 8  # briefs whose English is generated together
+
+
+@dataclass
+class FileResult:
+    """One input's outcome: a brief, or the one-line error naming the file."""
+
+    path: str  # as the caller named it
+    brief: Brief | None = None
+    error: str | None = None
+    content_sha256: str | None = None  # of the input bytes (None when they could not be read)
+    english_error: str | None = None  # the fact sheet is there, its English could not be written
+
+    @property
+    def ok(self) -> bool:
+        return self.brief is not None
+
+
+def brief_path(
+    path: str | os.PathLike[str], nlp: Pipeline, *, name: str | None = None, max_bytes: int | None = None
+) -> tuple[Brief, str]:
+    """Read, decode, clean and brief one file; returns the brief and the sha256 of its bytes.
+
+    `name` is how errors and the brief name the file (the server reads a caller's relative path
+    from the caller's folder); `max_bytes` overrides the pipeline's size limit (the server applies
+    its caller's). Raises :class:`InputError` for bad input.
+    """
+    display = name if name is not None else os.fspath(path)
+    try:
+        data = read_article_bytes(Path(path), max_bytes=max_bytes or nlp.max_bytes)
+    except InputError as exc:
+        raise InputError(display, exc.reason) from None
+    brief = nlp(ingest_bytes(data, display, resources=nlp.resources))
+    return brief, hashlib.sha256(data).hexdigest()
+
+
+def brief_result(
+    path: str | os.PathLike[str], nlp: Pipeline, *, name: str | None = None, max_bytes: int | None = None
+) -> FileResult:
+    """:func:`brief_path`, with any failure turned into the result's one-line error."""
+    display = name if name is not None else os.fspath(path)
+    try:
+        brief, digest = brief_path(path, nlp, name=display, max_bytes=max_bytes)
+    except NewsbriefError as exc:
+        return FileResult(display, error=str(exc))
+    except Exception as exc:  # a bug, not bad input: one file must not stop the others
+        return FileResult(display, error=f"{display}: internal error ({type(exc).__name__}: {exc})")
+    return FileResult(display, brief, content_sha256=digest)
+
+
+# --------------------------------------------------------------------------- worker processes
+
+_worker_pipeline: Pipeline | None = None  # set in each worker process by _init_worker
+
+
+def _init_worker(nlp: Pipeline) -> None:
+    global _worker_pipeline
+    _worker_pipeline = nlp
+
+
+def _brief_in_worker(path: str) -> FileResult:
+    assert _worker_pipeline is not None
+    return brief_result(path, _worker_pipeline)
+
+
+def _local_results(paths: list[str], nlp: Pipeline, workers: int) -> Iterator[FileResult]:
+    if workers <= 1 or len(paths) <= 1:
+        for path in paths:
+            yield brief_result(path, nlp)
+        return
+    # Fork after the pipeline is built: jieba's dictionary (global state) is loaded once, shared.
+    context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(nlp,)) as pool:
+        yield from pool.map(_brief_in_worker, paths)
+
+
+# --------------------------------------------------------------------------- many files
+
+
+def _served_results(paths: list[str], settings: Settings, autostart: bool,
+                    on_note: Callable[[str], None] | None) -> Iterator[FileResult]:
+    """Answers of a running server for `paths`, in order. Stops early, leaving the rest to brief
+    locally, when there is no server or it is stale or goes away; then, with `autostart`, a fresh
+    server is started in the background for the next call."""
+    from .server.client import ServerClient, ServerUnavailable, autostart_server
+
+    try:
+        for served in ServerClient(settings=settings).brief(paths, max_bytes=settings.max_bytes):
+            yield FileResult(served.path, served.brief, served.error, served.content_sha256)
+    except ServerUnavailable as exc:
+        if autostart and exc.reason in ("absent", "stale"):
+            autostart_server(exc.reason, settings)
+        elif exc.reason == "stale" and on_note:
+            on_note("the running server has other code, lexicons or settings, so this ran without it; "
+                    "restart it with `newsbrief server start --restart`")
+
+
+def brief_files(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    summary: bool = False,
+    writer: Writer | None = None,
+    model: str | None = None,
+    settings: Settings | None = None,
+    pipeline: Pipeline | None = None,
+    server: ServerMode | None = None,
+    workers: int = 1,
+    writer_batch: int = WRITER_BATCH,
+    on_note: Callable[[str], None] | None = None,
+) -> Iterator[FileResult]:
+    """Brief files; yields one :class:`FileResult` per path, in order.
+
+    - Fact sheets come from the warm pipeline server when `server` (default: the settings'
+      NEWSBRIEF_SERVER) allows it and the default pipeline is wanted; "auto" with no summary
+      also starts one for the next call. Otherwise they are briefed here, in `workers` processes.
+    - With `summary`, the English is written by `writer` (default: the default model's writer,
+      loaded before any file is read, so a missing model fails fast), `writer_batch` briefs at a
+      time; if it fails, the fact sheets are still yielded with `english_error` set.
+    """
+    settings = settings or Settings.from_env()
+    names = [os.fspath(p) for p in paths]
+    if summary and writer is None:
+        from .writer import default_writer
+
+        writer = default_writer(model, settings=settings)
+    mode = server or settings.server_mode
+    if pipeline is not None or workers > 1:
+        mode = "off"  # the server runs the default pipeline, one file at a time
+    fact_sheets = _fact_sheets(names, settings, pipeline, mode, workers, summary, on_note)
+    if not summary or writer is None:
+        yield from fact_sheets
+        return
+    chunk: list[FileResult] = []
+    for result in fact_sheets:
+        chunk.append(result)
+        if len(chunk) >= writer_batch:
+            yield from _write_english(chunk, writer)
+            chunk = []
+    if chunk:
+        yield from _write_english(chunk, writer)
+
+
+def _fact_sheets(names: list[str], settings: Settings, pipeline: Pipeline | None, mode: ServerMode, workers: int,
+                 summary: bool, on_note: Callable[[str], None] | None) -> Iterator[FileResult]:
+    remaining = list(names)
+    if mode != "off":
+        for result in _served_results(remaining, settings, autostart=mode == "auto" and not summary,
+                                      on_note=on_note):
+            remaining.pop(0)
+            yield result
+    if remaining:
+        nlp = pipeline or Pipeline(settings=settings)
+        yield from _local_results(remaining, nlp, workers)
+
+
+def _write_english(results: list[FileResult], writer: Writer) -> list[FileResult]:
+    """One writer call for a chunk: generation is batched across its articles."""
+    briefs = [r.brief for r in results if r.brief is not None]
+    if briefs:
+        try:
+            writer.write(briefs)
+        except NewsbriefError as exc:
+            for result in results:
+                if result.brief is not None:
+                    result.english_error = str(exc)
+                    result.brief.warnings.append(BriefWarning(code="writer-failed", message=str(exc)))
+    return results
+
+
+# --------------------------------------------------------------------------- one article
+
+
+_default_pipeline: Pipeline | None = None
+
+
+def default_pipeline() -> Pipeline:
+    """The default pipeline, built once (an explicit cache: building loads jieba's dictionary)."""
+    global _default_pipeline
+    if _default_pipeline is None:
+        _default_pipeline = Pipeline()
+    return _default_pipeline
+
+
+def brief_file(path: str | os.PathLike[str], *, pipeline: Pipeline | None = None) -> Brief:
+    """Brief one article file (fact sheet only) with the default (or given) pipeline; raises on bad input."""
+    return brief_path(path, pipeline or default_pipeline())[0]
+
+
+def brief_text(
+    text: str,
+    *,
+    title: str | None = None,
+    source: str | None = None,
+    published: datetime | None = None,
+    pipeline: Pipeline | None = None,
+) -> Brief:
+    """Brief article text given as a string (title/byline lines are recognised as in files)."""
+    return (pipeline or default_pipeline()).brief_text(text, title=title, source=source, published=published)

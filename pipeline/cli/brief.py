@@ -1,0 +1,126 @@
+"""`newsbrief brief`, `schema` and `components`."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from ..errors import NewsbriefError
+from ..files import write_atomic
+from .app import app
+from .common import Debug, MaxMb, ModelOption, NoSummary, OutputFormat, err, fail, load_writer, note, settings_for
+
+_SUFFIX = {OutputFormat.json: ".json", OutputFormat.md: ".md", OutputFormat.rich: ".txt"}
+
+
+def render(brief, fmt: OutputFormat, width: int | None = None) -> str:
+    from ..output import BriefView, to_json, to_markdown
+    from ..output.terminal import THEME
+
+    if fmt is OutputFormat.json:
+        return to_json(brief)
+    if fmt is OutputFormat.md:
+        return to_markdown(brief)
+    buffer = io.StringIO()
+    Console(file=buffer, width=width or 120, force_terminal=False, highlight=False, theme=THEME).print(
+        BriefView(brief))
+    return buffer.getvalue()
+
+
+@app.command()
+def brief(
+    files: Annotated[list[Path], typer.Argument(help="Article files (.txt, .md, .html).", show_default=False)],
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.rich,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write to this file (one input) or folder (several inputs)."),
+    ] = None,
+    max_mb: MaxMb = 5.0,
+    no_summary: NoSummary = False,
+    model: ModelOption = None,
+    sentences: Annotated[int, typer.Option(help="Key sentences to put into English.")] = 5,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Generate again instead of reusing cached English.")]
+    = False,
+    use_server: Annotated[
+        bool,
+        typer.Option("--server/--no-server", help="Use the `newsbrief server` process for the fact sheets "
+                     "(NEWSBRIEF_SERVER: auto = use it and start it when missing, use = only if running, off)."),
+    ] = True,
+    debug: Debug = False,
+) -> None:
+    """Brief Chinese article files: English title and summary, keywords, figures and entities.
+
+    The fact sheets come from a warm `newsbrief server` process when one runs, which saves over a
+    second of start-up per call. With --no-summary and NEWSBRIEF_SERVER unset or "auto", a call
+    that finds none starts one in the background for the next call (it exits after 15 idle
+    minutes). Exit status: 0 when every file was briefed, 1 when any failed (the others are
+    still written).
+    """
+    from ..api import brief_files
+    from ..output import BriefView
+    from ..output.terminal import make_console
+
+    settings = settings_for(max_mb, server_mode=None if use_server else "off")
+    try:
+        writer = load_writer(no_summary, model, settings, sentences=sentences, use_cache=not no_cache)
+    except NewsbriefError as exc:
+        raise fail(str(exc)) from None
+    several = len(files) > 1
+    failures = 0
+    english_failed = False
+    json_items: list[str] = []
+    try:
+        results = list(brief_files(files, summary=writer is not None, writer=writer, settings=settings,
+                                   on_note=note))
+    except NewsbriefError as exc:  # the pipeline itself could not be built (a broken lexicon...)
+        if debug:
+            traceback.print_exc()
+        raise fail(str(exc)) from None
+    for result in results:
+        if result.brief is None:
+            failures += 1
+            err.print(f"newsbrief: error: {result.error}", markup=False)
+            continue
+        if result.english_error and not english_failed:  # the fact sheets are still written below
+            english_failed = True
+            failures += 1
+            err.print(f"newsbrief: error: the English could not be written: {result.english_error}", markup=False)
+        path = Path(result.path)
+        if out is not None:
+            target = out / (path.stem + _SUFFIX[fmt]) if several else out
+            write_atomic(target, render(result.brief, fmt))
+            err.print(f"wrote {target}", markup=False)
+        elif fmt is OutputFormat.rich:
+            make_console().print(BriefView(result.brief))
+        elif fmt is OutputFormat.json and several:
+            json_items.append(render(result.brief, fmt))
+        else:
+            sys.stdout.write(render(result.brief, fmt))
+    if json_items:
+        sys.stdout.write("[\n" + ",\n".join(item.rstrip("\n") for item in json_items) + "\n]\n")
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a brief."""
+    from ..output import schema_json
+
+    sys.stdout.write(schema_json())
+
+
+@app.command()
+def components() -> None:
+    """List the registered pipeline components."""
+    from ..nlp import Pipeline  # noqa: F401  (registers the built-in components)
+    from ..registry import registered
+
+    typer.echo(json.dumps(registered()))

@@ -1,0 +1,121 @@
+"""`newsbrief eval figures|entities|ner|mt`: measuring against gold files and public test sets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from ..errors import NewsbriefError
+from ..files import write_atomic
+from ..output.terminal import make_console
+from .app import eval_app
+from .common import ModelOption, err, fail
+
+
+def _print_report(report, show_errors: bool) -> None:
+    from ..output import report_table
+
+    console = make_console()
+    console.print(report_table(report))
+    if show_errors:
+        for title, items in (("missed", report.missed), ("spurious", report.spurious)):
+            for item in items:
+                console.print(f"{title}: {item}", markup=False)
+
+
+def _eval_gold(gold_files: list[Path], errors: bool, scorer_name: str) -> None:
+    from ..eval import gold
+    from ..nlp import Pipeline
+
+    try:
+        nlp = Pipeline()
+        golds = [gold.load_gold(path) for path in gold_files]
+        pairs = [(nlp.brief_file(g.article), g.data) for g in golds]
+    except NewsbriefError as exc:
+        raise fail(str(exc)) from None
+    _print_report(getattr(gold, scorer_name)(pairs), errors)
+
+
+GoldFiles = Annotated[list[Path], typer.Argument(help="Gold JSON files (format of ../shared/gold/).")]
+ShowErrors = Annotated[bool, typer.Option("--errors", help="List what was missed and what is spurious.")]
+
+
+@eval_app.command("figures")
+def eval_figures(gold_files: GoldFiles, errors: ShowErrors = False) -> None:
+    """Precision, recall and F1 of figure extraction, per kind and overall."""
+    _eval_gold(gold_files, errors, "score_figures")
+
+
+@eval_app.command("entities")
+def eval_entities(gold_files: GoldFiles, errors: ShowErrors = False) -> None:
+    """Precision, recall and F1 of entities (type and English name must agree), per type."""
+    _eval_gold(gold_files, errors, "score_entities")
+
+
+@eval_app.command("ner")
+def eval_ner(
+    bio_file: Annotated[Path, typer.Argument(help="Char-level BIO file (MSRA format: char TAB tag).")],
+    limit: Annotated[int | None, typer.Option(help="Only the first N sentences.")] = None,
+    errors: Annotated[bool, typer.Option("--errors", help="List some missed and spurious spans.")] = False,
+) -> None:
+    """Span-level P/R/F1 of the entity stage on a general-news NER test set (PER/LOC/ORG)."""
+    from rich.progress import Progress
+
+    from ..entities import EntityExtractor
+    from ..eval.ner import NER_TYPE_MAP, read_bio, score_ner
+    from ..resources import default_resources
+
+    if not bio_file.is_file():
+        raise fail(f"{bio_file}: no such file")
+    sentences = read_bio(bio_file)[:limit]
+    extractor = EntityExtractor(default_resources())
+    predicted = []
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task("tagging", total=len(sentences))
+        for sentence, _ in sentences:
+            spans = []
+            for entity in extractor(sentence):
+                label = NER_TYPE_MAP.get(entity.type)
+                if label:
+                    spans.extend((m.start, m.end, label) for m in entity.mentions)
+            predicted.append(spans)
+            progress.advance(task)
+    _print_report(score_ner(sentences, predicted), errors)
+
+
+@eval_app.command("mt")
+def eval_mt(
+    source: Annotated[Path, typer.Argument(help="Chinese sentences, one per line.")],
+    reference: Annotated[Path, typer.Argument(help="English references, one per line.")],
+    limit: Annotated[int, typer.Option(help="Only the first N sentences.")] = 200,
+    model: ModelOption = None,
+    substitute: Annotated[bool, typer.Option(help="Replace figures and entity names by their English first.")] = True,
+    batch_size: Annotated[int, typer.Option(help="Sentences per generation batch.")] = 8,
+    save: Annotated[Path | None, typer.Option(help="Write the translations to this file.")] = None,
+) -> None:
+    """Translate N sentences with the writer's translation path; chrF, BLEU, speed, numbers kept."""
+    from ..eval.mt import translate_sentences
+
+    for path in (source, reference):
+        if not path.is_file():
+            raise fail(f"{path}: no such file")
+    sources = source.read_text(encoding="utf-8").splitlines()[:limit]
+    references = reference.read_text(encoding="utf-8").splitlines()[:limit]
+    if len(sources) != len(references):
+        raise fail(f"{source} and {reference} have different numbers of lines")
+    try:
+        result = translate_sentences(sources, references, model=model, substitute=substitute,
+                                     batch_size=batch_size)
+    except NewsbriefError as exc:
+        raise fail(str(exc)) from None
+    table = Table(title=f"Translation of {len(sources)} sentences ({result.model})", title_justify="left")
+    for column in ("chrF", "BLEU", "s/sentence", "numbers all kept", "Chinese left"):
+        table.add_column(column, justify="right")
+    table.add_row(f"{result.chrf:.1f}", f"{result.bleu:.1f}", f"{result.seconds_per_sentence:.2f}",
+                  f"{result.numbers_kept:.1%}", f"{result.chinese_left}")
+    make_console().print(table)
+    if save:
+        write_atomic(save, "\n".join(result.hypotheses) + "\n")

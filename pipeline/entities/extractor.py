@@ -1,0 +1,243 @@
+"""EntityExtractor: runs the entity components, then merges the candidates (gazetteer first),
+names them in English (gazetteer, Latin as written, the article's own bracketed English, or
+pinyin flagged ``english_source="pinyin"``; never invented), finds stated roles, merges
+mentions of the same entity and ranks them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..resources import Resources
+from ..schema import Entity, Mention
+from ..segment import chinese_nlp
+from .components import _APPOSITION, CANDIDATE_KEYS, ENTITY_PIPES, POS_TAGS_KEY, SpacyDoc, ensure_entity_pipes
+from .gazetteer import load_gazetteer
+from .naming import chinese_name_pinyin, org_pinyin
+from .roles import role_of
+from .vocabulary import HAN, load_vocabulary
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    label: str
+    source: str
+    key: str = ""  # gazetteer canonical name, if any
+
+
+@dataclass
+class _Cluster:
+    key: str
+    text: str
+    type: str
+    english: str
+    english_source: str
+    pinyin: str | None = None
+    mentions: list[Mention] = field(default_factory=list)
+
+
+_SOURCE_RANK = {"gazetteer": 0, "latin": 1, "pattern": 2, "inner": 4, "pos": 5}
+
+
+class EntityExtractor:
+    """Runs the entity components on a segmented Doc and builds typed, merged entities."""
+
+    def __init__(self, resources: Resources, sources: tuple[str, ...] = ENTITY_PIPES) -> None:
+        self.resources = resources
+        self.vocabulary = load_vocabulary(resources)
+        self.nlp = chinese_nlp(resources)
+        ensure_entity_pipes(self.nlp, resources, sources)
+        self.sources = sources
+        self.gazetteer = load_gazetteer(resources)
+
+    def __call__(
+        self,
+        doc: SpacyDoc | str,
+        *,
+        title: str = "",
+        exclude: tuple[str, ...] = (),
+        pos_tags: Sequence[tuple[str, str]] | None = None,
+    ) -> list[Entity]:
+        """Entities of a jieba Doc (or a text, segmented here); `pos_tags`, jieba's (word, tag)
+        pairs of the same text when the caller has them, spare tagging it again."""
+        if isinstance(doc, str):
+            doc = self.nlp.make_doc(doc)
+        if pos_tags is not None:
+            doc.user_data[POS_TAGS_KEY] = pos_tags
+        for name in self.sources:
+            doc = self.nlp.get_pipe(name)(doc)
+        candidates = self._candidates(doc)
+        chosen = self._resolve(candidates)
+        text = doc.text  # Doc.text joins every token: read it once
+        repeated = self._repeat_mentions(text, chosen)
+        if repeated:
+            chosen = self._resolve(candidates + repeated)
+        clusters = self._cluster(text, chosen, exclude)
+        self._apply_appositions(text, clusters)
+        for cluster in clusters.values():
+            # Show the form the article uses most (eBay, not the gazetteer's 易贝).
+            surfaces = [m.text for m in cluster.mentions]
+            cluster.text = max(dict.fromkeys(surfaces), key=surfaces.count)
+        known_orgs = {m.text: c.english for c in clusters.values() if c.type == "ORG" for m in c.mentions}
+        entities = [self._entity(text, c, title, known_orgs) for c in clusters.values()]
+        entities.sort(key=lambda e: (-e.salience, e.mentions[0].start))
+        return entities
+
+    # -- candidates
+
+    def _candidates(self, doc: SpacyDoc) -> list[_Candidate]:
+        text = doc.text
+        found = [_Candidate(e.start_char, e.end_char, e.label_, "gazetteer", e.ent_id_) for e in doc.ents]
+        for key in CANDIDATE_KEYS:
+            for start, end, label, kb_id in doc.user_data.get(("nb_chars", key), []):
+                entry = self.gazetteer.lookup(text[start:end])
+                if key == "inner":
+                    found.append(_Candidate(start, end, label, "inner", kb_id))
+                elif entry is not None:
+                    found.append(_Candidate(start, end, entry.type, "gazetteer", entry.name))
+                else:
+                    found.append(_Candidate(start, end, label, key, kb_id))
+        return found
+
+    @staticmethod
+    def _repeat_mentions(text: str, chosen: list[_Candidate]) -> list[_Candidate]:
+        """A name found once by a pattern (无疆跨境（BOUNDLESS）) is the same name everywhere else in
+        the article, even where jieba cuts it differently (无疆/跨境)."""
+        extra = []
+        for c in chosen:
+            if c.source not in ("pattern", "latin") or c.end - c.start < 2:
+                continue
+            surface = text[c.start : c.end]
+            position = text.find(surface)
+            while position >= 0:
+                if position != c.start:
+                    extra.append(_Candidate(position, position + len(surface), c.label, c.source, c.key))
+                position = text.find(surface, position + 1)
+        return extra
+
+    @staticmethod
+    def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
+        """Non-overlapping spans: gazetteer first, then Latin, patterns; then POS organisations
+        (中国致公党 contains 中国), gazetteer names inside longer words, other POS spans."""
+
+        def order(c: _Candidate) -> tuple[int, int, int]:
+            rank = _SOURCE_RANK[c.source]
+            if c.source == "pos" and c.label == "ORG":
+                rank = _SOURCE_RANK["inner"] - 1
+            return rank, -(c.end - c.start), c.start
+
+        candidates.sort(key=order)
+        chosen: list[_Candidate] = []
+        for c in candidates:
+            if all(c.end <= o.start or o.end <= c.start for o in chosen):
+                chosen.append(c)
+            elif c.source == "latin" or (c.source == "pattern" and c.label == "ORG"):
+                # A Latin span that contains a gazetteer name (TikTok Shop ⊃ TikTok) wins: it is longer.
+                # So does a company named after a place (湖南智六网络科技有限公司 ⊃ 湖南).
+                inner = [
+                    o
+                    for o in chosen
+                    if o.source == "gazetteer"
+                    and c.start <= o.start
+                    and o.end <= c.end
+                    and (c.source == "latin" or o.label in ("GPE", "LOC"))
+                ]
+                if inner and all(c.end <= o.start or o.end <= c.start for o in chosen if o not in inner):
+                    for o in inner:
+                        chosen.remove(o)
+                    chosen.append(c)
+        chosen.sort(key=lambda c: c.start)
+        return chosen
+
+    # -- merging and naming
+
+    def _cluster(self, text: str, chosen: list[_Candidate], exclude: tuple[str, ...]) -> dict[str, _Cluster]:
+        clusters: dict[str, _Cluster] = {}
+        for c in chosen:
+            surface = text[c.start : c.end]
+            if any(surface in e or e in surface for e in exclude if e):
+                continue  # the publisher's own name (36氪获悉) is not news
+            entry = self.gazetteer.by_form.get(c.key) if c.source in ("gazetteer", "inner") else None
+            if entry is None and c.source == "gazetteer":
+                entry = self.gazetteer.lookup(surface)
+            if entry is not None:
+                key = f"gaz:{entry.name}"
+                cluster = clusters.get(key) or _Cluster(key, entry.name, entry.type, entry.english, "gazetteer")
+            else:
+                # Latin names cluster by spelling alone: "Rex" typed ORG in one sentence and PERSON
+                # (联合创始人兼CGO Rex) in another is one entity; context-typed PERSON wins below.
+                label_part = "latin" if c.source == "latin" else c.label
+                key = f"{label_part}:{surface.lower().replace(' ', '')}"
+                # A later bare surname (Hawkins) joins the full Western name it belongs to.
+                for other in clusters.values():
+                    if (
+                        c.label == "PERSON"
+                        and other.type == "PERSON"
+                        and " " in other.text
+                        and other.text.split()[-1] == surface
+                    ):
+                        key = other.key
+                        break
+                cluster = clusters.get(key) or self._new_cluster(key, surface, c.label)
+            cluster.mentions.append(Mention(start=c.start, end=c.end, text=surface, source=c.source))
+            if c.source == "latin" and c.label == "PERSON":
+                cluster.type = "PERSON"
+            clusters[key] = cluster
+        return clusters
+
+    @staticmethod
+    def _apply_appositions(text: str, clusters: dict[str, _Cluster]) -> None:
+        """无疆跨境（BOUNDLESS）: the article itself gives the English name of a Chinese name."""
+        by_start = {m.start: (key, m) for key, c in clusters.items() for m in c.mentions}
+        for key, cluster in list(clusters.items()):
+            if cluster.english_source != "pinyin":
+                continue
+            for mention in cluster.mentions:
+                m = _APPOSITION.match(text, mention.end)
+                if not m:
+                    continue
+                cluster.english, cluster.english_source = m.group("latin").strip(), "latin"
+                inner = by_start.get(m.start("latin"))
+                if inner and inner[0] != key and inner[0] in clusters:
+                    # The Latin form is the same entity, not a second one.
+                    cluster.mentions.extend(clusters.pop(inner[0]).mentions)
+                break
+
+    def _new_cluster(self, key: str, surface: str, label: str) -> _Cluster:
+        if not HAN.search(surface):
+            return _Cluster(key, surface, label, surface, "latin")
+        if label == "ORG":
+            # 美国政府 -> "United States government": a gazetteer place plus a known institution word.
+            for head, head_en in self.vocabulary.org_heads.items():
+                place = self.gazetteer.lookup(surface[: -len(head)]) if surface.endswith(head) else None
+                if place is not None and place.type in ("GPE", "LOC"):
+                    return _Cluster(key, surface, label, f"{place.english} {head_en}", "gazetteer")
+        pinyin = chinese_name_pinyin(surface, self.vocabulary) if label == "PERSON" \
+            else org_pinyin(surface, self.vocabulary)
+        return _Cluster(key, surface, label, pinyin, "pinyin", pinyin=pinyin)
+
+    def _entity(self, text: str, cluster: _Cluster, title: str, known_orgs: dict[str, str]) -> Entity:
+        role, role_en = (None, None)
+        if cluster.type == "PERSON":
+            for mention in cluster.mentions:
+                role, role_en = role_of(text, mention.start, self.vocabulary, self.gazetteer, known_orgs)
+                if role:
+                    break
+        first = min(m.start for m in cluster.mentions)
+        salience = len(cluster.mentions) + (3 if cluster.text in title or cluster.english in title else 0)
+        salience += {"ORG": 1.0, "PERSON": 1.0, "PRODUCT": 0.5}.get(cluster.type, 0.0)
+        salience += max(0.0, 1.0 - first / max(1, len(text)))
+        return Entity(
+            text=cluster.text,
+            type=cluster.type,
+            english=cluster.english,  # type: ignore[arg-type]
+            english_source=cluster.english_source,
+            pinyin=cluster.pinyin,  # type: ignore[arg-type]
+            role=role,
+            role_en=role_en,
+            mentions=sorted(cluster.mentions, key=lambda m: m.start),
+            count=len(cluster.mentions),
+            salience=round(salience, 3),
+        )

@@ -1,0 +1,88 @@
+"""The words the entity rules read, loaded from ``corpus/lexicon/entities/`` (data, not code).
+
+One :class:`EntityVocabulary` per resource set, built once (an explicit cache).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, cached_property
+
+from ..resources import Resources, read_lines, read_tsv
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+# What may follow a Chinese name after a title (总经理周受资表示): a verb, a particle, punctuation.
+_NAME_END = (
+    r"(?=表示|称|说|指出|认为|介绍|透露|告诉|也|在|从|于|将|和|与|及|的|、|，|。|：|:|（|\(|是|对|为|已|曾|就|等"
+    r"|$|\s|[A-Za-z])"
+)
+
+
+@dataclass(frozen=True)
+class EntityVocabulary:
+    titles: dict[str, str]  # 总经理 -> general manager
+    role_scopes: dict[str, tuple[str, str]]  # 美国 -> (US, geo)
+    former_markers: tuple[str, ...]
+    person_verbs: tuple[str, ...]
+    latin_org_words: frozenset[str]
+    compound_surnames: tuple[str, ...]
+    surname_readings: dict[str, str]
+    org_suffixes: tuple[str, ...]  # detection order
+    org_suffix_english: dict[str, str]
+    org_heads: dict[str, str]
+    generic_org_words: frozenset[str]
+    org_left_stops: frozenset[str]
+    not_places: frozenset[str]
+    place_suffixes: tuple[str, ...]
+    place_stop_stems: frozenset[str]
+    state_forms: tuple[str, ...]
+    abbreviations: dict[str, str]
+    surnames: frozenset[str]
+    latin_stopwords: frozenset[str]
+
+    @cached_property
+    def title_pattern(self) -> str:
+        """Regex alternation of every title, longest first."""
+        return "|".join(sorted(self.titles, key=len, reverse=True))
+
+    @cached_property
+    def titled_name(self) -> re.Pattern[str]:
+        return re.compile(rf"(?P<title>{self.title_pattern})\s?[:：]?\s?(?P<name>[\u4e00-\u9fff]{{2,4}}?){_NAME_END}")
+
+
+@cache
+def load_vocabulary(resources: Resources) -> EntityVocabulary:
+    folder = resources.entity_lexicon
+
+    def words(name: str) -> tuple[str, ...]:
+        return read_lines(resources.require(folder / f"{name}.txt"))
+
+    def table(name: str) -> tuple[dict[str, str], ...]:
+        return read_tsv(resources.require(folder / f"{name}.tsv"))
+
+    suffixes = table("org_suffixes")
+    latin_stopwords = resources.lexicon / "latin_stopwords.txt"
+    return EntityVocabulary(
+        titles={row["chinese"]: row["english"] for row in table("titles")},
+        role_scopes={row["chinese"]: (row["english"], row["kind"]) for row in table("role_scopes")},
+        former_markers=words("former_markers"),
+        person_verbs=words("person_verbs"),
+        latin_org_words=frozenset(words("latin_org_words")),
+        compound_surnames=words("compound_surnames"),
+        surname_readings={row["chinese"]: row["pinyin"] for row in table("surname_readings")},
+        org_suffixes=tuple(row["chinese"] for row in suffixes if row["detect"] == "yes"),
+        org_suffix_english={row["chinese"]: row["english"] for row in suffixes if row["english"]},
+        org_heads={row["chinese"]: row["english"] for row in table("org_heads")},
+        generic_org_words=frozenset(words("generic_org_words")),
+        org_left_stops=frozenset(words("org_left_stops")),
+        not_places=frozenset(words("not_places")),
+        place_suffixes=words("place_suffixes"),
+        place_stop_stems=frozenset(words("place_stop_stems")),
+        state_forms=words("state_forms"),
+        abbreviations={row["chinese"]: row["full"] for row in table("abbreviations")},
+        surnames=frozenset(read_lines(resources.require(resources.lexicon / "surnames.txt"))),
+        latin_stopwords=frozenset(w.lower() for w in read_lines(latin_stopwords)) if latin_stopwords.is_file()
+        else frozenset(),
+    )

@@ -1,0 +1,1 @@
+"""Measuring: gold figures and entities (``gold``), NER test sets (``ner``), translation (``mt``)."""

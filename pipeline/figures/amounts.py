@@ -1,0 +1,182 @@
+"""Figure rules for amounts: money, percentages, percentage points, multiples, fractions, counts, quantities."""
+
+from __future__ import annotations
+
+import re
+
+from ..numbers import CN_DIGIT_CHARS, english_fraction, format_decimal
+from .patterns import (
+    _AR_NUM,
+    _CN_NUM,
+    _COUNT_WORDS,
+    _CUR_SYMBOLS,
+    _CUR_WORDS,
+    _MEASURE_WORDS,
+    _NUM,
+    _RANGE_SEP,
+    _VAGUE,
+    Anchor,
+    Candidate,
+    _cn_small,
+    _num,
+    _plausible_cn_number,
+    _span,
+    _vague_bounds,
+    _vague_english,
+    rule,
+)
+from .vocabulary import COUNT_UNITS, CURRENCIES, CURRENCY_ENGLISH, CURRENCY_SYMBOLS
+
+# ---- money
+
+
+@rule(rf"(?P<sym>{_CUR_SYMBOLS})\s?(?P<n>\d+(?:,\d{{3}})*(?:\.\d+)?)\s?(?P<mag>[十百千万亿]*)"
+      r"(?:\s?(?P<word>trillion|billion|million|bn|m)\b)?", r"[$¥￥€£]")
+def _money_symbol(m: re.Match[str], anchor: Anchor) -> Candidate:
+    value = _num(m.group("n") + m.group("mag"))
+    value *= {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "m": 1e6}.get(m.group("word") or "", 1)
+    return Candidate(*_span(m), "money", value, 3, unit=CURRENCY_SYMBOLS[m.group("sym")])
+
+
+@rule(rf"(?:(?P<pre>人民币|美元|港币)\s?)?(?P<lo>{_NUM}|{_VAGUE})\s?(?:(?P<cur1>{_CUR_WORDS}))?{_RANGE_SEP}"
+      rf"(?P<n>{_NUM})\s?(?P<cur>{_CUR_WORDS})(?![宇旦素首器老件])", rf"{_CUR_WORDS}")
+def _money_range(m: re.Match[str], anchor: Anchor) -> Candidate | None:
+    if m.group("cur1") and CURRENCIES[m.group("cur1")] != CURRENCIES[m.group("cur")]:
+        return None
+    low, high = _num(m.group("lo")), _num(m.group("n"))
+    if not low < high:
+        return None
+    return Candidate(*_span(m), "money", None, 4, low=low, high=high, unit=CURRENCIES[m.group("cur")],
+                     info={"range": True})
+
+
+@rule(rf"(?:(?P<pre>人民币|美元|港币)\s?)?(?P<n>{_NUM}|{_VAGUE})\s?(?P<cur>{_CUR_WORDS})(?![宇旦素首器老件])",
+      _CUR_WORDS)
+def _money(m: re.Match[str], anchor: Anchor) -> Candidate | None:
+    number = m.group("n")
+    unit = CURRENCIES[m.group("cur")] if m.group("cur") != "人民币" or not m.group("pre") else "CNY"
+    if m.group("pre") and m.group("cur") in ("元",):
+        unit = CURRENCIES.get(m.group("pre"), unit) if m.group("pre") != "人民币" else "CNY"
+    if number[0] in "数几上":
+        low, high = _vague_bounds(number)
+        english = f"{CURRENCY_ENGLISH.get(unit, unit + ' ')}{_vague_english(low)}"
+        return Candidate(*_span(m), "money", None, 3, low=low, high=high, unit=unit, english=english)
+    if not _plausible_cn_number(number, implied_one=number not in ("万", "千万")):
+        return None
+    return Candidate(*_span(m), "money", _num(number), 3, unit=unit)
+
+
+
+
+# ---- percentages, percentage points, multiples, fractions
+
+
+@rule(rf"(?P<lo>{_NUM})%?{_RANGE_SEP}(?P<n>{_NUM})\s?%", r"%")
+def _percent_range(m: re.Match[str], anchor: Anchor) -> Candidate | None:
+    low, high = _num(m.group("lo")), _num(m.group("n"))
+    if not low < high:
+        return None
+    return Candidate(*_span(m), "percent", None, 4, low=low, high=high, info={"range": True})
+
+
+@rule(rf"(?P<n>{_NUM})\s?%", r"%")
+def _percent(m: re.Match[str], anchor: Anchor) -> Candidate:
+    return Candidate(*_span(m), "percent", _num(m.group("n")), 3)
+
+
+@rule(rf"百分之(?P<n>{_CN_NUM}|\d+(?:\.\d+)?)", r"百分之")
+def _percent_chinese(m: re.Match[str], anchor: Anchor) -> Candidate:
+    return Candidate(*_span(m), "percent", _num(m.group("n")), 3)
+
+
+@rule(rf"(?P<n>{_NUM})\s?个?百分点", r"百分点")
+def _percentage_point(m: re.Match[str], anchor: Anchor) -> Candidate | None:
+    if not _plausible_cn_number(m.group("n")) and not m.group("n")[0].isdigit():
+        return None
+    return Candidate(*_span(m), "percentage_point", _num(m.group("n")), 3)
+
+
+@rule(r"翻了?(?:接近|将近|近|约)?(?P<n>一|1)(?:倍|番)", r"翻")
+def _doubled(m: re.Match[str], anchor: Anchor) -> Candidate:
+    return Candidate(*_span(m), "multiple", 2.0, 4, english="doubled")
+
+
+@rule(rf"(?P<n>{_NUM})\s?倍", r"倍")
+def _multiple(m: re.Match[str], anchor: Anchor) -> Candidate | None:
+    if not m.group("n")[0].isdigit() and m.group("n") not in ("一",) and not _plausible_cn_number(m.group("n")):
+        return None
+    return Candidate(*_span(m), "multiple", _num(m.group("n")), 3)
+
+
+@rule(rf"(?P<d>[{CN_DIGIT_CHARS}十百千]+|\d+)分之(?P<n>[{CN_DIGIT_CHARS}十百千]+|\d+(?:\.\d+)?)", r"分之")
+def _fraction(m: re.Match[str], anchor: Anchor) -> Candidate | None:
+    denominator, numerator = _cn_small(m.group("d")), _num(m.group("n"))
+    if denominator == 0 or denominator == 100:  # 百分之 is a percentage, handled above
+        return None
+    english = english_fraction(int(numerator), denominator) if numerator.is_integer() else \
+        f"{format_decimal(numerator)}/{denominator}"
+    return Candidate(*_span(m), "fraction", round(numerator / denominator, 6), 3, english=english)
+
+
+@rule(r"(?<![\d一二三四五六七八九十])(?P<n>[一二三四五六七八九十]|[1-9])成(?![员立功为交本长果绩熟型人年])", r"成")
+def _tenths(m: re.Match[str], anchor: Anchor) -> Candidate:
+    tenths = _cn_small(m.group("n"))
+    return Candidate(*_span(m), "fraction", tenths / 10, 3, english=f"{tenths * 10}%")
+
+
+# ---- counts and measured quantities
+
+
+@rule(rf"(?<!从)(?P<lo>{_AR_NUM}){_RANGE_SEP}(?P<n>{_AR_NUM})\s?(?P<unit>{_COUNT_WORDS}|{_MEASURE_WORDS})", r"[0-9]")
+def _count_range(m: re.Match[str], anchor: Anchor) -> Candidate | None:
+    low, high = _num(m.group("lo")), _num(m.group("n"))
+    if not low < high:
+        return None
+    kind = "count" if m.group("unit") in COUNT_UNITS else "quantity"
+    return Candidate(*_span(m), kind, None, 4, low=low, high=high, unit=m.group("unit"), info={"range": True})
+
+
+@rule(rf"(?P<n>{_NUM}|{_VAGUE})\s?(?P<unit>{_COUNT_WORDS})", r"[0-9十百千万亿]")
+def _count(m: re.Match[str], anchor: Anchor) -> Candidate | None:
+    number, unit = m.group("n"), m.group("unit")
+    if number[0] in "数几上":
+        low, high = _vague_bounds(number)
+        english = f"{_vague_english(low)} of {COUNT_UNITS[unit]}" if COUNT_UNITS[unit] else _vague_english(low)
+        return Candidate(*_span(m), "count", None, 2, low=low, high=high, unit=unit, english=english)
+    if not _plausible_cn_number(number):
+        return None
+    value = _num(number)
+    # Small Chinese numerals with measure words are wording, not figures: 两家平台, 一个经理.
+    if not number[0].isdigit() and value < 10:
+        return None
+    # 2021年 and 3月 are dates; 10个月 is a duration (handled as a quantity).
+    return Candidate(*_span(m), "count", value, 2, unit=unit)
+
+
+@rule(rf"(?P<n>{_NUM})\s?(?P<unit>{_MEASURE_WORDS})(?![\u4e00-\u9fff]{{0}}[价钱])", r"[0-9十百千万亿]")
+def _measure(m: re.Match[str], anchor: Anchor) -> Candidate | None:
+    number = m.group("n")
+    if not number[0].isdigit() and not _plausible_cn_number(number):
+        return None
+    if not number[0].isdigit() and _num(number) < 10:
+        return None
+    value = _num(number) * (1e4 if m.group("unit") == "万平方米" else 1)
+    unit = "平方米" if m.group("unit") == "万平方米" else m.group("unit")
+    return Candidate(*_span(m), "quantity", value, 1, unit=unit)
+
+
+_APPROX_LEAD = re.compile(r"(近|约|超|逾|达|突破|将近|接近|超过)$")
+
+
+@rule(rf"(?P<n>{_AR_NUM}\s?[百千万亿]+|(?<![第{CN_DIGIT_CHARS}十百千]){_CN_NUM})", r"[百千万亿]")
+def _bare_magnitude(m: re.Match[str], anchor: Anchor) -> Candidate | None:
+    number = m.group("n")
+    # 近万亿 (nearly a trillion) is a figure; 千万 and 万亿 alone are usually wording.
+    implied = bool(_APPROX_LEAD.search(m.string[max(0, m.start() - 4):m.start()])) and number in ("万亿", "千亿", "亿")
+    if not re.search(r"[万亿千百]", number) or not _plausible_cn_number(number, implied_one=implied):
+        return None
+    if not number[0].isdigit() and not re.search("[万亿]", number):
+        return None  # 三千 alone is too often wording
+    return Candidate(*_span(m), "quantity", _num(number), 1, info={"bare": True})
+
+

@@ -1,0 +1,71 @@
+"""Run every registered figure rule near its trigger and keep the best non-overlapping matches."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..numbers import ascii_digits
+from . import amounts, dates  # noqa: F401  (register the rules, amounts first)
+from .patterns import _BLOCKED, _RULES, _WINDOW, Anchor, Candidate
+
+# --------------------------------------------------------------------------- extraction
+
+
+def _blocked_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _BLOCKED.finditer(text)]
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+def _matches_near_triggers(pattern: re.Pattern[str], trigger: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    windows: list[list[int]] = []
+    for hit in trigger.finditer(text):
+        start, end = max(0, hit.start() - _WINDOW), hit.end() + _WINDOW
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = end
+        else:
+            windows.append([start, end])
+    last_end = -1
+    for start, end in windows:
+        # Lookbehind still sees the text before `start`, so window edges do not change matches.
+        for m in pattern.finditer(text, start, min(end, len(text))):
+            if m.start() >= last_end:
+                last_end = m.end()
+                yield m
+
+
+def find_candidates(text: str, anchor: Anchor) -> list[Candidate]:
+    """All rule matches, then the best non-overlapping set (longest span first, then priority)."""
+    norm = ascii_digits(text)
+    blocked = _blocked_spans(norm)
+    found: list[Candidate] = []
+    for pattern, trigger, make in _RULES:
+        for m in _matches_near_triggers(pattern, trigger, norm):
+            if m.end() == m.start():
+                continue
+            candidate = make(m, anchor)
+            if candidate is None or _overlaps(candidate.start, candidate.end, blocked):
+                continue
+            groups = m.groupdict()
+            if groups.get("y"):
+                candidate.info["explicit_year"] = int(groups["y"])
+            elif "y" in groups and not groups.get("rel") and not groups.get("fy"):
+                candidate.info["year_rule"] = (make, m)  # year taken from the anchor; context may know better
+            # Trim leading spaces the optional groups may have eaten.
+            while candidate.start < candidate.end and norm[candidate.start].isspace():
+                candidate.start += 1
+            found.append(candidate)
+    found.sort(key=lambda c: (-(c.end - c.start), -c.priority, c.start))
+    chosen: list[Candidate] = []
+    taken: list[tuple[int, int]] = []
+    for candidate in found:
+        if not _overlaps(candidate.start, candidate.end, taken):
+            chosen.append(candidate)
+            taken.append((candidate.start, candidate.end))
+    chosen.sort(key=lambda c: c.start)
+    return chosen
+
+

@@ -1,0 +1,51 @@
+"""Deterministic English of a figure's value."""
+
+from __future__ import annotations
+
+import re
+
+from ..numbers import english_amount, format_decimal
+from ..schema import Figure
+from .vocabulary import COUNT_UNITS, CURRENCY_ENGLISH, MEASURE_UNITS
+
+_DECORATION = re.compile(r"^(?:up |down )?(?:about |nearly |over |at least |under |up to )?|"
+                         r" (?:year|quarter|month) on (?:year|quarter|month)$")
+
+
+def core_english(f: Figure) -> str:
+    """The English of the value alone, without the qualifiers that the Chinese around the span
+    already says (约, 同比增长): what replaces the span before translation."""
+    if f.kind in ("date", "period"):
+        return f.english
+    return _DECORATION.sub("", f.english) or _core_english(f)
+
+
+def _core_english(f: Figure) -> str:
+    if f.kind == "money":
+        prefix = CURRENCY_ENGLISH.get(f.unit or "", f"{f.unit} " if f.unit else "")
+        if f.value is None and f.low is not None and f.high is not None:
+            return f"{prefix}{english_amount(f.low)}–{prefix}{english_amount(f.high)}"
+        return f"{prefix}{english_amount(float(f.value))}"  # type: ignore[arg-type]
+    if f.kind == "percent":
+        if f.value is None and f.low is not None:
+            return f"{format_decimal(f.low)}%–{format_decimal(f.high or 0)}%"
+        return f"{format_decimal(float(f.value))}%"  # type: ignore[arg-type]
+    if f.kind == "percentage_point":
+        value = float(f.value)  # type: ignore[arg-type]
+        return f"{format_decimal(value)} percentage point{'s' if value != 1 else ''}"
+    if f.kind == "multiple":
+        return f"{format_decimal(float(f.value))} times"  # type: ignore[arg-type]
+    if f.kind == "fraction":
+        return f"{format_decimal(float(f.value) * 100)}%"  # type: ignore[arg-type]
+    if f.kind in ("count", "quantity"):
+        unit_en = COUNT_UNITS.get(f.unit or "", MEASURE_UNITS.get(f.unit or "", ""))
+        if f.value is None and f.low is not None and f.high is not None:
+            amount = f"{english_amount(f.low)}–{english_amount(f.high)}"
+        else:
+            amount = english_amount(float(f.value))  # type: ignore[arg-type]
+            if f.value == 1 and unit_en.endswith("s") and unit_en != "years old":
+                unit_en = unit_en[:-1]
+        return f"{amount} {unit_en}".strip()
+    return f.text
+
+

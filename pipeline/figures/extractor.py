@@ -1,0 +1,255 @@
+"""FigureExtractor: find, qualify, render and rank the figures of one article."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..schema import Figure, FigureChange, Sentence
+from .candidates import find_candidates
+from .english import _core_english
+from .patterns import _COUNT_WORDS, _REL_YEAR, Anchor, Candidate
+from .vocabulary import (
+    _COUNT_CONTEXT,
+    APPROX_AFTER,
+    APPROX_BEFORE,
+    APPROX_ENGLISH,
+    DOWN_VERBS,
+    FORECAST_WORDS,
+    RELATIVE_YEARS,
+    UP_VERBS,
+)
+
+_PARENTHETICAL = re.compile(r"（[^（）]*）|\([^()]*\)")
+_CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?\n]")
+
+
+def _clause_bounds(text: str, start: int, end: int, sentence: Sentence) -> tuple[int, int]:
+    left = sentence.start
+    for m in _CLAUSE_BREAK.finditer(text, sentence.start, start):
+        left = m.end()
+    m = _CLAUSE_BREAK.search(text, end, sentence.end)
+    return left, (m.start() if m else sentence.end)
+
+
+_TRAILING_FILLER = re.compile(r"(了|约|大约|近|将近|接近|达到?|为|是|超过|超|逾|至|到|共|合计|总计|仅|只有|高达|多达|"
+                              r"最高|最多|至少|不到|不足|低于|高于|同比|环比|增长|下降|增加|减少|提升|提高|上升|下滑|"
+                              r"缩减|降低|下跌|上涨|拥有|有|获得|完成|实现|突破|占比?|的|在|将|预计|可能|或)$")
+_SUBJECT_START = re.compile(
+    r"^(而|但|并|且|其|另外|此外|同时|其中|据|数据显示|显示|报告显示|目前|今年|去年|此前|截至)+"
+)
+
+
+def _subject(text: str, clause_start: int, fig_start: int, previous_end: int) -> str | None:
+    """What the figure measures: the noun phrase before it in its clause, fillers stripped."""
+    left = max(clause_start, previous_end)
+    phrase = _PARENTHETICAL.sub("", text[left:fig_start]).strip()
+    phrase = re.split(r"[（(「“]", phrase)[-1]  # an unclosed bracket opens the phrase
+    phrase = phrase.split("从")[0] if "从" in phrase[1:] else phrase  # 净亏损从1年前的… -> 净亏损
+    for _ in range(6):
+        stripped = _TRAILING_FILLER.sub("", phrase).rstrip()
+        if stripped == phrase:
+            break
+        phrase = stripped
+    phrase = _SUBJECT_START.sub("", phrase).strip(" 的")
+    if len(phrase) < 2 or not re.search(r"[\u4e00-\u9fffA-Za-z]", phrase):
+        return None
+    if len(phrase) > 16:
+        cuts = [m.end() for m in re.finditer(r"[和与及、，]", phrase) if len(phrase) - m.end() >= 2]
+        phrase = phrase[cuts[-1]:] if cuts else phrase[-16:]
+        phrase = re.sub(r"^[A-Za-z]+(?=[^A-Za-z])", "", phrase) if not cuts else phrase  # no half Latin words
+    return phrase.strip() or None
+
+
+def _approx(before: str, after: str) -> str | None:
+    for word, kind in APPROX_BEFORE:
+        if re.search(rf"{word}(了|达到?|为)?$", before):
+            return kind
+    for word, kind in APPROX_AFTER:
+        if after.startswith(word):
+            return kind
+    return None
+
+
+def _direction(before: str) -> str | None:
+    tail = re.sub(r"(了|约|近|达|为|到|超过|逾|大约)+$", "", before)
+    if tail.endswith(UP_VERBS):
+        return "up"
+    if tail.endswith(DOWN_VERBS):
+        return "down"
+    return None
+
+
+def _comparison(before: str) -> str | None:
+    for word, kind in (("同比", "yoy"), ("较去年同期", "yoy"), ("环比", "qoq"), ("较上月", "mom"), ("月环比", "mom")):
+        if word in before[-12:]:
+            return kind if word != "环比" or "月" not in before[-14:-12] else "mom"
+    return None
+
+
+@dataclass
+class FigureExtractor:
+    """Finds, qualifies, renders and ranks the figures of one article."""
+
+    max_figures: int | None = None
+
+    def __call__(
+        self,
+        text: str,
+        sentences: list[Sentence],
+        *,
+        published: datetime | None = None,
+        precision: str | None = None,
+        title: str = "",
+        entity_spans: list[tuple[int, int]] | None = None,
+    ) -> list[Figure]:
+        anchor = Anchor.from_published(published, precision)
+        candidates = find_candidates(text, anchor)
+        starts = [s.start for s in sentences]
+        candidates = self._years_from_context(candidates, starts, anchor)
+        figures: list[Figure] = []
+        previous_end_in_sentence: dict[int, int] = {}
+        for candidate in candidates:
+            index = max(0, bisect.bisect_right(starts, candidate.start) - 1) if sentences else 0
+            sentence = sentences[index] if sentences else Sentence(index=0, paragraph=0, start=0, end=len(text),
+                                                                    text=text)
+            clause_start, clause_end = _clause_bounds(text, candidate.start, candidate.end, sentence)
+            before = text[clause_start:candidate.start]
+            after = text[candidate.end:clause_end]
+            figure = self._qualify(candidate, text, before, after, sentence, index, anchor,
+                                   previous_end_in_sentence.get(index, sentence.start), clause_start)
+            previous_end_in_sentence[index] = candidate.end
+            # 收入增长8.2%至8270万美元: the second figure measures what the first one does.
+            if figure.subject is None and figure.kind not in ("date", "period") and figures:
+                last = figures[-1]
+                if last.sentence == index and last.start >= clause_start and last.subject:
+                    figure.subject = last.subject
+            figures.append(figure)
+        self._link_changes(text, figures)
+        self._assign_periods(text, figures, sentences, anchor)
+        for figure in figures:
+            figure.english = self._english(figure)
+            figure.salience = self._salience(figure, title, sentences, entity_spans or [])
+        if self.max_figures is not None:
+            keep = {id(f) for f in sorted(figures, key=lambda f: -f.salience)[: self.max_figures]}
+            figures = [f for f in figures if id(f) in keep]
+        return figures
+
+    @staticmethod
+    def _years_from_context(candidates: list[Candidate], starts: list[int], anchor: Anchor) -> list[Candidate]:
+        """2021年4月……从6月开始: a month without a year takes the year stated earlier in its sentence."""
+        resolved: list[Candidate] = []
+        year_by_sentence: dict[int, int] = {}
+        for candidate in candidates:
+            index = bisect.bisect_right(starts, candidate.start) - 1
+            if "explicit_year" in candidate.info:
+                year_by_sentence[index] = candidate.info["explicit_year"]
+            elif "year_rule" in candidate.info and index in year_by_sentence:
+                make, match = candidate.info["year_rule"]
+                redone = make(match, Anchor(year_by_sentence[index], anchor.month))
+                if redone is not None:
+                    redone.start, redone.end = candidate.start, candidate.end
+                    candidate = redone
+            resolved.append(candidate)
+        return resolved
+
+    # -- qualifiers
+
+    def _qualify(self, c: Candidate, text: str, before: str, after: str, sentence: Sentence, index: int,
+                 anchor: Anchor, previous_end: int, clause_start: int) -> Figure:
+        kind, unit = c.kind, c.unit
+        # 170万 after 活跃买家数量为 is a count; 近60亿 of GMV stays a plain quantity.
+        lead = _PARENTHETICAL.sub("", before).replace(" ", "")
+        if c.info.get("bare") and (_COUNT_CONTEXT.search(lead) or re.match(rf"({_COUNT_WORDS})", after)):
+            kind = "count"
+        approx = c.approx or _approx(before, after)
+        direction = _direction(before) if kind in ("percent", "percentage_point", "multiple", "money", "count",
+                                                   "quantity", "fraction") else None
+        comparison = _comparison(before) if direction else None
+        forecast = kind not in ("date", "period") and any(w in before for w in FORECAST_WORDS)
+        subject = _subject(text, clause_start, c.start, previous_end) if kind not in ("date", "period") else None
+        return Figure(
+            text=text[c.start:c.end], start=c.start, end=c.end, sentence=index, kind=kind, value=c.value,
+            low=c.low, high=c.high, unit=unit, approx=approx,  # type: ignore[arg-type]
+            change=FigureChange(direction=direction) if direction else None,  # type: ignore[arg-type]
+            comparison=comparison, forecast=forecast, subject=subject, english=c.english or "",
+        )
+
+    @staticmethod
+    def _link_changes(text: str, figures: list[Figure]) -> None:
+        """从A缩减至B and 增长8.2%至B: one change, both values on both figures."""
+        for i, figure in enumerate(figures):
+            gap_start = figures[i - 1].end if i else 0
+            before = text[gap_start:figure.start]
+            m = re.search(r"(?P<verb>" + "|".join(UP_VERBS + DOWN_VERBS) + r")了?(至|到)$", before)
+            if m is None and not (i and re.fullmatch(r"\s?(至|到)", before) and figures[i - 1].change):
+                continue
+            direction = ("up" if m.group("verb") in UP_VERBS else "down") if m else \
+                figures[i - 1].change.direction  # type: ignore[union-attr]
+            origin = None
+            for previous in reversed(figures[max(0, i - 3):i]):
+                lead = text[max(0, previous.start - 8):previous.start]
+                if previous.sentence == figure.sentence and previous.kind == figure.kind and "从" in lead:
+                    origin = previous
+                    break
+            change = FigureChange(direction=direction, from_value=origin.value if origin else None,
+                                  to_value=figure.value if isinstance(figure.value, float) else None)
+            if origin is not None and isinstance(origin.value, float):
+                origin.change = change
+            figure.change = change
+
+    @staticmethod
+    def _assign_periods(text: str, figures: list[Figure], sentences: list[Sentence], anchor: Anchor) -> None:
+        for figure in figures:
+            if figure.kind in ("date", "period"):
+                continue
+            same = [f for f in figures if f.sentence == figure.sentence and f.kind in ("date", "period")]
+            earlier = [f for f in same if f.end <= figure.start]
+            if earlier:
+                figure.period = str(earlier[-1].value)
+                continue
+            if sentences:
+                sentence = sentences[figure.sentence]
+                m = re.search(_REL_YEAR, text[sentence.start:figure.start])
+                if m and anchor.year is not None:
+                    figure.period = str(anchor.year + RELATIVE_YEARS[m.group(0)])
+
+    # -- English
+
+    @staticmethod
+    def _english(f: Figure) -> str:
+        approx = APPROX_ENGLISH.get(f.approx or "", "")
+        if f.english and f.kind in ("date", "period"):
+            return f.english if f.kind == "period" or not f.approx or f.english.startswith(("end", "early", "mid",
+                                                                                             "late", "start")) \
+                else approx + f.english
+        core = f.english or _core_english(f)
+        if f.kind in ("percent", "percentage_point") and f.change and f.change.direction and f.change.to_value is None:
+            core = f"{'up' if f.change.direction == 'up' else 'down'} {approx}{core}"
+            if f.comparison:
+                core += {"yoy": " year on year", "qoq": " quarter on quarter", "mom": " month on month"}[f.comparison]
+            return core
+        return approx + core
+
+    @staticmethod
+    def _salience(f: Figure, title: str, sentences: list[Sentence], entity_spans: list[tuple[int, int]]) -> float:
+        weight = {"money": 5.0, "percent": 3.5, "percentage_point": 3.5, "multiple": 3.0, "count": 3.0,
+                  "fraction": 2.5, "quantity": 2.0, "date": 1.5, "period": 1.0}[f.kind]
+        if f.text in title:
+            weight += 3
+        if f.sentence <= 2:
+            weight += 1.5
+        if sentences:
+            sentence = sentences[f.sentence]
+            if any(sentence.start <= s < sentence.end for s, _ in entity_spans):
+                weight += 1
+        if f.subject:
+            weight += 0.5
+        if f.change or f.forecast:
+            weight += 0.5
+        # Earlier figures first among equals.
+        return round(weight - 0.001 * f.sentence, 4)
+
+

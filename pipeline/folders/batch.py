@@ -1,0 +1,265 @@
+"""Batch a news folder: brief every article, resumably, with a cache, a digest and a CSV.
+
+Layout of an output folder::
+
+    OUT/<slug>.json, OUT/<slug>.md   one brief per article
+    OUT/digest.md                    all briefs, newest first, with a table of contents
+    OUT/figures.csv                  one row per figure across all articles
+    OUT/index.json                   one entry per input file: hash, status, outputs, error
+    OUT/.newsbrief.lock              held while a run writes to OUT
+
+Every file is written atomically (temporary file + rename) and index.json is rewritten after
+each article, so a run killed at any point leaves complete files; the next run skips what is
+done (same content hash and the same fingerprint: code, lexicons, settings, model) and
+finishes the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from filelock import FileLock, Timeout
+
+from ..api import FileResult, brief_files
+from ..errors import NewsbriefError
+from ..files import romanise, sha256_bytes, slugify, write_atomic
+from ..nlp import Pipeline
+from ..output import digest_markdown, figures_csv, to_json, to_markdown
+from ..schema import Brief
+from ..settings import Settings
+from .discover import find_articles
+
+if TYPE_CHECKING:
+    from ..writer import Writer
+
+INDEX_VERSION = 1
+LOCK_NAME = ".newsbrief.lock"
+
+Status = Literal["ok", "cached", "failed"]
+
+
+@dataclass
+class ArticleResult:
+    path: str
+    status: Status
+    content_sha256: str | None = None
+    slug: str | None = None
+    outputs: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    def index_entry(self, options_key: str) -> dict:
+        return {"path": self.path, "content_sha256": self.content_sha256, "options": options_key,
+                "status": "ok" if self.status == "cached" else self.status, "slug": self.slug,
+                "outputs": self.outputs, "warnings": self.warnings, "error": self.error}
+
+
+@dataclass
+class BatchReport:
+    results: list[ArticleResult]
+    out: Path
+    seconds: float
+
+    def count(self, status: Status) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def failed(self) -> list[ArticleResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+    @property
+    def exit_code(self) -> int:
+        return 2 if self.failed else 0
+
+
+class OutputLocked(NewsbriefError):
+    """Another run holds the output folder's lock."""
+
+
+def article_slug(brief: Brief, content_sha256: str, taken: set[str]) -> str:
+    """`2023-08-15-tiktok-…-9da769`: date, English (or pinyin) title, a hash for uniqueness."""
+    meta = brief.meta
+    date = meta.published.strftime("%Y-%m-%d") if meta.published else "undated"
+    words = slugify(meta.title_en or romanise(meta.title), max_chars=60)
+    slug = f"{date}-{words}-{content_sha256[:6]}"
+    n = 2
+    unique = slug
+    while unique in taken:
+        unique = f"{slug}-{n}"
+        n += 1
+    return unique
+
+
+def index_key(path: Path) -> str:
+    """Index entries are keyed by absolute path, so a run from another folder finds them."""
+    return str(Path(path).resolve())
+
+
+# --------------------------------------------------------------------------- the run
+
+
+class BatchRun:
+    """One run over a folder into an output folder. Use :func:`brief_folder` for the common case."""
+
+    def __init__(self, out: Path, *, pipeline: Pipeline | None = None, workers: int = 1, writer: Writer | None = None,
+                 writer_batch: int = 8, settings: Settings | None = None) -> None:
+        self.out = Path(out)
+        self.workers = max(1, workers)
+        self.writer = writer  # None for fact sheets only
+        self.writer_batch = max(1, writer_batch)
+        # Built (and jieba's dictionary loaded) here, before any worker starts.
+        self.pipeline = pipeline or Pipeline(settings=settings)
+        # A cached brief is reused only when everything that changes a brief is unchanged.
+        self.cache_key = self.pipeline.fingerprint(model=writer.describe() if writer else None)
+        self.index_path = self.out / "index.json"
+        self.index: dict = {"version": INDEX_VERSION, "files": {}}
+        self.lock = FileLock(str(self.out / LOCK_NAME))
+
+    # -- lock and index
+
+    def __enter__(self) -> BatchRun:
+        self.out.mkdir(parents=True, exist_ok=True)
+        try:
+            self.lock.acquire(timeout=0)
+        except Timeout:
+            raise OutputLocked(f"{self.out}: another newsbrief run is writing here "
+                               f"(lock {self.out / LOCK_NAME}); wait for it or choose another --out") from None
+        self.index = self._read_index()
+        # Temporary files of a run that was killed mid-write (we hold the lock: nobody else writes).
+        for stale in self.out.glob(".*.tmp"):
+            stale.unlink(missing_ok=True)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.lock.release()
+
+    def _read_index(self) -> dict:
+        if not self.index_path.is_file():
+            return {"version": INDEX_VERSION, "files": {}}
+        try:
+            data = json.loads(self.index_path.read_text(encoding="utf-8"))
+            if data.get("version") == INDEX_VERSION and isinstance(data.get("files"), dict):
+                return data
+        except ValueError:
+            pass
+        return {"version": INDEX_VERSION, "files": {}}  # unreadable: rebuild (outputs are redone)
+
+    def _write_index(self) -> None:
+        write_atomic(self.index_path, json.dumps(self.index, ensure_ascii=False, indent=1) + "\n")
+
+    # -- cache
+
+    def cached(self, path: Path, data_hash: str) -> ArticleResult | None:
+        entry = self.index["files"].get(index_key(path))
+        if not entry or entry.get("status") != "ok" or entry.get("content_sha256") != data_hash \
+                or entry.get("options") != self.cache_key:
+            return None
+        if not all((self.out / name).is_file() for name in entry.get("outputs", [])):
+            return None
+        return ArticleResult(str(path), "cached", data_hash, entry.get("slug"), entry.get("outputs", []),
+                             entry.get("warnings", []))
+
+    # -- processing
+
+    def run(self, paths: list[Path], on_result: Callable[[ArticleResult, int, int], None] | None = None
+            ) -> BatchReport:
+        started = time.perf_counter()
+        results: list[ArticleResult] = []
+        todo: list[Path] = []
+        for path in paths:
+            hit = self._cache_hit(path)
+            if hit is not None:
+                results.append(hit)
+                if on_result:
+                    on_result(hit, len(results), len(paths))
+            else:
+                todo.append(path)
+        if todo:
+            for briefed in brief_files(todo, pipeline=self.pipeline, workers=self.workers, writer=self.writer,
+                                       summary=self.writer is not None, writer_batch=self.writer_batch):
+                result = self._finish(briefed)
+                self._record(result)
+                results.append(result)
+                if on_result:
+                    on_result(result, len(results), len(paths))
+        self.write_collections()
+        return BatchReport(results, self.out, time.perf_counter() - started)
+
+    def _cache_hit(self, path: Path) -> ArticleResult | None:
+        try:
+            if path.stat().st_size > self.pipeline.max_bytes:
+                return None
+            return self.cached(path, sha256_bytes(path.read_bytes()))
+        except OSError:
+            return None
+
+    def _finish(self, briefed: FileResult) -> ArticleResult:
+        path, brief, data_hash = briefed.path, briefed.brief, briefed.content_sha256
+        if brief is None:
+            return ArticleResult(path, "failed", data_hash, error=briefed.error)
+        if briefed.english_error:  # not cached: the next run writes the English again
+            return ArticleResult(path, "failed", data_hash,
+                                 error=f"{path}: the English could not be written: {briefed.english_error}")
+        taken = {e.get("slug") for p, e in self.index["files"].items() if p != index_key(Path(path))}
+        slug = article_slug(brief, data_hash or brief.meta.content_sha256, taken)
+        # Outputs first, index last: a kill in between only costs redoing this article.
+        write_atomic(self.out / f"{slug}.json", to_json(brief))
+        write_atomic(self.out / f"{slug}.md", to_markdown(brief))
+        return ArticleResult(path, "ok", data_hash, slug, [f"{slug}.json", f"{slug}.md"],
+                             [f"{w.code}: {w.message}" for w in brief.warnings])
+
+    def _record(self, result: ArticleResult) -> None:
+        self.index["files"][index_key(Path(result.path))] = result.index_entry(self.cache_key)
+        self._write_index()
+
+    # -- digest and CSV
+
+    def load_briefs(self) -> list[tuple[str, Brief]]:
+        briefs = []
+        for entry in self.index["files"].values():
+            if entry.get("status") != "ok" or not entry.get("slug"):
+                continue
+            path = self.out / f"{entry['slug']}.json"
+            try:
+                briefs.append((entry["slug"], Brief.model_validate_json(path.read_text(encoding="utf-8"))))
+            except (OSError, ValueError):
+                continue
+        return briefs
+
+    def write_collections(self) -> None:
+        briefs = self.load_briefs()
+        write_atomic(self.out / "digest.md", digest_markdown(briefs))
+        write_atomic(self.out / "figures.csv", figures_csv(briefs))
+
+
+def brief_folder(
+    folder: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    *,
+    workers: int = 1,
+    summary: bool = True,
+    pattern: str | None = None,
+    pipeline: Pipeline | None = None,
+    writer: Writer | None = None,
+    settings: Settings | None = None,
+    on_result: Callable[[ArticleResult, int, int], None] | None = None,
+) -> BatchReport:
+    """Brief every article under `folder` into `out` (see the module docstring for the layout).
+
+    With `summary` the English is written by `writer` (default: the default model's writer).
+    """
+    out_path = Path(out)
+    paths = find_articles(Path(folder), pattern, exclude=out_path)
+    if summary and writer is None:
+        from ..writer import default_writer
+
+        writer = default_writer(settings=settings)
+    with BatchRun(out_path, pipeline=pipeline, workers=workers, writer=writer if summary else None,
+                  settings=settings) as run:
+        return run.run(paths, on_result)

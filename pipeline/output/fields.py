@@ -1,0 +1,52 @@
+"""Small renderings that every output shares: the publish date, a figure in context, its value."""
+
+from __future__ import annotations
+
+from ..schema import Brief, Figure
+
+
+def published_text(brief: Brief) -> str:
+    when, precision = brief.meta.published, brief.meta.published_precision
+    if when is None:
+        return "date unknown"
+    fmt = {"year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d", "minute": "%Y-%m-%d %H:%M"}.get(
+        precision or "", "%Y-%m-%d %H:%M:%S"
+    )
+    return when.strftime(fmt)
+
+
+def snippet(brief: Brief, figure: Figure, width: int = 18) -> str:
+    """The figure in its sentence, cut to a few characters either side."""
+    if figure.sentence >= len(brief.sentences):
+        return figure.text
+    sentence = brief.sentences[figure.sentence]
+    start, end = figure.start - sentence.start, figure.end - sentence.start
+    left = sentence.text[max(0, start - width):start]
+    right = sentence.text[end:end + width]
+    prefix = "…" if start > width else ""
+    suffix = "…" if end + width < len(sentence.text) else ""
+    return prefix + left + figure.text + right + suffix
+
+
+def format_value(figure: Figure) -> str:
+    if isinstance(figure.value, float):
+        value = f"{figure.value:,.6g}" if abs(figure.value) < 1e6 else f"{figure.value:,.0f}"
+    else:
+        value = str(figure.value) if figure.value is not None else "—"
+    if figure.low is not None or figure.high is not None:
+        value = f"{figure.low if figure.low is not None else '?':,}–{figure.high if figure.high is not None else '?':,}"
+    return f"{value} {figure.unit}" if figure.unit and figure.kind in ("money", "count") else value
+
+
+def faithfulness_line(brief: Brief) -> str:
+    f = brief.faithfulness
+    if f is None:
+        return ""
+    parts = [f"English by {f.model}", f"{f.numbers_checked} numbers checked against the fact sheet"]
+    if f.numbers_repaired:
+        parts.append(f"{f.numbers_repaired} repaired by a retry")
+    if f.sentences_dropped or f.sentences_replaced:
+        parts.append(f"{f.sentences_dropped} dropped, {f.sentences_replaced} rebuilt from rules")
+    return "; ".join(parts)
+
+

@@ -1,0 +1,100 @@
+"""Markdown: one brief, and the digest of a folder. Article text is escaped: it is data, not markup."""
+
+from __future__ import annotations
+
+import re
+
+from ..schema import Brief
+from .fields import faithfulness_line, published_text
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#])")
+
+
+def md_escape(text: str) -> str:
+    """Escape Markdown syntax in article-derived text (it is data, not markup)."""
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+
+
+def to_markdown(brief: Brief) -> str:
+    meta = brief.meta
+    lines = [f"# {md_escape(meta.title_en or meta.title)}", ""]
+    if meta.title_en:
+        lines += [f"*{md_escape(meta.title)}*", ""]
+    lines += [f"**Source:** {md_escape(meta.source or 'unknown')} · **Published:** {published_text(brief)}"]
+    if meta.file:
+        lines += [f"**File:** `{meta.file.replace('`', '')}`"]
+    lines.append("")
+    if brief.summary_en:
+        lines += ["## Summary", ""] + [f"- {md_escape(b)}" for b in brief.summary_en] + [""]
+        if brief.faithfulness:
+            lines += [f"*{faithfulness_line(brief)}*", ""]
+    if brief.keywords:
+        lines += [f"**Keywords:** {md_escape('、'.join(k.word for k in brief.keywords))}", ""]
+    lines += ["## Key figures", ""]
+    if brief.figures:
+        lines += ["| Figure | English | Kind | Measures | Period |", "|---|---|---|---|---|"]
+        for f in sorted(brief.figures, key=lambda f: -f.salience):
+            lines.append(
+                f"| {md_escape(f.text)} | {md_escape(f.english)} | {f.kind} | "
+                f"{md_escape(f.subject_en or f.subject or '')} | {md_escape(f.period or '')} |"
+            )
+    else:
+        lines.append("No figures extracted.")
+    lines += ["", "## Named entities", ""]
+    if brief.entities:
+        lines += ["| English | Source form | Type | Mentions | Role |", "|---|---|---|---|---|"]
+        for e in sorted(brief.entities, key=lambda e: -e.salience):
+            english = e.english + (" (pinyin)" if e.english_source == "pinyin" else "")
+            lines.append(
+                f"| {md_escape(english)} | {md_escape(e.text)} | {e.type} | {e.count} | "
+                f"{md_escape(e.role_en or e.role or '')} |"
+            )
+    else:
+        lines.append("No entities extracted.")
+    if brief.warnings:
+        lines += ["", "## Warnings", ""] + [f"- **{w.code}**: {md_escape(w.message)}" for w in brief.warnings]
+    return "\n".join(lines) + "\n"
+
+
+def _anchor(slug: str) -> str:
+    return slug.lower()
+
+
+def digest_markdown(briefs: list[tuple[str, Brief]], top_figures: int = 5) -> str:
+    """All briefs of a batch, newest first, with a table of contents."""
+    from datetime import datetime
+
+    ordered = sorted(briefs, key=lambda pair: (pair[1].meta.published is None,
+                                               -(pair[1].meta.published or datetime.min).timestamp()
+                                               if pair[1].meta.published else 0, pair[0]))
+    lines = ["# newsbrief digest", "", f"{len(ordered)} article{'s' if len(ordered) != 1 else ''}, newest first.", ""]
+    if not ordered:
+        lines.append("No articles briefed yet.")
+        return "\n".join(lines) + "\n"
+    lines += ["## Contents", ""]
+    for slug, brief in ordered:
+        title = md_escape(brief.meta.title_en or brief.meta.title)
+        source = md_escape(brief.meta.source or "unknown")
+        lines.append(f"- [{title}](#{_anchor(slug)}) — {source}, {published_text(brief)}")
+    for slug, brief in ordered:
+        meta = brief.meta
+        lines += ["", f'<a id="{_anchor(slug)}"></a>', "", f"## {md_escape(meta.title_en or meta.title)}", ""]
+        if meta.title_en:
+            lines += [f"*{md_escape(meta.title)}*", ""]
+        lines += [f"**Source:** {md_escape(meta.source or 'unknown')} · **Published:** {published_text(brief)} · "
+                  f"[full brief]({slug}.md)", ""]
+        if brief.summary_en:
+            lines += [f"- {md_escape(b)}" for b in brief.summary_en] + [""]
+        top = sorted(brief.figures, key=lambda f: -f.salience)[:top_figures]
+        if top:
+            lines += ["Key figures:", ""]
+            for f in top:
+                what = f.subject_en or f.subject
+                lines.append(f"- **{md_escape(f.english)}**" + (f" — {md_escape(what)}" if what else "")
+                             + f" (`{f.text.replace('`', '')}`)")
+        entities = ", ".join(md_escape(e.english) for e in brief.entities[:8])
+        if entities:
+            lines += ["", f"Entities: {entities}"]
+    return "\n".join(lines) + "\n"
+
+

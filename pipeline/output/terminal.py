@@ -1,0 +1,169 @@
+"""The terminal: rich renderables for a brief and for evaluation reports.
+
+Article text is data: it is always wrapped in ``rich.text.Text`` (never parsed as markup).
+Colours are named styles of :data:`THEME`, not literals: a console that prints these views
+is made by :func:`make_console`.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.errors import MissingStyle
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+from rich.theme import Theme
+
+from ..schema import Brief
+from .fields import faithfulness_line, format_value, published_text, snippet
+
+MAX_TABLE_ROWS = 15
+
+
+THEME = Theme({
+    "newsbrief.heading": "bold",
+    "newsbrief.source": "cyan",
+    "newsbrief.date": "green",
+    "newsbrief.muted": "dim",
+    "newsbrief.border": "blue",
+    "newsbrief.warning": "yellow",
+    "newsbrief.warning.heading": "bold yellow",
+    "newsbrief.error": "red",
+    "newsbrief.ok": "green",
+    "newsbrief.rate": "cyan",
+})
+
+
+def make_console(*, stderr: bool = False, **options) -> Console:
+    """A console with newsbrief's theme; never highlights or interprets article text."""
+    return Console(stderr=stderr, theme=THEME, highlight=False, **options)
+
+
+class Themed:
+    """Renders its content with newsbrief's theme on any console: a console that already defines
+    the newsbrief styles (a user's own theme) keeps them."""
+
+    def __init__(self, renderable) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        try:
+            console.get_style("newsbrief.heading")
+        except MissingStyle:
+            console.push_theme(THEME)
+            try:
+                yield self.renderable
+            finally:
+                console.pop_theme()
+        else:
+            yield self.renderable
+
+
+class BriefView:
+    """A rich renderable for one brief: header, summary, keywords, figures and entities."""
+
+    def __init__(self, brief: Brief, *, max_rows: int = MAX_TABLE_ROWS) -> None:
+        self.brief = brief
+        self.max_rows = max_rows
+
+    def header(self) -> Panel:
+        meta = self.brief.meta
+        body = Text()
+        if meta.title_en:
+            body.append(meta.title_en + "\n", style="newsbrief.heading")
+        body.append(meta.title, style="newsbrief.heading" if not meta.title_en else "")
+        body.append("\n")
+        body.append(meta.source or "source unknown", style="newsbrief.source")
+        body.append("  ·  ")
+        body.append(published_text(self.brief), style="newsbrief.date")
+        if meta.file:
+            body.append("  ·  ")
+            body.append(meta.file, style="newsbrief.muted")
+        return Panel(body, title="newsbrief", title_align="left", border_style="newsbrief.border")
+
+    def summary(self) -> Text | None:
+        if not self.brief.summary_en:
+            return None
+        text = Text("Summary\n", style="newsbrief.heading")
+        for bullet in self.brief.summary_en:
+            text.append("• ")
+            text.append(bullet)
+            text.append("\n")
+        if self.brief.faithfulness:
+            text.append(faithfulness_line(self.brief) + "\n", style="newsbrief.muted")
+        return text
+
+    def keywords(self) -> Text:
+        text = Text("Keywords: ", style="newsbrief.heading")
+        if not self.brief.keywords:
+            return text.append("none", style="newsbrief.muted")
+        return text.append("、".join(k.word for k in self.brief.keywords))
+
+    def figures_table(self) -> Table:
+        figures = sorted(self.brief.figures, key=lambda f: -f.salience)[: self.max_rows]
+        table = Table(title=f"Key figures ({len(self.brief.figures)})", title_justify="left", expand=True)
+        table.add_column("Figure", overflow="fold", ratio=2)
+        table.add_column("Value", overflow="fold", ratio=2)
+        table.add_column("English", overflow="fold", ratio=3)
+        table.add_column("Measures", overflow="fold", ratio=2)
+        table.add_column("In context", overflow="fold", ratio=4)
+        for figure in figures:
+            table.add_row(
+                Text(figure.text),
+                Text(f"{figure.kind}: {format_value(figure)}"),
+                Text(figure.english),
+                Text(figure.subject_en or figure.subject or ""),
+                Text(snippet(self.brief, figure)),
+            )
+        if not figures:
+            table.add_row(Text("no figures extracted", style="newsbrief.muted"), "", "", "", "")
+        return table
+
+    def entities_table(self) -> Table:
+        entities = sorted(self.brief.entities, key=lambda e: -e.salience)[: self.max_rows]
+        table = Table(title=f"Named entities ({len(self.brief.entities)})", title_justify="left", expand=True)
+        table.add_column("English", overflow="fold", ratio=3)
+        table.add_column("Chinese / source form", overflow="fold", ratio=3)
+        table.add_column("Type", ratio=1)
+        table.add_column("Mentions", justify="right", ratio=1)
+        table.add_column("Role", overflow="fold", ratio=3)
+        for entity in entities:
+            english = Text(entity.english)
+            if entity.english_source == "pinyin":
+                english.append(" (pinyin)", style="newsbrief.muted")
+            table.add_row(
+                english, Text(entity.text), Text(entity.type), Text(str(entity.count)),
+                Text(entity.role_en or entity.role or ""),
+            )
+        if not entities:
+            table.add_row(Text("no entities extracted", style="newsbrief.muted"), "", "", "", "")
+        return table
+
+    def warnings(self) -> Text | None:
+        if not self.brief.warnings:
+            return None
+        text = Text("Warnings\n", style="newsbrief.warning.heading")
+        for warning in self.brief.warnings:
+            text.append(f"• [{warning.code}] ", style="newsbrief.warning")
+            text.append(warning.message + "\n")
+        return text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        parts = [self.header(), self.summary(), self.keywords(), self.figures_table(), self.entities_table(),
+                 self.warnings()]
+        yield Themed(Group(*(p for p in parts if p is not None)))
+
+
+def report_table(report) -> Themed:  # report: pipeline.eval.scores.Report
+    """Precision/recall/F1 per label, overall last."""
+    table = Table(title=report.title, title_justify="left")
+    for column in ("label", "gold", "found", "predicted", "correct", "precision", "recall", "F1"):
+        table.add_column(column, justify="left" if column == "label" else "right")
+    rows = sorted(report.by_label.items())
+    for label, score in [*rows, ("overall", report.overall)]:
+        table.add_row(
+            Text(label, style="newsbrief.heading" if label == "overall" else ""), str(score.gold),
+            str(score.gold_found), str(score.predicted), str(score.predicted_correct), f"{score.precision:.3f}",
+            f"{score.recall:.3f}", f"{score.f1:.3f}",
+        )
+    return Themed(table)

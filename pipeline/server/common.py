@@ -1,0 +1,80 @@
+"""What server and client share: where the socket lives, the wire format, the errors."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..errors import NewsbriefError
+from ..fingerprint import fingerprint
+from ..nlp import DEFAULT_COMPONENTS, describe_pipeline
+from ..resources import default_resources
+from ..settings import Settings
+
+PROTOCOL = 1
+_MAX_REQUEST = 16 * 1024 * 1024  # bytes of one request line: a long list of paths at most
+_SOCKET_PATH_LIMIT = 100  # sun_path holds 108 bytes on Linux, 104 on macOS
+
+
+class ServerError(NewsbriefError):
+    """The server cannot be started, reached or stopped; the message says what to do."""
+
+
+class ServerUnavailable(Exception):
+    """No usable server: the caller briefs locally.
+
+    `reason` is "absent" (none running), "stale" (other code or lexicons) or "unresponsive"
+    (busy, broken or gone mid-answer).
+    """
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+
+
+def supported() -> bool:
+    return hasattr(socket, "AF_UNIX")
+
+
+
+def run_dir(settings: Settings) -> Path:
+    return settings.home.resolve() / "run"
+
+
+def _instance_name(settings: Settings) -> str:
+    """One server per installed copy of newsbrief and corpus folder, so two checkouts sharing
+    NEWSBRIEF_HOME do not take each other's server for stale and replace it in turn."""
+    package = Path(__file__).resolve().parent.parent
+    key = f"{package}\n{settings.corpus_dir.resolve()}"
+    return "pipeline-" + hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
+def socket_path(settings: Settings) -> Path:
+    """The server's socket in NEWSBRIEF_HOME/run, or in a private temp folder if that path is too long."""
+    path = run_dir(settings) / f"{_instance_name(settings)}.sock"
+    if len(os.fsencode(path)) <= _SOCKET_PATH_LIMIT:
+        return path
+    digest = hashlib.sha256(os.fsencode(path)).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"newsbrief-{os.getuid()}" / f"{digest}.sock"
+
+
+def log_path(settings: Settings) -> Path:
+    return run_dir(settings) / f"{_instance_name(settings)}.log"
+
+
+def expected_fingerprint(settings: Settings, max_bytes: int | None = None) -> str:
+    """The fingerprint a server must have to answer for these settings: the default pipeline on
+    the code and lexicons on disk now (cheap: no spaCy, no jieba)."""
+    return fingerprint(default_resources(settings), describe_pipeline(DEFAULT_COMPONENTS),
+                       max_bytes or settings.max_bytes)
+
+
+def _send(stream, message: dict[str, Any]) -> None:
+    stream.write(json.dumps(message, ensure_ascii=False).encode() + b"\n")
+    stream.flush()
+

@@ -1,0 +1,199 @@
+"""A resident pipeline: keeps spaCy, jieba and the gazetteer loaded between `newsbrief brief` calls.
+
+Starting Python, importing spaCy and loading jieba's dictionaries costs well over a second per
+command, while briefing one article takes a few hundredths of a second once all that is loaded.
+`newsbrief server start` pays the start-up once; `newsbrief brief` then hands its files to the
+server over a Unix socket and only renders the answers.
+
+Protocol: one JSON request line per connection, answered by JSON lines::
+
+    {"op": "ping", "max_bytes": ...}               -> {"ok": true, "pid": ..., "fingerprint": ..., ...}
+    {"op": "stop"}                                  -> {"ok": true}, then the server exits
+    {"op": "brief", "fingerprint": ..., "cwd": ..., "max_bytes": ..., "paths": [...]}
+        -> {"path": ..., "sha256": ..., "brief": {...}} or {"path": ..., "error": "one line"}, per path,
+           then {"done": true}
+
+The server runs only the deterministic stages; the writer stays in the calling process. A server
+whose fingerprint (pipeline.fingerprint: code, lexicons, settings, size limit) differs from the
+caller's answers "stale" and the caller briefs locally. The socket lives in a private folder
+of NEWSBRIEF_HOME, so only its owner can connect; the server reads files with the caller's
+permissions only because it is the caller's own process.
+"""
+
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..api import brief_result
+from ..fingerprint import code_digest, data_digest, fingerprint
+from ..nlp import Pipeline
+from ..settings import Settings
+from .client import ServerClient
+from .common import _MAX_REQUEST, PROTOCOL, ServerError, ServerUnavailable, _send, socket_path, supported
+
+
+class PipelineServer:
+    """Serve briefs from one loaded :class:`~pipeline.nlp.Pipeline` until stopped or idle.
+
+    Requests are handled one at a time: the pipeline's caches and jieba are not thread-safe, and
+    a brief takes a fraction of a second, so a second caller simply waits its turn.
+    """
+
+    def __init__(
+        self,
+        *,
+        settings: Settings | None = None,
+        path: Path | None = None,
+        idle_timeout: float | None = 3600.0,
+    ) -> None:
+        self.settings = settings or Settings.from_env()
+        self.path = path or socket_path(self.settings)
+        self.idle_timeout = idle_timeout or None
+        # What this process has loaded: answers are fingerprinted with these, not with what is on
+        # disk later (an edited gazetteer makes this server stale until it is restarted).
+        self._code = code_digest()
+        self._nlp = Pipeline(settings=self.settings)
+        self._data = data_digest(self._nlp.resources)
+        self.started = time.time()
+        self.served = 0
+        self._stop = threading.Event()
+        self._warm = False
+
+    def fingerprint(self, max_bytes: int | None = None) -> str:
+        """The fingerprint of a brief this server gives under a caller's size limit."""
+        return fingerprint(self._nlp.resources, self._nlp.describe(), max_bytes or self._nlp.max_bytes,
+                           code=self._code, data=self._data)
+
+    def load(self) -> None:
+        """Brief a tiny text, so every table is loaded before the first caller."""
+        self._warm = True
+        self._nlp.brief_text("亚马逊卖家表示，2023年第二季度销售额增长12%，达到1741亿美元。", title="预热")
+
+    def serve(self, on_ready: Callable[[PipelineServer], None] | None = None) -> None:
+        if not self._warm:
+            self.load()
+        listener = self._bind()
+        bound = os.stat(self.path).st_ino
+        previous = self._install_signal_handlers()
+        try:
+            if on_ready:
+                on_ready(self)
+            last_request = time.monotonic()
+            listener.settimeout(0.5)  # wake up now and then to notice a stop or the idle timeout
+            while not self._stop.is_set():
+                if self.idle_timeout and time.monotonic() - last_request > self.idle_timeout:
+                    break
+                try:
+                    connection, _ = listener.accept()
+                except TimeoutError:
+                    continue
+                with connection:
+                    self._handle(connection)
+                last_request = time.monotonic()
+        finally:
+            listener.close()
+            # Remove the socket only if it is still ours (a new server may have replaced it).
+            with contextlib.suppress(OSError):
+                if os.stat(self.path).st_ino == bound:
+                    os.unlink(self.path)
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _bind(self) -> socket.socket:
+        if not supported():
+            raise ServerError("the pipeline server needs Unix sockets, which this system lacks")
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if self.path.parent.stat().st_uid != os.getuid():
+            raise ServerError(f"{self.path.parent} belongs to another user; set NEWSBRIEF_HOME to a folder of yours")
+        os.chmod(self.path.parent, 0o700)
+        if self.path.exists():
+            try:
+                ServerClient(self.path, timeout=2.0).ping()
+            except ServerUnavailable:
+                os.unlink(self.path)  # left behind by a server that was killed
+            else:
+                raise ServerError(f"a newsbrief server is already listening on {self.path}")
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            listener.bind(str(self.path))
+            os.chmod(self.path, 0o600)
+            listener.listen(16)
+        except OSError as exc:
+            listener.close()
+            raise ServerError(f"cannot listen on {self.path}: {exc.strerror or exc}") from None
+        return listener
+
+    def _install_signal_handlers(self) -> dict[int, Any]:
+        if threading.current_thread() is not threading.main_thread():
+            return {}
+        previous = {}
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            previous[signum] = signal.signal(signum, lambda *_: self.stop())
+        return previous
+
+    def info(self, max_bytes: int | None = None) -> dict[str, Any]:
+        return {"ok": True, "pid": os.getpid(), "fingerprint": self.fingerprint(max_bytes), "started": self.started,
+                "served": self.served, "corpus": str(self._nlp.resources.corpus_dir), "protocol": PROTOCOL}
+
+    def _handle(self, connection: socket.socket) -> None:
+        connection.settimeout(30.0)
+        stream = connection.makefile("rwb")
+        try:
+            line = stream.readline(_MAX_REQUEST + 1)
+            try:
+                request = json.loads(line)
+                op = request["op"]
+            except (ValueError, KeyError, TypeError):
+                _send(stream, {"error": "bad request"})
+                return
+            if op == "ping":
+                _send(stream, self.info(_positive_int(request.get("max_bytes"))))
+            elif op == "stop":
+                _send(stream, {"ok": True})
+                self.stop()
+            elif op == "brief":
+                self._brief(stream, request)
+            else:
+                _send(stream, {"error": f"unknown op {op!r}"})
+        except OSError:
+            pass  # the caller went away; it briefs the rest itself
+        finally:
+            with contextlib.suppress(OSError):
+                stream.close()
+
+    def _brief(self, stream, request: dict[str, Any]) -> None:
+        max_bytes = _positive_int(request.get("max_bytes"))
+        if max_bytes is None or request.get("fingerprint") != self.fingerprint(max_bytes):
+            _send(stream, {"error": "stale"})
+            return
+        cwd = Path(request["cwd"])
+        for name in request["paths"]:
+            # Read relative to the caller's folder, but name the file as the caller did (the server
+            # never changes its own working folder: it may share a process with other code).
+            result = brief_result(cwd / name, self._nlp, name=name, max_bytes=max_bytes)
+            if result.brief is None:
+                _send(stream, {"path": name, "error": result.error})
+                continue
+            self.served += 1
+            stream.write(b'{"path": ' + json.dumps(name).encode() + b', "sha256": '
+                         + json.dumps(result.content_sha256).encode() + b', "brief": '
+                         + result.brief.model_dump_json().encode() + b"}\n")
+            stream.flush()
+        _send(stream, {"done": True})
+
+
+def _positive_int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
 
 from .resources import Resources, ensure_jieba
@@ -40,13 +39,6 @@ def split_sentences(text: str, paragraphs: list[tuple[int, int]] | None = None) 
     return sentences
 
 
-@dataclass(frozen=True)
-class Token:
-    text: str
-    start: int
-    end: int
-
-
 @cache
 def chinese_nlp(resources: Resources):  # -> spacy.Language
     """A blank spaCy Chinese pipeline whose tokenizer is jieba with the project dictionary.
@@ -73,6 +65,3 @@ def pos_tags(text: str, resources: Resources) -> tuple[tuple[str, str], ...]:
 def tokenize(text: str, resources: Resources):  # -> spacy.tokens.Doc
     return chinese_nlp(resources).make_doc(text)
 
-
-def tokens_of(doc) -> list[Token]:
-    return [Token(t.text, t.idx, t.idx + len(t.text)) for t in doc if not t.is_space]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -87,9 +87,6 @@ class Settings:
             values["server_mode"] = mode
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
-
-    def with_(self, **changes) -> Settings:
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     @property
     def models(self) -> Path:

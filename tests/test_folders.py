@@ -196,3 +196,16 @@ def test_watch_processes_a_file_once_when_complete(tmp_path: Path, shared):
     brief = Brief.model_validate_json((out / results[0].outputs[0]).read_text(encoding="utf-8"))
     assert brief.text.endswith(data.decode("utf-8").strip().splitlines()[-1])
     assert "Etsy" in (out / "digest.md").read_text(encoding="utf-8")
+
+
+def test_batch_takes_the_size_limit(tmp_path: Path, shared):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    shutil.copy(ARTICLES / "03_etsy_acquires_depop.txt", folder)
+    out = tmp_path / "out"
+    result = run_cli("batch", str(folder), "--out", str(out), "--no-summary", "--max-mb", "0.001")
+    assert result.returncode == 2
+    [entry] = json.loads((out / "index.json").read_text(encoding="utf-8"))["files"].values()
+    assert entry["status"] == "failed" and "file too large" in entry["error"]
+    result = run_cli("batch", str(folder), "--out", str(out), "--no-summary", "--max-mb", "0")
+    assert result.returncode == 1 and result.stderr.strip() == "newsbrief: error: --max-mb 0: must be more than 0"

@@ -107,3 +107,12 @@ def test_fingerprint_follows_config_limits_model_and_data(tmp_path):
     gazetteer.write_text(gazetteer.read_text(encoding="utf-8").replace("TikTok\t", "TikTok Inc\t", 1),
                          encoding="utf-8")
     assert copy.fingerprint() != base.fingerprint()
+
+
+def test_entity_sources_named_in_the_config_are_the_entity_stage_s():
+    from pipeline.components import ENTITY_SOURCES
+    from pipeline.entities import ENTITY_PIPES
+
+    assert ENTITY_SOURCES == ENTITY_PIPES
+    with pytest.raises(ConfigError, match="setting 'sources"):
+        Pipeline(["segment", "entities"], config={"entities": {"sources": ["gazetteer_typo"]}})

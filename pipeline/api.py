@@ -63,7 +63,7 @@ def brief_path(
         data = read_article_bytes(Path(path), max_bytes=max_bytes or nlp.max_bytes)
     except InputError as exc:
         raise InputError(display, exc.reason) from None
-    brief = nlp(ingest_bytes(data, display, resources=nlp.resources))
+    brief = nlp(ingest_bytes(data, display, resources=nlp.resources, max_chars=nlp.max_chars))
     return brief, hashlib.sha256(data).hexdigest()
 
 

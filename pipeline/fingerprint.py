@@ -67,12 +67,13 @@ def fingerprint(
     pipeline: list[dict[str, Any]],
     max_bytes: int,
     *,
+    max_chars: int,
     model: dict[str, Any] | None = None,
     code: str | None = None,
     data: str | None = None,
 ) -> str:
     """sha256 over code, data, library versions, the pipeline's components and settings, the
-    input size limit and the writer (model checksum and settings; None for fact sheets only).
+    input size limits and the writer (model checksum and settings; None for fact sheets only).
 
     `code` and `data` let a long-running process (the server) fingerprint what it has loaded,
     not what is on disk now.
@@ -84,6 +85,7 @@ def fingerprint(
         "libraries": library_versions(),
         "pipeline": pipeline,
         "max_bytes": max_bytes,
+        "max_chars": max_chars,
         "writer": model,
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()

@@ -58,10 +58,12 @@ class Pipeline:
         resources: Resources | None = None,
         settings: Settings | None = None,
         max_bytes: int | None = None,
+        max_chars: int | None = None,
     ) -> None:
         self.settings = settings or Settings.from_env()
         self.resources = resources or default_resources(self.settings)
         self.max_bytes = max_bytes or self.settings.max_bytes
+        self.max_chars = max_chars or self.settings.max_chars
         validated = validate_pipeline(components, config)
         self.names = [name for name, _ in validated]
         self.config = {name: settings for name, settings in validated}
@@ -75,7 +77,7 @@ class Pipeline:
         """Fingerprint of everything that changes this pipeline's briefs (see pipeline.fingerprint)."""
         from .fingerprint import fingerprint
 
-        return fingerprint(self.resources, self.describe(), self.max_bytes, model=model)
+        return fingerprint(self.resources, self.describe(), self.max_bytes, max_chars=self.max_chars, model=model)
 
     def __call__(self, article: Article) -> Brief:
         doc = Doc(article=article)
@@ -87,7 +89,7 @@ class Pipeline:
         return doc.to_brief()
 
     def brief_file(self, path: str | os.PathLike[str]) -> Brief:
-        return self(ingest_file(path, max_bytes=self.max_bytes, resources=self.resources))
+        return self(ingest_file(path, max_bytes=self.max_bytes, max_chars=self.max_chars, resources=self.resources))
 
     def brief_text(
         self,
@@ -97,5 +99,6 @@ class Pipeline:
         source: str | None = None,
         published: datetime | None = None,
     ) -> Brief:
-        article = ingest_text(text, title=title, source=source, published=published, resources=self.resources)
+        article = ingest_text(text, title=title, source=source, published=published, resources=self.resources,
+                              max_chars=self.max_chars)
         return self(article)

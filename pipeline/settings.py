@@ -26,6 +26,9 @@ ServerMode = Literal["auto", "use", "off"]
 SERVER_MODES: tuple[ServerMode, ...] = ("auto", "use", "off")
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024  # far above any news article; keeps memory bounded
+# Characters after decoding: ten times a very long feature article. Every stage is linear in the
+# text (benchmarks/bench_hostile.py), so this bounds time and memory: about 6 s and 0.6 GB per file.
+DEFAULT_MAX_CHARS = 300_000
 
 _PACKAGE = Path(__file__).resolve().parent
 _INSTALLED_DATA = _PACKAGE / "data"  # the wheel's copy of corpus/lexicon, corpus/gazetteer, models/
@@ -65,12 +68,13 @@ class Settings:
     registry: Path = field(default_factory=packaged_registry)
     server_mode: ServerMode = "auto"
     max_bytes: int = DEFAULT_MAX_BYTES
+    max_chars: int = DEFAULT_MAX_CHARS
 
     def __post_init__(self) -> None:
         if self.server_mode not in SERVER_MODES:
             raise SettingsError(f"NEWSBRIEF_SERVER={self.server_mode!r}: expected auto, use or off")
-        if self.max_bytes <= 0:
-            raise SettingsError(f"size limit {self.max_bytes} bytes: must be more than 0")
+        if self.max_bytes <= 0 or self.max_chars <= 0:
+            raise SettingsError(f"size limits {self.max_bytes} bytes, {self.max_chars} characters: must be more than 0")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> Settings:

@@ -15,7 +15,19 @@ from rich.console import Console
 from ..errors import NewsbriefError
 from ..files import write_atomic
 from .app import app
-from .common import Debug, MaxMb, ModelOption, NoSummary, OutputFormat, err, fail, load_writer, note, settings_for
+from .common import (
+    Debug,
+    MaxChars,
+    MaxMb,
+    ModelOption,
+    NoSummary,
+    OutputFormat,
+    err,
+    fail,
+    load_writer,
+    note,
+    settings_for,
+)
 
 _SUFFIX = {OutputFormat.json: ".json", OutputFormat.md: ".md", OutputFormat.rich: ".txt"}
 
@@ -43,6 +55,7 @@ def brief(
         typer.Option("--out", "-o", help="Write to this file (one input) or folder (several inputs)."),
     ] = None,
     max_mb: MaxMb = 5.0,
+    max_chars: MaxChars = None,
     no_summary: NoSummary = False,
     model: ModelOption = None,
     sentences: Annotated[int, typer.Option(help="Key sentences to put into English.")] = 5,
@@ -67,7 +80,7 @@ def brief(
     from ..output import BriefView
     from ..output.terminal import make_console
 
-    settings = settings_for(max_mb, server_mode=None if use_server else "off")
+    settings = settings_for(max_mb, max_chars, server_mode=None if use_server else "off")
     try:
         writer = load_writer(no_summary, model, settings, sentences=sentences, use_cache=not no_cache)
     except NewsbriefError as exc:

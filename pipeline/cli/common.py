@@ -10,7 +10,7 @@ import typer
 
 from ..errors import NewsbriefError
 from ..output.terminal import make_console
-from ..settings import Settings, max_bytes_from_mb
+from ..settings import Settings, SettingsError, max_bytes_from_mb
 
 err = make_console(stderr=True, soft_wrap=True)
 
@@ -18,6 +18,8 @@ ModelOption = Annotated[str | None, typer.Option(help="Registry name, model fold
 NoSummary = Annotated[bool, typer.Option("--no-summary", help="Fact sheets only: skip the model.")]
 OutFolder = Annotated[Path, typer.Option("--out", "-o", help="Output folder.")]
 MaxMb = Annotated[float, typer.Option(help="Refuse input files larger than this many MB.")]
+MaxChars = Annotated[int | None, typer.Option(help="Refuse articles longer than this many characters after "
+                                              "decoding [default: 300000].", show_default=False)]
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")]
 
 
@@ -37,11 +39,13 @@ def note(message: str) -> None:
     err.print(f"newsbrief: note: {message}", markup=False)
 
 
-def settings_for(max_mb: float | None = None, **overrides) -> Settings:
+def settings_for(max_mb: float | None = None, max_chars: int | None = None, **overrides) -> Settings:
     """The environment's settings with the command's options applied; bad values are one line."""
     try:
         max_bytes = max_bytes_from_mb(max_mb) if max_mb is not None else None
-        return Settings.from_env(max_bytes=max_bytes, **overrides)
+        if max_chars is not None and max_chars <= 0:
+            raise SettingsError(f"--max-chars {max_chars}: must be more than 0")
+        return Settings.from_env(max_bytes=max_bytes, max_chars=max_chars, **overrides)
     except NewsbriefError as exc:
         raise fail(str(exc)) from None
 

@@ -15,7 +15,7 @@ from rich.text import Text
 from ..errors import NewsbriefError
 from ..output.terminal import make_console
 from .app import app
-from .common import Debug, MaxMb, ModelOption, NoSummary, OutFolder, fail, load_writer, settings_for
+from .common import Debug, MaxChars, MaxMb, ModelOption, NoSummary, OutFolder, fail, load_writer, settings_for
 
 
 class ArticlesPerMinute(ProgressColumn):
@@ -49,6 +49,7 @@ def batch(
     pattern: Annotated[str | None, typer.Option("--glob", help="Only files matching this pattern.")] = None,
     model: ModelOption = None,
     max_mb: MaxMb = 5.0,
+    max_chars: MaxChars = None,
     debug: Debug = False,
 ) -> None:
     """Brief every article in a folder: OUT/<slug>.json and .md, digest.md, figures.csv, index.json.
@@ -61,7 +62,7 @@ def batch(
     from ..folders import BatchRun, find_articles
     from ..nlp import Pipeline
 
-    settings = settings_for(max_mb)
+    settings = settings_for(max_mb, max_chars)
     try:
         paths = find_articles(folder, pattern, exclude=out)
         writer = load_writer(no_summary, model, settings)
@@ -104,6 +105,7 @@ def watch(
     no_summary: NoSummary = False,
     model: ModelOption = None,
     max_mb: MaxMb = 5.0,
+    max_chars: MaxChars = None,
 ) -> None:
     """Brief articles as they appear or change in FOLDER, keeping OUT/digest.md up to date. Ctrl-C stops."""
     from ..folders import watch_folder
@@ -111,7 +113,7 @@ def watch(
 
     if not folder.is_dir():
         raise fail(f"{folder}: no such folder")
-    settings = settings_for(max_mb)
+    settings = settings_for(max_mb, max_chars)
     console = make_console(stderr=True, soft_wrap=True)
 
     def show(result) -> None:

@@ -5,6 +5,7 @@ mentions of the same entity and ranks them."""
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -39,6 +40,32 @@ class _Cluster:
 
 
 _SOURCE_RANK = {"gazetteer": 0, "latin": 1, "pattern": 2, "inner": 4, "pos": 5}
+
+
+class _Spans:
+    """Chosen candidates, never overlapping, kept sorted by start: finding the ones that overlap a
+    span is a binary search, so resolving a long article stays linear."""
+
+    def __init__(self) -> None:
+        self.items: list[_Candidate] = []
+        self._ends: list[int] = []  # sorted too, since the spans do not overlap
+
+    def overlapping(self, start: int, end: int) -> list[_Candidate]:
+        i = bisect.bisect_right(self._ends, start)  # the first span ending after `start`
+        found = []
+        while i < len(self.items) and self.items[i].start < end:
+            found.append(self.items[i])
+            i += 1
+        return found
+
+    def add(self, c: _Candidate) -> None:
+        i = bisect.bisect_right(self._ends, c.start)
+        self.items.insert(i, c)
+        self._ends.insert(i, c.end)
+
+    def remove(self, c: _Candidate) -> None:
+        i = self.items.index(c)
+        del self.items[i], self._ends[i]
 
 
 class EntityExtractor:
@@ -105,15 +132,17 @@ class EntityExtractor:
     def _repeat_mentions(text: str, chosen: list[_Candidate]) -> list[_Candidate]:
         """A name found once by a pattern (无疆跨境（BOUNDLESS）) is the same name everywhere else in
         the article, even where jieba cuts it differently (无疆/跨境)."""
-        extra = []
+        # Each name is searched once, however many mentions it has (linear in the text).
+        found_at: dict[tuple[str, str, str, str], set[int]] = {}
         for c in chosen:
-            if c.source not in ("pattern", "latin") or c.end - c.start < 2:
-                continue
-            surface = text[c.start : c.end]
+            if c.source in ("pattern", "latin") and c.end - c.start >= 2:
+                found_at.setdefault((text[c.start : c.end], c.label, c.source, c.key), set()).add(c.start)
+        extra = []
+        for (surface, label, source, key), starts in found_at.items():
             position = text.find(surface)
             while position >= 0:
-                if position != c.start:
-                    extra.append(_Candidate(position, position + len(surface), c.label, c.source, c.key))
+                if position not in starts:
+                    extra.append(_Candidate(position, position + len(surface), label, source, key))
                 position = text.find(surface, position + 1)
         return extra
 
@@ -129,32 +158,33 @@ class EntityExtractor:
             return rank, -(c.end - c.start), c.start
 
         candidates.sort(key=order)
-        chosen: list[_Candidate] = []
+        chosen = _Spans()
         for c in candidates:
-            if all(c.end <= o.start or o.end <= c.start for o in chosen):
-                chosen.append(c)
+            overlapping = chosen.overlapping(c.start, c.end)
+            if not overlapping:
+                chosen.add(c)
             elif c.source == "latin" or (c.source == "pattern" and c.label == "ORG"):
                 # A Latin span that contains a gazetteer name (TikTok Shop ⊃ TikTok) wins: it is longer.
                 # So does a company named after a place (湖南智六网络科技有限公司 ⊃ 湖南).
                 inner = [
                     o
-                    for o in chosen
+                    for o in overlapping
                     if o.source == "gazetteer"
                     and c.start <= o.start
                     and o.end <= c.end
                     and (c.source == "latin" or o.label in ("GPE", "LOC"))
                 ]
-                if inner and all(c.end <= o.start or o.end <= c.start for o in chosen if o not in inner):
+                if inner and len(inner) == len(overlapping):
                     for o in inner:
                         chosen.remove(o)
-                    chosen.append(c)
-        chosen.sort(key=lambda c: c.start)
-        return chosen
+                    chosen.add(c)
+        return chosen.items
 
     # -- merging and naming
 
     def _cluster(self, text: str, chosen: list[_Candidate], exclude: tuple[str, ...]) -> dict[str, _Cluster]:
         clusters: dict[str, _Cluster] = {}
+        by_last_word: dict[str, list[str]] = {}  # last word of a multi-word name -> cluster keys, oldest first
         for c in chosen:
             surface = text[c.start : c.end]
             if any(surface in e or e in surface for e in exclude if e):
@@ -171,16 +201,11 @@ class EntityExtractor:
                 label_part = "latin" if c.source == "latin" else c.label
                 key = f"{label_part}:{surface.lower().replace(' ', '')}"
                 # A later bare surname (Hawkins) joins the full Western name it belongs to.
-                for other in clusters.values():
-                    if (
-                        c.label == "PERSON"
-                        and other.type == "PERSON"
-                        and " " in other.text
-                        and other.text.split()[-1] == surface
-                    ):
-                        key = other.key
-                        break
+                if c.label == "PERSON":
+                    key = next((k for k in by_last_word.get(surface, ()) if clusters[k].type == "PERSON"), key)
                 cluster = clusters.get(key) or self._new_cluster(key, surface, c.label)
+            if key not in clusters and " " in cluster.text:
+                by_last_word.setdefault(cluster.text.split()[-1], []).append(key)
             cluster.mentions.append(Mention(start=c.start, end=c.end, text=surface, source=c.source))
             if c.source == "latin" and c.label == "PERSON":
                 cluster.type = "PERSON"

@@ -26,12 +26,20 @@ _PARENTHETICAL = re.compile(r"（[^（）]*）|\([^()]*\)")
 _CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?\n]")
 
 
-def _clause_bounds(text: str, start: int, end: int, sentence: Sentence) -> tuple[int, int]:
-    left = sentence.start
-    for m in _CLAUSE_BREAK.finditer(text, sentence.start, start):
-        left = m.end()
-    m = _CLAUSE_BREAK.search(text, end, sentence.end)
-    return left, (m.start() if m else sentence.end)
+# Qualifiers and subjects are read from the clause around a figure. Real clauses are far shorter;
+# a wall of text without punctuation is read no further than this either side (keeps it linear).
+MAX_CLAUSE_CHARS = 200
+
+
+def _clause_bounds(breaks: list[int], start: int, end: int, sentence: Sentence) -> tuple[int, int]:
+    """The clause around [start, end): from after the last break before it to the next break after
+    it, within the sentence and at most MAX_CLAUSE_CHARS either side. `breaks` are the sorted
+    positions of _CLAUSE_BREAK in the text."""
+    i = bisect.bisect_left(breaks, start)
+    left = breaks[i - 1] + 1 if i and breaks[i - 1] >= sentence.start else sentence.start
+    j = bisect.bisect_left(breaks, end)
+    right = breaks[j] if j < len(breaks) and breaks[j] < sentence.end else sentence.end
+    return max(left, start - MAX_CLAUSE_CHARS), min(right, end + MAX_CLAUSE_CHARS)
 
 
 _TRAILING_FILLER = re.compile(r"(了|约|大约|近|将近|接近|达到?|为|是|超过|超|逾|至|到|共|合计|总计|仅|只有|高达|多达|"
@@ -108,6 +116,7 @@ class FigureExtractor:
         anchor = Anchor.from_published(published, precision)
         candidates = find_candidates(text, anchor)
         starts = [s.start for s in sentences]
+        breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
         candidates = self._years_from_context(candidates, starts, anchor)
         figures: list[Figure] = []
         previous_end_in_sentence: dict[int, int] = {}
@@ -115,7 +124,7 @@ class FigureExtractor:
             index = max(0, bisect.bisect_right(starts, candidate.start) - 1) if sentences else 0
             sentence = sentences[index] if sentences else Sentence(index=0, paragraph=0, start=0, end=len(text),
                                                                     text=text)
-            clause_start, clause_end = _clause_bounds(text, candidate.start, candidate.end, sentence)
+            clause_start, clause_end = _clause_bounds(breaks, candidate.start, candidate.end, sentence)
             before = text[clause_start:candidate.start]
             after = text[candidate.end:clause_end]
             figure = self._qualify(candidate, text, before, after, sentence, index, anchor,
@@ -129,9 +138,10 @@ class FigureExtractor:
             figures.append(figure)
         self._link_changes(text, figures)
         self._assign_periods(text, figures, sentences, anchor)
+        with_entities = {bisect.bisect_right(starts, s) - 1 for s, _ in entity_spans or []}
         for figure in figures:
             figure.english = self._english(figure)
-            figure.salience = self._salience(figure, title, sentences, entity_spans or [])
+            figure.salience = self._salience(figure, title, figure.sentence in with_entities)
         if self.max_figures is not None:
             keep = {id(f) for f in sorted(figures, key=lambda f: -f.salience)[: self.max_figures]}
             figures = [f for f in figures if id(f) in keep]
@@ -202,18 +212,24 @@ class FigureExtractor:
 
     @staticmethod
     def _assign_periods(text: str, figures: list[Figure], sentences: list[Sentence], anchor: Anchor) -> None:
-        for figure in figures:
+        """A figure's period: the last date or period before it in its sentence, else a relative
+        year (今年, 去年) earlier in the sentence."""
+        last_period: dict[int, Figure] = {}  # sentence -> the latest date/period seen so far
+        first_relative: dict[int, re.Match[str] | None] = {}
+        for figure in figures:  # in text order
             if figure.kind in ("date", "period"):
+                last_period[figure.sentence] = figure
                 continue
-            same = [f for f in figures if f.sentence == figure.sentence and f.kind in ("date", "period")]
-            earlier = [f for f in same if f.end <= figure.start]
-            if earlier:
-                figure.period = str(earlier[-1].value)
+            earlier = last_period.get(figure.sentence)
+            if earlier is not None and earlier.end <= figure.start:
+                figure.period = str(earlier.value)
                 continue
-            if sentences:
-                sentence = sentences[figure.sentence]
-                m = re.search(_REL_YEAR, text[sentence.start:figure.start])
-                if m and anchor.year is not None:
+            if sentences and anchor.year is not None:
+                if figure.sentence not in first_relative:
+                    sentence = sentences[figure.sentence]
+                    first_relative[figure.sentence] = re.compile(_REL_YEAR).search(text, sentence.start, sentence.end)
+                m = first_relative[figure.sentence]
+                if m and m.end() <= figure.start:
                     figure.period = str(anchor.year + RELATIVE_YEARS[m.group(0)])
 
     # -- English
@@ -234,17 +250,15 @@ class FigureExtractor:
         return approx + core
 
     @staticmethod
-    def _salience(f: Figure, title: str, sentences: list[Sentence], entity_spans: list[tuple[int, int]]) -> float:
+    def _salience(f: Figure, title: str, sentence_has_entity: bool) -> float:
         weight = {"money": 5.0, "percent": 3.5, "percentage_point": 3.5, "multiple": 3.0, "count": 3.0,
                   "fraction": 2.5, "quantity": 2.0, "date": 1.5, "period": 1.0}[f.kind]
         if f.text in title:
             weight += 3
         if f.sentence <= 2:
             weight += 1.5
-        if sentences:
-            sentence = sentences[f.sentence]
-            if any(sentence.start <= s < sentence.end for s, _ in entity_spans):
-                weight += 1
+        if sentence_has_entity:
+            weight += 1
         if f.subject:
             weight += 0.5
         if f.change or f.forecast:

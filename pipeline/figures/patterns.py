@@ -29,7 +29,10 @@ _D = r"(?P<d>3[01]|[12]\d|0?[1-9])"
 
 # Spans that hold no figures: book/report titles, URLs, e-mail, phone numbers, product codes.
 _BLOCKED = re.compile(
-    r"《[^》]{0,80}》|https?://\S+|www\.\S+|\S+@\S+\.\w+|(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-\d{7,8}|400-?\d{3}-?\d{4})(?!\d)"
+    # e-mail: ASCII parts of bounded length, so text without spaces cannot make it backtrack
+    r"《[^》]{0,80}》|https?://\S+|www\.\S+"
+    r"|(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}"
+    r"|(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-\d{7,8}|400-?\d{3}-?\d{4})(?!\d)"
     r"|(?<![A-Za-z0-9])(?!(?:Q[1-4]|H[12]|FY\d{2,4})(?![A-Za-z0-9]))[A-Za-z]+\d[A-Za-z0-9]*"
     r"|(?<![A-Za-z0-9.])\d+[A-Za-z]+(?<!GB)(?<!TB)(?![A-Za-z0-9])"
     r"|^\s*\d{1,2}[、.．](?!\d)",

@@ -21,10 +21,23 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
 
 
+# Bidirectional overrides and isolates: they reorder what a terminal shows (a spoofed file name).
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def clean_field(value: str | None) -> str | None:
+    """A one-line metadata value (title, source) without control characters: text from a file's
+    front matter or a caller is data, and must not reach a terminal as escape sequences."""
+    if value is None:
+        return None
+    kept = "".join(" " if unicodedata.category(ch) == "Cc" or ch in BIDI_CONTROLS else ch for ch in value)
+    return " ".join(kept.split()) or None
+
+
 def _normalise_line(line: str) -> str:
     # Full-width and no-break spaces are layout, not content.
     line = line.replace("\u3000", " ").replace("\xa0", " ").replace("\u200b", "").replace("\ufeff", "")
-    line = "".join(ch for ch in line if ch in "\t" or unicodedata.category(ch) != "Cc")
+    line = "".join(ch for ch in line if ch in "\t" or (unicodedata.category(ch) != "Cc" and ch not in BIDI_CONTROLS))
     return re.sub(r"[ \t]+", " ", line).strip()
 
 

@@ -63,7 +63,10 @@ def decode_bytes(data: bytes, path: Path | str | None = None) -> tuple[str, str]
         except UnicodeDecodeError:
             raise InputError(path, "invalid UTF-8 text despite its byte-order mark") from None
     if b"\x00" in data[:65536]:
-        raise InputError(path, "binary file (contains NUL bytes), not text")
+        utf16 = _utf16_without_bom(data)
+        if utf16 is None:
+            raise InputError(path, "binary file (contains NUL bytes), not text")
+        return utf16
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -80,3 +83,27 @@ def decode_bytes(data: bytes, path: Path | str | None = None) -> tuple[str, str]
     return str(best), best.encoding
 
 
+def _text_share(text: str) -> float:
+    """Share of characters that ordinary text is made of: CJK, ASCII printable, whitespace, CJK
+    and full-width punctuation."""
+    sample = text[:4096]
+    ordinary = sum(1 for ch in sample if ch in "\n\r\t" or " " <= ch <= "~" or "\u3000" <= ch <= "\u9fff"
+                   or "\uff00" <= ch <= "\uffef" or "\u2000" <= ch <= "\u206f")
+    return ordinary / max(1, len(sample))
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 text saved without a byte-order mark (its ASCII characters carry NUL bytes): the byte
+    order whose decoding reads as ordinary text, or None for binary data."""
+    best: tuple[float, str, str] | None = None
+    for name in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        share = _text_share(text)
+        if best is None or share > best[0]:
+            best = (share, text, name)
+    if best is None or best[0] < 0.95:
+        return None
+    return best[1], best[2]

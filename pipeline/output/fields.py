@@ -1,8 +1,37 @@
-"""Small renderings that every output shares: the publish date, a figure in context, its value."""
+"""Small renderings that every output shares: safe text, the publish date, a figure in context, its value."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..schema import Brief, Figure
+
+# Control characters become their visible Unicode pictures (ESC -> ␛), C1 controls and bidirectional
+# overrides the replacement character: one character for one, so offsets into the text stay valid.
+_VISIBLE = {**{code: 0x2400 + code for code in range(0x20) if code not in (0x09, 0x0A)}, 0x7F: 0x2421,
+            **{code: 0xFFFD for code in range(0x80, 0xA0)},
+            **{ord(ch): 0xFFFD for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"}}
+
+
+def printable(text: str) -> str:
+    """Text that cannot act on a terminal, a Markdown viewer or a spreadsheet as control codes."""
+    return text.translate(_VISIBLE)
+
+
+def _visible_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, list):
+        return [_visible_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _visible_value(v) for k, v in value.items()}
+    return value
+
+
+def visible(brief: Brief) -> Brief:
+    """A copy of a brief with every string made printable: what the renderers show. A brief may come
+    from a file, a server or a model, so the renderers never trust its text."""
+    return Brief.model_validate(_visible_value(brief.model_dump()))
 
 
 def published_text(brief: Brief) -> str:

@@ -5,24 +5,25 @@ from __future__ import annotations
 import re
 
 from ..schema import Brief
-from .fields import faithfulness_line, published_text
+from .fields import faithfulness_line, printable, published_text, visible
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#])")
 
 
-def md_escape(text: str) -> str:
+def md_escape(text: str) -> str:  # article-derived text only, after fields.visible
     """Escape Markdown syntax in article-derived text (it is data, not markup)."""
     return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
 
 
 def to_markdown(brief: Brief) -> str:
+    brief = visible(brief)
     meta = brief.meta
     lines = [f"# {md_escape(meta.title_en or meta.title)}", ""]
     if meta.title_en:
         lines += [f"*{md_escape(meta.title)}*", ""]
     lines += [f"**Source:** {md_escape(meta.source or 'unknown')} · **Published:** {published_text(brief)}"]
     if meta.file:
-        lines += [f"**File:** `{meta.file.replace('`', '')}`"]
+        lines += [f"**File:** {md_escape(meta.file)}"]
     lines.append("")
     if brief.summary_en:
         lines += ["## Summary", ""] + [f"- {md_escape(b)}" for b in brief.summary_en] + [""]
@@ -62,6 +63,7 @@ def _anchor(slug: str) -> str:
 
 def digest_markdown(briefs: list[tuple[str, Brief]], top_figures: int = 5) -> str:
     """All briefs of a batch, newest first, with a table of contents."""
+    briefs = [(printable(slug), visible(brief)) for slug, brief in briefs]
     from datetime import datetime
 
     ordered = sorted(briefs, key=lambda pair: (pair[1].meta.published is None,

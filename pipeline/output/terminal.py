@@ -15,7 +15,7 @@ from rich.text import Text
 from rich.theme import Theme
 
 from ..schema import Brief
-from .fields import faithfulness_line, format_value, published_text, snippet
+from .fields import faithfulness_line, format_value, published_text, snippet, visible
 
 MAX_TABLE_ROWS = 15
 
@@ -63,7 +63,7 @@ class BriefView:
     """A rich renderable for one brief: header, summary, keywords, figures and entities."""
 
     def __init__(self, brief: Brief, *, max_rows: int = MAX_TABLE_ROWS) -> None:
-        self.brief = brief
+        self.brief = visible(brief)
         self.max_rows = max_rows
 
     def header(self) -> Panel:

@@ -71,7 +71,7 @@ def expected_fingerprint(settings: Settings, max_bytes: int | None = None) -> st
     """The fingerprint a server must have to answer for these settings: the default pipeline on
     the code and lexicons on disk now (cheap: no spaCy, no jieba)."""
     return fingerprint(default_resources(settings), describe_pipeline(DEFAULT_COMPONENTS),
-                       max_bytes or settings.max_bytes)
+                       max_bytes or settings.max_bytes, max_chars=settings.max_chars)
 
 
 def _send(stream, message: dict[str, Any]) -> None:

@@ -72,7 +72,7 @@ class PipelineServer:
     def fingerprint(self, max_bytes: int | None = None) -> str:
         """The fingerprint of a brief this server gives under a caller's size limit."""
         return fingerprint(self._nlp.resources, self._nlp.describe(), max_bytes or self._nlp.max_bytes,
-                           code=self._code, data=self._data)
+                           max_chars=self._nlp.max_chars, code=self._code, data=self._data)
 
     def load(self) -> None:
         """Brief a tiny text, so every table is loaded before the first caller."""

@@ -37,9 +37,13 @@ def _close(a: float, b: float) -> bool:
 
 
 
+# Control characters (XOFF, ESC ...) and bidirectional overrides: never part of an English sentence.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def clean_output(text: str) -> str:
-    """First paragraph of the model's answer, without quotes or a 'Translation:' label."""
-    text = text.strip().split("\n\n")[0].strip()
+    """First paragraph of the model's answer, without quotes, a 'Translation:' label or control characters."""
+    text = _CONTROL.sub("", text).strip().split("\n\n")[0].strip()
     text = re.sub(r"^(English|Translation|Title)\s*[:：]\s*", "", text, flags=re.IGNORECASE)
     if len(text) >= 2 and text[0] in "\"“'" and text[-1] in "\"”'":
         text = text[1:-1].strip()

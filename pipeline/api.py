@@ -15,6 +15,8 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -86,9 +88,18 @@ def brief_result(
 _worker_pipeline: Pipeline | None = None  # set in each worker process by _init_worker
 
 
-def _init_worker(nlp: Pipeline) -> None:
+def _init_worker(nlp: Pipeline, parent: int) -> None:
     global _worker_pipeline
     _worker_pipeline = nlp
+    # A worker must not outlive the run that started it (`kill -9` of batch would leave it waiting
+    # for work forever): it exits as soon as its parent process is gone.
+    threading.Thread(target=_exit_with_parent, args=(parent,), name="newsbrief-parent-watch", daemon=True).start()
+
+
+def _exit_with_parent(parent: int, every: float = 0.5) -> None:
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)
 
 
 def _brief_in_worker(path: str) -> FileResult:
@@ -103,7 +114,8 @@ def _local_results(paths: list[str], nlp: Pipeline, workers: int) -> Iterator[Fi
         return
     # Fork after the pipeline is built: jieba's dictionary (global state) is loaded once, shared.
     context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(nlp,)) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                             initargs=(nlp, os.getpid())) as pool:
         yield from pool.map(_brief_in_worker, paths)
 
 

@@ -18,5 +18,20 @@ class InputError(NewsbriefError):
         super().__init__(f"{self.path}: {reason}")
 
 
+class OutputError(NewsbriefError):
+    """An output that cannot be written where the user asked, with the reason why."""
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+def os_reason(exc: OSError) -> str:
+    """An OSError in a few words, naming the other path involved when it is not the one reported."""
+    reason = exc.strerror or type(exc).__name__
+    return f"{reason}: {exc.filename}" if exc.filename else reason
+
+
 class ResourceError(NewsbriefError):
     """A project resource (lexicon, gazetteer, model) is missing or broken."""

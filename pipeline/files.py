@@ -9,20 +9,34 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
+from .errors import OutputError, os_reason
+
 MAX_SLUG_CHARS = 80
 
 
 def write_atomic(path: Path, text: str) -> None:
     """Write via a temporary file in the same folder, then rename: readers never see half a file,
-    and a crash leaves either the old file or the new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    and a crash leaves either the old file or the new one. A place that cannot be written (a
+    read-only folder, a file where a folder should be) is a one-line :class:`OutputError`."""
+    blocking = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise OutputError(path, f"cannot write: {blocking} is a file, not a folder")
+    if path.is_dir():
+        raise OutputError(path, "cannot write: it is a folder")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise OutputError(path, f"cannot write ({os_reason(exc)})") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         # No fsync: rename is atomic for readers and survives a killed process; fsync would only
         # add power-loss durability at a cost of several milliseconds per file.
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(path, f"cannot write ({os_reason(exc)})") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

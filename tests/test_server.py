@@ -36,7 +36,7 @@ def status():
 
 
 def bound_socket(path: Path) -> socket.socket:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(str(path))
     return listener

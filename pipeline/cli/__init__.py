@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from . import brief, evaluate, folders, models, server  # noqa: F401  (register the commands)
@@ -12,6 +13,13 @@ __all__ = ["app", "main"]
 
 
 def main() -> None:
+    # The library's notes (a damaged cache set aside ...) as one line each on stderr.
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("newsbrief: note: %(message)s"))
+    logger = logging.getLogger("newsbrief")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
     try:
         app()
     except KeyboardInterrupt:

@@ -46,6 +46,22 @@ def render(brief, fmt: OutputFormat, width: int | None = None) -> str:
     return buffer.getvalue()
 
 
+def output_targets(inputs: list[Path], out: Path, fmt: OutputFormat) -> dict[int, Path]:
+    """Where each input's brief goes: `out` itself for one input (inside it when it is a folder),
+    else `out/<name><suffix>`, with -2, -3 … when two inputs share a name (a/x.txt, b/x.txt)."""
+    if len(inputs) == 1 and not out.is_dir():
+        return {0: out}
+    targets: dict[int, Path] = {}
+    taken: set[str] = set()
+    for index, path in enumerate(inputs):
+        name, n = path.stem or "article", 2
+        while name.casefold() in taken:
+            name, n = f"{path.stem}-{n}", n + 1
+        taken.add(name.casefold())
+        targets[index] = out / (name + _SUFFIX[fmt])
+    return targets
+
+
 @app.command()
 def brief(
     files: Annotated[list[Path], typer.Argument(help="Article files (.txt, .md, .html).", show_default=False)],
@@ -96,7 +112,8 @@ def brief(
         if debug:
             traceback.print_exc()
         raise fail(str(exc)) from None
-    for result in results:
+    targets = output_targets([Path(r.path) for r in results], out, fmt) if out is not None else {}
+    for index, result in enumerate(results):
         if result.brief is None:
             failures += 1
             err.print(f"newsbrief: error: {result.error}", markup=False)
@@ -105,10 +122,14 @@ def brief(
             english_failed = True
             failures += 1
             err.print(f"newsbrief: error: the English could not be written: {result.english_error}", markup=False)
-        path = Path(result.path)
         if out is not None:
-            target = out / (path.stem + _SUFFIX[fmt]) if several else out
-            write_atomic(target, render(result.brief, fmt))
+            target = targets[index]
+            try:
+                write_atomic(target, render(result.brief, fmt))
+            except NewsbriefError as exc:  # this output is lost, the others are still written
+                failures += 1
+                err.print(f"newsbrief: error: {exc}", markup=False)
+                continue
             err.print(f"wrote {target}", markup=False)
         elif fmt is OutputFormat.rich:
             make_console().print(BriefView(result.brief))

@@ -60,10 +60,12 @@ def batch(
     not start.
     """
     from ..folders import BatchRun, find_articles
+    from ..folders.discover import check_output_folder
     from ..nlp import Pipeline
 
     settings = settings_for(max_mb, max_chars)
     try:
+        check_output_folder(folder, out)
         paths = find_articles(folder, pattern, exclude=out)
         writer = load_writer(no_summary, model, settings)
         run = BatchRun(out, pipeline=Pipeline(settings=settings), workers=workers, writer=writer)

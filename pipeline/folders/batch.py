@@ -27,13 +27,13 @@ from typing import TYPE_CHECKING, Literal
 from filelock import FileLock, Timeout
 
 from ..api import FileResult, brief_files
-from ..errors import NewsbriefError
+from ..errors import NewsbriefError, OutputError, os_reason
 from ..files import romanise, sha256_bytes, slugify, write_atomic
 from ..nlp import Pipeline
 from ..output import digest_markdown, figures_csv, to_json, to_markdown
 from ..schema import Brief
 from ..settings import Settings
-from .discover import find_articles
+from .discover import check_output_folder, find_articles
 
 if TYPE_CHECKING:
     from ..writer import Writer
@@ -120,16 +120,28 @@ class BatchRun:
         self.index_path = self.out / "index.json"
         self.index: dict = {"version": INDEX_VERSION, "files": {}}
         self.lock = FileLock(str(self.out / LOCK_NAME))
+        self._loaded: dict[str, Brief] = {}  # slug -> brief read or written in this run
 
     # -- lock and index
 
     def __enter__(self) -> BatchRun:
-        self.out.mkdir(parents=True, exist_ok=True)
+        if self.out.exists() and not self.out.is_dir():
+            raise OutputError(self.out, "is a file, not a folder; choose another --out")
+        try:
+            self.out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(self.out, f"cannot create the output folder ({os_reason(exc)})") from None
+        for name in (LOCK_NAME, "index.json"):
+            if (self.out / name).is_dir():
+                raise OutputError(self.out / name, "is a folder where newsbrief keeps a file; move it away")
         try:
             self.lock.acquire(timeout=0)
         except Timeout:
             raise OutputLocked(f"{self.out}: another newsbrief run is writing here "
                                f"(lock {self.out / LOCK_NAME}); wait for it or choose another --out") from None
+        except OSError as exc:
+            raise OutputError(self.out / LOCK_NAME, f"cannot take the lock ({os_reason(exc)}); "
+                              "is the folder writable?") from None
         self.index = self._read_index()
         # Temporary files of a run that was killed mid-write (we hold the lock: nobody else writes).
         for stale in self.out.glob(".*.tmp"):
@@ -140,15 +152,16 @@ class BatchRun:
         self.lock.release()
 
     def _read_index(self) -> dict:
-        if not self.index_path.is_file():
-            return {"version": INDEX_VERSION, "files": {}}
+        """The index, keeping only well-formed entries: anything else is rebuilt (outputs redone)."""
+        fresh = {"version": INDEX_VERSION, "files": {}}
         try:
             data = json.loads(self.index_path.read_text(encoding="utf-8"))
-            if data.get("version") == INDEX_VERSION and isinstance(data.get("files"), dict):
-                return data
-        except ValueError:
-            pass
-        return {"version": INDEX_VERSION, "files": {}}  # unreadable: rebuild (outputs are redone)
+        except (OSError, ValueError):
+            return fresh
+        files = data.get("files") if isinstance(data, dict) and data.get("version") == INDEX_VERSION else None
+        if not isinstance(files, dict):
+            return fresh
+        return {"version": INDEX_VERSION, "files": {key: entry for key, entry in files.items() if _well_formed(entry)}}
 
     def _write_index(self) -> None:
         write_atomic(self.index_path, json.dumps(self.index, ensure_ascii=False, indent=1) + "\n")
@@ -156,12 +169,19 @@ class BatchRun:
     # -- cache
 
     def cached(self, path: Path, data_hash: str) -> ArticleResult | None:
+        """The article's earlier result, if its content and fingerprint are unchanged and its outputs
+        are still whole (a truncated or deleted output is briefed again)."""
         entry = self.index["files"].get(index_key(path))
         if not entry or entry.get("status") != "ok" or entry.get("content_sha256") != data_hash \
-                or entry.get("options") != self.cache_key:
+                or entry.get("options") != self.cache_key or not entry.get("slug"):
             return None
-        if not all((self.out / name).is_file() for name in entry.get("outputs", [])):
+        try:
+            brief = Brief.model_validate_json((self.out / f"{entry['slug']}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
             return None
+        if not all((self.out / name).is_file() and (self.out / name).stat().st_size for name in entry["outputs"]):
+            return None
+        self._loaded[entry["slug"]] = brief  # the digest needs it again
         return ArticleResult(str(path), "cached", data_hash, entry.get("slug"), entry.get("outputs", []),
                              entry.get("warnings", []))
 
@@ -170,6 +190,7 @@ class BatchRun:
     def run(self, paths: list[Path], on_result: Callable[[ArticleResult, int, int], None] | None = None
             ) -> BatchReport:
         started = time.perf_counter()
+        self._forget_deleted_inputs()
         results: list[ArticleResult] = []
         todo: list[Path] = []
         for path in paths:
@@ -211,12 +232,34 @@ class BatchRun:
         # Outputs first, index last: a kill in between only costs redoing this article.
         write_atomic(self.out / f"{slug}.json", to_json(brief))
         write_atomic(self.out / f"{slug}.md", to_markdown(brief))
+        self._loaded[slug] = brief
         return ArticleResult(path, "ok", data_hash, slug, [f"{slug}.json", f"{slug}.md"],
                              [f"{w.code}: {w.message}" for w in brief.warnings])
 
     def _record(self, result: ArticleResult) -> None:
-        self.index["files"][index_key(Path(result.path))] = result.index_entry(self.cache_key)
+        key = index_key(Path(result.path))
+        previous = self.index["files"].get(key)
+        self.index["files"][key] = result.index_entry(self.cache_key)
         self._write_index()
+        if previous:  # an earlier version's outputs (another slug: new content, English title)
+            self._remove_outputs(previous, keep=set(result.outputs))
+
+    def _forget_deleted_inputs(self) -> None:
+        """Inputs that no longer exist leave the index, the digest and the CSV, outputs and all."""
+        gone = {key: entry for key, entry in self.index["files"].items() if not os.path.lexists(key)}
+        if not gone:
+            return
+        for key in gone:
+            del self.index["files"][key]
+        self._write_index()
+        for entry in gone.values():
+            self._remove_outputs(entry)
+
+    def _remove_outputs(self, entry: dict, keep: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+        in_use = {name for e in self.index["files"].values() for name in e.get("outputs", [])}
+        for name in entry.get("outputs", []):
+            if name not in keep and name not in in_use:
+                (self.out / name).unlink(missing_ok=True)
 
     # -- digest and CSV
 
@@ -225,17 +268,31 @@ class BatchRun:
         for entry in self.index["files"].values():
             if entry.get("status") != "ok" or not entry.get("slug"):
                 continue
-            path = self.out / f"{entry['slug']}.json"
-            try:
-                briefs.append((entry["slug"], Brief.model_validate_json(path.read_text(encoding="utf-8"))))
-            except (OSError, ValueError):
-                continue
+            slug = entry["slug"]
+            if slug not in self._loaded:
+                try:
+                    self._loaded[slug] = Brief.model_validate_json(
+                        (self.out / f"{slug}.json").read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    continue
+            briefs.append((slug, self._loaded[slug]))
         return briefs
 
     def write_collections(self) -> None:
         briefs = self.load_briefs()
         write_atomic(self.out / "digest.md", digest_markdown(briefs))
         write_atomic(self.out / "figures.csv", figures_csv(briefs))
+
+
+def _safe_name(name: object) -> bool:
+    """An output named in index.json: a plain file name in the output folder, never a path."""
+    return isinstance(name, str) and name == Path(name).name and not name.startswith(".") and name not in ("", "..")
+
+
+def _well_formed(entry: object) -> bool:
+    return (isinstance(entry, dict) and isinstance(entry.get("outputs", []), list)
+            and all(_safe_name(n) for n in entry.get("outputs", []))
+            and (entry.get("slug") is None or _safe_name(entry.get("slug"))))
 
 
 def brief_folder(
@@ -255,6 +312,7 @@ def brief_folder(
     With `summary` the English is written by `writer` (default: the default model's writer).
     """
     out_path = Path(out)
+    check_output_folder(Path(folder), out_path)
     paths = find_articles(Path(folder), pattern, exclude=out_path)
     if summary and writer is None:
         from ..writer import default_writer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, OutputError
 from ..ingest import ARTICLE_SUFFIXES
 
 BATCH_SUFFIXES = {s for s in ARTICLE_SUFFIXES if s}  # .txt .md .html …: no extension-less files
@@ -17,14 +17,31 @@ def find_articles(root: Path, pattern: str | None = None, exclude: Path | None =
         return [root]
     if not root.is_dir():
         raise InputError(root, "no such folder")
-    exclude = exclude.resolve() if exclude else None
+    exclude = safe_resolve(exclude) if exclude else None
     found = []
     for path in root.rglob(pattern or "*"):
         relative = path.relative_to(root)
-        if any(part.startswith(".") for part in relative.parts):
+        if any(part.startswith(".") for part in relative.parts) or path.suffix.lower() not in BATCH_SUFFIXES:
             continue
-        if exclude and (path.resolve() == exclude or exclude in path.resolve().parents):
+        resolved = safe_resolve(path)
+        if resolved is None:
+            continue  # a symlink loop or a broken link: not an article
+        if exclude and (resolved == exclude or exclude in resolved.parents):
             continue
-        if path.is_file() and path.suffix.lower() in BATCH_SUFFIXES:
+        if path.is_file():
             found.append(path)
     return sorted(found)
+
+
+def safe_resolve(path: Path) -> Path | None:
+    """The real path, or None for a symlink loop or an unreadable link (never raises)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: "Symlink loop" before Python 3.13
+        return None
+
+
+def check_output_folder(folder: Path, out: Path) -> None:
+    """Outputs never go into the very folder being briefed (they would be mixed with the articles)."""
+    if folder.is_dir() and safe_resolve(folder) == safe_resolve(out):
+        raise OutputError(out, "is the folder being briefed; choose another --out")

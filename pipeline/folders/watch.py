@@ -14,7 +14,7 @@ from pathlib import Path
 from ..nlp import Pipeline
 from ..settings import Settings
 from .batch import ArticleResult, BatchRun
-from .discover import BATCH_SUFFIXES, find_articles
+from .discover import BATCH_SUFFIXES, check_output_folder, find_articles, safe_resolve
 
 DEFAULT_SETTLE_SECONDS = 2.0
 
@@ -45,6 +45,8 @@ def watch_folder(
     import watchfiles
 
     folder, out = Path(folder), Path(out)
+    check_output_folder(folder, out)
+    out_resolved = safe_resolve(out)
     stop = stop or threading.Event()
     briefed = 0
     if summary and writer is None:
@@ -74,8 +76,9 @@ def watch_folder(
             now = time.monotonic()
             for _, changed in changes:
                 path = Path(changed)
+                resolved = safe_resolve(path)
                 if path.suffix.lower() in BATCH_SUFFIXES and not path.name.startswith(".") \
-                        and out.resolve() not in path.resolve().parents:
+                        and resolved is not None and out_resolved not in resolved.parents:
                     pending[path] = (_signature(path), now)
             ready = []
             for path, (signature, since) in list(pending.items()):

@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -16,7 +17,17 @@ from typing import Any
 
 from ..schema import Brief
 from ..settings import Settings
-from .common import ServerError, ServerUnavailable, _send, expected_fingerprint, log_path, socket_path, supported
+from .common import (
+    ServerError,
+    ServerUnavailable,
+    _send,
+    expected_fingerprint,
+    folder_problem,
+    log_path,
+    make_private_folder,
+    socket_path,
+    supported,
+)
 
 
 @dataclass(frozen=True)
@@ -29,6 +40,14 @@ class Served:
     content_sha256: str | None = None
 
 
+def peer_uid(connection: socket.socket) -> int | None:
+    """The user id of the process at the other end of a Unix socket (Linux), else None."""
+    if not hasattr(socket, "SO_PEERCRED"):
+        return None
+    credentials = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    return struct.unpack("3i", credentials)[1]
+
+
 class ServerClient:
     def __init__(self, path: Path | None = None, *, timeout: float = 120.0, settings: Settings | None = None) -> None:
         self.settings = settings or Settings.from_env()
@@ -38,6 +57,11 @@ class ServerClient:
     def _request(self, message: dict[str, Any], timeout: float | None = None) -> Iterator[dict[str, Any]]:
         if not supported() or not self.path.exists():
             raise ServerUnavailable("absent")
+        # Only a folder of this user's, closed to others, holds a socket worth talking to: the
+        # request names the caller's folder and files (the temp-folder fallback is shared).
+        problem = folder_problem(self.path.parent)
+        if problem:
+            raise ServerUnavailable("absent", f"{self.path.parent} {problem}")
         connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         connection.settimeout(timeout or self.timeout)
         try:
@@ -45,6 +69,8 @@ class ServerClient:
                 connection.connect(str(self.path))
             except (ConnectionRefusedError, FileNotFoundError):
                 raise ServerUnavailable("absent", "socket left behind by a server that is gone") from None
+            if peer_uid(connection) not in (None, os.getuid()):
+                raise ServerUnavailable("absent", "the server behind the socket is another user's")
             stream = connection.makefile("rwb")
             _send(stream, message)
             while line := stream.readline():
@@ -132,7 +158,7 @@ def autostart_server(reason: str, settings: Settings) -> None:
     """
     if not supported():
         return
-    with contextlib.suppress(OSError, ServerUnavailable):
+    with contextlib.suppress(OSError, ServerUnavailable, ServerError):
         if reason == "stale":
             ServerClient(timeout=2.0, settings=settings).stop()
         _spawn(settings, AUTOSTART_IDLE_TIMEOUT)
@@ -140,7 +166,7 @@ def autostart_server(reason: str, settings: Settings) -> None:
 
 def _spawn(settings: Settings, idle_timeout: float | None) -> subprocess.Popen[bytes]:
     log = log_path(settings)
-    log.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_private_folder(log.parent)
     # The server runs from "/", so folders given relative to the caller's folder are made absolute.
     env = {**os.environ, **settings.environment()}
     command = [sys.executable, "-m", "pipeline.cli", "server", "start", "--foreground",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import socket
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -40,6 +42,44 @@ class ServerUnavailable(Exception):
 def supported() -> bool:
     return hasattr(socket, "AF_UNIX")
 
+
+
+def folder_problem(folder: Path) -> str | None:
+    """Why `folder` is no place for this user's socket, or None: it must be a real folder (not a
+    link), owned by this user and closed to everyone else. Read with lstat, never following links."""
+    try:
+        info = os.lstat(folder)
+    except FileNotFoundError:
+        return "does not exist"
+    except OSError as exc:
+        return exc.strerror or "cannot be read"
+    if stat.S_ISLNK(info.st_mode):
+        return "is a symbolic link"
+    if not stat.S_ISDIR(info.st_mode):
+        return "is not a folder"
+    if info.st_uid != os.getuid():
+        return "belongs to another user"
+    if info.st_mode & 0o077:
+        return "is open to other users"
+    return None
+
+
+def make_private_folder(folder: Path) -> None:
+    """Create `folder` for the socket (mode 0700), or check the one there; never through a link."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(folder, 0o700)
+    problem = folder_problem(folder)
+    if problem == "is open to other users":  # ours and a real folder (lstat): close it
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        try:
+            os.fchmod(descriptor, 0o700)
+        finally:
+            os.close(descriptor)
+        problem = folder_problem(folder)
+    if problem:
+        raise ServerError(f"{folder} {problem}: refusing to put the server's socket there; "
+                          "set NEWSBRIEF_HOME to a folder of yours")
 
 
 def run_dir(settings: Settings) -> Path:

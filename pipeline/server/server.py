@@ -28,6 +28,7 @@ import json
 import os
 import signal
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -39,7 +40,16 @@ from ..fingerprint import code_digest, data_digest, fingerprint
 from ..nlp import Pipeline
 from ..settings import Settings
 from .client import ServerClient
-from .common import _MAX_REQUEST, PROTOCOL, ServerError, ServerUnavailable, _send, socket_path, supported
+from .common import (
+    _MAX_REQUEST,
+    PROTOCOL,
+    ServerError,
+    ServerUnavailable,
+    _send,
+    make_private_folder,
+    socket_path,
+    supported,
+)
 
 
 class PipelineServer:
@@ -115,11 +125,8 @@ class PipelineServer:
     def _bind(self) -> socket.socket:
         if not supported():
             raise ServerError("the pipeline server needs Unix sockets, which this system lacks")
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if self.path.parent.stat().st_uid != os.getuid():
-            raise ServerError(f"{self.path.parent} belongs to another user; set NEWSBRIEF_HOME to a folder of yours")
-        os.chmod(self.path.parent, 0o700)
-        if self.path.exists():
+        make_private_folder(self.path.parent)
+        if os.path.lexists(self.path):
             try:
                 ServerClient(self.path, timeout=2.0).ping()
             except ServerUnavailable:
@@ -149,30 +156,32 @@ class PipelineServer:
                 "served": self.served, "corpus": str(self._nlp.resources.corpus_dir), "protocol": PROTOCOL}
 
     def _handle(self, connection: socket.socket) -> None:
-        connection.settimeout(30.0)
-        stream = connection.makefile("rwb")
+        """One request. Nothing a caller sends stops the server: a malformed, slow or oversized
+        request gets "bad request" (or the connection closed), and the next caller is served."""
+        stream = None
         try:
-            line = stream.readline(_MAX_REQUEST + 1)
-            try:
-                request = json.loads(line)
-                op = request["op"]
-            except (ValueError, KeyError, TypeError):
-                _send(stream, {"error": "bad request"})
-                return
-            if op == "ping":
+            line = _read_line(connection, REQUEST_SECONDS)
+            connection.settimeout(ANSWER_SEND_SECONDS)
+            stream = connection.makefile("wb")
+            request, problem = _parse_request(line)
+            if problem:
+                _send(stream, {"error": f"bad request: {problem}"})
+            elif request["op"] == "ping":
                 _send(stream, self.info(_positive_int(request.get("max_bytes"))))
-            elif op == "stop":
+            elif request["op"] == "stop":
                 _send(stream, {"ok": True})
                 self.stop()
-            elif op == "brief":
-                self._brief(stream, request)
             else:
-                _send(stream, {"error": f"unknown op {op!r}"})
+                self._brief(stream, request)
         except OSError:
-            pass  # the caller went away; it briefs the rest itself
+            pass  # the caller went away or was too slow; it briefs the rest itself
+        except Exception as exc:  # a bug: logged, and the server goes on
+            print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} error in a request: {type(exc).__name__}: {exc}",
+                  file=sys.stderr, flush=True)
         finally:
             with contextlib.suppress(OSError):
-                stream.close()
+                if stream is not None:
+                    stream.close()
 
     def _brief(self, stream, request: dict[str, Any]) -> None:
         max_bytes = _positive_int(request.get("max_bytes"))
@@ -193,6 +202,47 @@ class PipelineServer:
                          + result.brief.model_dump_json().encode() + b"}\n")
             stream.flush()
         _send(stream, {"done": True})
+
+
+REQUEST_SECONDS = 5.0  # to send the whole request line: a caller that trickles bytes is cut off
+ANSWER_SEND_SECONDS = 30.0  # per write of an answer
+
+
+def _read_line(connection: socket.socket, seconds: float) -> bytes:
+    """The request line, within `seconds` in all (not per byte) and _MAX_REQUEST bytes."""
+    deadline = time.monotonic() + seconds
+    data = bytearray()
+    while b"\n" not in data:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("request not received in time")
+        if len(data) > _MAX_REQUEST:
+            raise OSError("request too long")
+        connection.settimeout(remaining)
+        chunk = connection.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return bytes(data.split(b"\n", 1)[0])
+
+
+def _parse_request(line: bytes) -> tuple[dict[str, Any], str | None]:
+    """The request and None, or {} and what is wrong with it."""
+    try:
+        request = json.loads(line)
+    except (ValueError, RecursionError):  # RecursionError: [[[[... nested deeper than the parser goes
+        return {}, "not JSON"
+    if not isinstance(request, dict) or request.get("op") not in ("ping", "stop", "brief"):
+        return {}, "expected an object with op ping, stop or brief"
+    if request["op"] == "brief":
+        paths, cwd = request.get("paths"), request.get("cwd")
+        if not isinstance(paths, list) or not all(isinstance(p, str) and p and "\0" not in p for p in paths):
+            return {}, "paths must be a list of file names"
+        if not isinstance(cwd, str) or not os.path.isabs(cwd) or "\0" in cwd:
+            return {}, "cwd must be an absolute folder"
+        if _positive_int(request.get("max_bytes")) is None or not isinstance(request.get("fingerprint"), str):
+            return {}, "max_bytes and fingerprint are required"
+    return request, None
 
 
 def _positive_int(value: Any) -> int | None:

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import os
 import sqlite3
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
+
+LOG = logging.getLogger("newsbrief")
 
 
 class Generator(Protocol):
@@ -57,12 +62,34 @@ class TransformersGenerator:
 
 
 class GenerationCache:
-    """Persistent prompt -> output cache keyed by model checksum; entries land only after success."""
+    """Persistent prompt -> output cache keyed by model checksum; entries land only after success.
+
+    It is an optimisation: a cache file that is damaged, of another schema or not a file at all is
+    moved aside (``generations.sqlite3.damaged-<time>``) and a new one started, with a note on the
+    ``newsbrief`` logger; it never stops a brief.
+    """
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()
+        self._open()
+
+    def _open(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self.path.exists() and not self.path.is_file():
+                raise sqlite3.DatabaseError("not a file")
+            with self._connect() as db:
+                db.execute("CREATE TABLE IF NOT EXISTS generations (key TEXT PRIMARY KEY, output TEXT NOT NULL)")
+                db.execute("SELECT key, output FROM generations LIMIT 1").fetchall()
+        except sqlite3.DatabaseError as exc:
+            self._set_aside(exc)
+
+    def _set_aside(self, exc: Exception) -> None:
+        aside = self.path.with_name(f"{self.path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+        os.replace(self.path, aside)
+        LOG.warning("the generation cache %s was unreadable (%s); moved it to %s and started a new one",
+                    self.path, exc, aside.name)
         with self._connect() as db:
             db.execute("CREATE TABLE IF NOT EXISTS generations (key TEXT PRIMARY KEY, output TEXT NOT NULL)")
 
@@ -76,15 +103,22 @@ class GenerationCache:
 
     def get_many(self, keys: Sequence[str]) -> dict[str, str]:
         found: dict[str, str] = {}
-        with self._lock, self._connect() as db:
-            for start in range(0, len(keys), 500):
-                chunk = list(keys[start:start + 500])
-                marks = ",".join("?" * len(chunk))
-                found.update(db.execute(f"SELECT key, output FROM generations WHERE key IN ({marks})", chunk))
+        with self._lock:
+            try:
+                with self._connect() as db:
+                    for start in range(0, len(keys), 500):
+                        chunk = list(keys[start:start + 500])
+                        marks = ",".join("?" * len(chunk))
+                        found.update(db.execute(f"SELECT key, output FROM generations WHERE key IN ({marks})", chunk))
+            except sqlite3.DatabaseError as exc:  # damaged while in use: generate afresh
+                self._set_aside(exc)
+                return {}
         return found
 
     def put_many(self, items: dict[str, str]) -> None:
-        with self._lock, self._connect() as db:  # one transaction: all or nothing
-            db.executemany("INSERT OR REPLACE INTO generations VALUES (?, ?)", items.items())
-
-
+        with self._lock:
+            try:
+                with self._connect() as db:  # one transaction: all or nothing
+                    db.executemany("INSERT OR REPLACE INTO generations VALUES (?, ?)", items.items())
+            except sqlite3.DatabaseError as exc:
+                self._set_aside(exc)

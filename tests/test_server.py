@@ -229,3 +229,88 @@ def test_a_hung_server_costs_seconds_not_minutes(fake_server, shared):
     assert hung.value.reason == "unresponsive" and time.monotonic() - start < 10
     result = CliRunner().invoke(app, ["brief", str(SEED), "--no-summary", "-f", "json"])
     assert result.exit_code == 0 and json.loads(result.stdout)["meta"]["title"]  # briefed locally
+
+
+# --------------------------------------------------------------------------- hostile callers
+
+
+def _raw_request(path: Path, payload: bytes, timeout: float = 10.0) -> bytes:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+        connection.settimeout(timeout)
+        connection.connect(str(path))
+        connection.sendall(payload)
+        chunks = []
+        while chunk := connection.recv(65536):
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def test_malformed_requests_never_stop_the_server(running_server):  # hostile input 4
+    bad = [b"[" * 100_000 + b"\n", b"not json\n", b"[1, 2]\n", b'{"op": "dance"}\n',
+           b'{"op": "brief", "fingerprint": "x", "max_bytes": 1000, "paths": ["a.txt"]}\n',  # no cwd
+           b'{"op": "brief", "fingerprint": "x", "cwd": "/", "max_bytes": "abc", "paths": ["a.txt"]}\n',
+           b'{"op": "brief", "fingerprint": "x", "cwd": "/", "max_bytes": 1000, "paths": 5}\n']
+    for payload in bad:
+        answer = json.loads(_raw_request(running_server.path, payload))
+        assert answer["error"].startswith("bad request"), payload[:60]
+    assert ServerClient(running_server.path).ping()["ok"]
+
+
+def test_a_trickling_caller_is_cut_off_and_others_are_served(running_server, monkeypatch):  # hostile input 5
+    import pipeline.server.server as server_module
+
+    monkeypatch.setattr(server_module, "REQUEST_SECONDS", 1.0)
+    def closed_by_server(connection: socket.socket) -> bool:
+        try:
+            return connection.recv(1, socket.MSG_DONTWAIT | socket.MSG_PEEK) == b""
+        except BlockingIOError:  # open, nothing to read yet
+            return False
+        except ConnectionResetError:
+            return True
+
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as slow:
+        slow.connect(str(running_server.path))
+        started = time.monotonic()
+        closed = False
+        while not closed and time.monotonic() - started < 10:
+            try:
+                slow.sendall(b"{")  # one byte at a time, never a whole line
+            except OSError:
+                closed = True
+                break
+            time.sleep(0.2)
+            closed = closed_by_server(slow)
+        assert closed and time.monotonic() - started < 5
+    assert ServerClient(running_server.path).ping(timeout=2.0)["ok"]
+
+
+def test_socket_folder_must_be_the_users_own(tmp_path):  # hostile input 6
+    from pipeline.server.common import ServerError, folder_problem, make_private_folder
+
+    target = tmp_path / "elsewhere"
+    target.mkdir(mode=0o755)
+    planted = tmp_path / "planted"
+    planted.symlink_to(target, target_is_directory=True)
+    with pytest.raises(ServerError, match="symbolic link"):
+        make_private_folder(planted)
+    assert target.stat().st_mode & 0o777 == 0o755  # nothing was changed through the link
+    others = tmp_path / "others"
+    others.mkdir()
+    os.chown(others, 65534, 65534)  # as another user had made it
+    with pytest.raises(ServerError, match="another user"):
+        make_private_folder(others)
+    open_folder = tmp_path / "open"
+    open_folder.mkdir(mode=0o777)
+    os.chmod(open_folder, 0o777)
+    make_private_folder(open_folder)  # ours: closed to others
+    assert open_folder.stat().st_mode & 0o777 == 0o700
+    # the client never talks through such a folder
+    for folder in (planted, others):
+        with pytest.raises(ServerUnavailable, match="absent"):
+            ServerClient(folder / "x.sock").ping()
+    os.chmod(open_folder, 0o777)
+    (open_folder / "x.sock").touch()
+    with pytest.raises(ServerUnavailable) as refused:
+        ServerClient(open_folder / "x.sock").ping()
+    assert "open to other users" in str(refused.value)
+    assert folder_problem(open_folder) == "is open to other users"

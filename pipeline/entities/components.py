@@ -128,7 +128,8 @@ def make_entity_patterns(nlp: Language, name: str, corpus_dir: str):
                 _add_span(doc, "pattern", start, start + len(name_text), "PERSON")
         for token in doc:
             word = token.text
-            suffix = next((s for s in vocabulary.org_suffixes if word.endswith(s)), None)
+            suffix = next((s for s in vocabulary.org_suffixes if word.endswith(s)), None) \
+                if word.endswith(vocabulary.org_suffixes) else None
             if suffix is not None:
                 span = _org_before(doc, token.i, suffix, vocabulary)
                 if span:
@@ -166,7 +167,7 @@ def _name_start_before(doc: SpacyDoc, end: int, vocabulary: EntityVocabulary) ->
     if span is None or not len(span):
         return None
     start = None
-    for token in reversed(list(span)[-3:]):
+    for token in reversed(list(span[max(0, len(span) - 3):])):  # a slice: never every token before `end`
         if (
             not HAN.search(token.text)
             or token.text in vocabulary.org_left_stops

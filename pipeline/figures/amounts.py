@@ -30,7 +30,7 @@ from .vocabulary import COUNT_UNITS, CURRENCIES, CURRENCY_ENGLISH, CURRENCY_SYMB
 # ---- money
 
 
-@rule(rf"(?P<sym>{_CUR_SYMBOLS})\s?(?P<n>\d+(?:,\d{{3}})*(?:\.\d+)?)\s?(?P<mag>[十百千万亿]*)"
+@rule(rf"(?P<sym>{_CUR_SYMBOLS})\s?(?P<n>\d+(?:,\d{{3}})*(?:\.\d+)?)\s?(?P<mag>[十百千万亿]{{0,4}})"
       r"(?:\s?(?P<word>trillion|billion|million|bn|m)\b)?", r"[$¥￥€£]")
 def _money_symbol(m: re.Match[str], anchor: Anchor) -> Candidate:
     value = _num(m.group("n") + m.group("mag"))
@@ -108,7 +108,7 @@ def _multiple(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     return Candidate(*_span(m), "multiple", _num(m.group("n")), 3)
 
 
-@rule(rf"(?P<d>[{CN_DIGIT_CHARS}十百千]+|\d+)分之(?P<n>[{CN_DIGIT_CHARS}十百千]+|\d+(?:\.\d+)?)", r"分之")
+@rule(rf"(?P<d>[{CN_DIGIT_CHARS}十百千]{{1,12}}|\d+)分之(?P<n>[{CN_DIGIT_CHARS}十百千]{{1,12}}|\d+(?:\.\d+)?)", r"分之")
 def _fraction(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     denominator, numerator = _cn_small(m.group("d")), _num(m.group("n"))
     if denominator == 0 or denominator == 100:  # 百分之 is a percentage, handled above
@@ -168,7 +168,7 @@ def _measure(m: re.Match[str], anchor: Anchor) -> Candidate | None:
 _APPROX_LEAD = re.compile(r"(近|约|超|逾|达|突破|将近|接近|超过)$")
 
 
-@rule(rf"(?P<n>{_AR_NUM}\s?[百千万亿]+|(?<![第{CN_DIGIT_CHARS}十百千]){_CN_NUM})", r"[百千万亿]")
+@rule(rf"(?P<n>{_AR_NUM}\s?[百千万亿]{{1,4}}|(?<![第{CN_DIGIT_CHARS}十百千]){_CN_NUM})", r"[百千万亿]")
 def _bare_magnitude(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     number = m.group("n")
     # 近万亿 (nearly a trillion) is a figure; 千万 and 万亿 alone are usually wording.

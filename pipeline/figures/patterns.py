@@ -12,9 +12,11 @@ from .vocabulary import COUNT_UNITS, CURRENCIES, CURRENCY_SYMBOLS, MEASURE_UNITS
 
 # --------------------------------------------------------------------------- patterns
 
-_CN_NUM = rf"[{CN_DIGIT_CHARS}{CN_UNIT_CHARS}]+(?:点[{CN_DIGIT_CHARS}]+)?"
+# Repetitions are bounded (real numerals are short): an unbounded run such as 万亿万亿… would be
+# matched and backtracked from every position of it, quadratic in its length.
+_CN_NUM = rf"[{CN_DIGIT_CHARS}{CN_UNIT_CHARS}]{{1,24}}(?:点[{CN_DIGIT_CHARS}]{{1,12}})?"
 _AR_NUM = r"(?<![A-Za-z0-9.])\d+(?:,\d{3})*(?:\.\d+)?(?![.\d])"
-_NUM = rf"(?:{_AR_NUM}\s?[十百千万亿]*|(?<![第唯统之同单逐划专]){_CN_NUM})"
+_NUM = rf"(?:{_AR_NUM}\s?[十百千万亿]{{0,4}}|(?<![第唯统之同单逐划专]){_CN_NUM})"
 _VAGUE = r"[数几上](?:[十百千][万亿]?|[万亿])"  # 数千万, 几十亿, 上百万
 _CUR_WORDS = "|".join(sorted(CURRENCIES, key=len, reverse=True))
 _CUR_SYMBOLS = "|".join(re.escape(s) for s in sorted(CURRENCY_SYMBOLS, key=len, reverse=True))

@@ -52,30 +52,40 @@ class FileResult:
 
 
 def brief_path(
-    path: str | os.PathLike[str], nlp: Pipeline, *, name: str | None = None, max_bytes: int | None = None
+    path: str | os.PathLike[str],
+    nlp: Pipeline,
+    *,
+    name: str | None = None,
+    max_bytes: int | None = None,
+    max_chars: int | None = None,
 ) -> tuple[Brief, str]:
     """Read, decode, clean and brief one file; returns the brief and the sha256 of its bytes.
 
     `name` is how errors and the brief name the file (the server reads a caller's relative path
-    from the caller's folder); `max_bytes` overrides the pipeline's size limit (the server applies
-    its caller's). Raises :class:`InputError` for bad input.
+    from the caller's folder); `max_bytes` and `max_chars` override the pipeline's limits (the
+    server applies its caller's). Raises :class:`InputError` for bad input.
     """
     display = name if name is not None else os.fspath(path)
     try:
         data = read_article_bytes(Path(path), max_bytes=max_bytes or nlp.max_bytes)
     except InputError as exc:
         raise InputError(display, exc.reason) from None
-    brief = nlp(ingest_bytes(data, display, resources=nlp.resources, max_chars=nlp.max_chars))
+    brief = nlp(ingest_bytes(data, display, resources=nlp.resources, max_chars=max_chars or nlp.max_chars))
     return brief, hashlib.sha256(data).hexdigest()
 
 
 def brief_result(
-    path: str | os.PathLike[str], nlp: Pipeline, *, name: str | None = None, max_bytes: int | None = None
+    path: str | os.PathLike[str],
+    nlp: Pipeline,
+    *,
+    name: str | None = None,
+    max_bytes: int | None = None,
+    max_chars: int | None = None,
 ) -> FileResult:
     """:func:`brief_path`, with any failure turned into the result's one-line error."""
     display = name if name is not None else os.fspath(path)
     try:
-        brief, digest = brief_path(path, nlp, name=display, max_bytes=max_bytes)
+        brief, digest = brief_path(path, nlp, name=display, max_bytes=max_bytes, max_chars=max_chars)
     except NewsbriefError as exc:
         return FileResult(display, error=str(exc))
     except Exception as exc:  # a bug, not bad input: one file must not stop the others
@@ -130,7 +140,8 @@ def _served_results(paths: list[str], settings: Settings, autostart: bool,
     from .server.client import ServerClient, ServerUnavailable, autostart_server
 
     try:
-        for served in ServerClient(settings=settings).brief(paths, max_bytes=settings.max_bytes):
+        for served in ServerClient(settings=settings).brief(paths, max_bytes=settings.max_bytes,
+                                                            max_chars=settings.max_chars):
             yield FileResult(served.path, served.brief, served.error, served.content_sha256)
     except ServerUnavailable as exc:
         if autostart and exc.reason in ("absent", "stale"):

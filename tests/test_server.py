@@ -109,9 +109,11 @@ def test_server_answers_like_a_local_run(running_server, shared, nlp, tmp_path, 
     assert info["served"] == 2 and info["pid"] == os.getpid()
 
 
-def test_max_bytes_is_the_callers(running_server, shared):
+def test_size_limits_are_the_callers(running_server, shared):
     [answer] = ServerClient(running_server.path).brief([SEED], max_bytes=1000)
     assert answer.brief is None and "file too large" in answer.error
+    [answer] = ServerClient(running_server.path).brief([SEED], max_bytes=10**6, max_chars=1000)
+    assert answer.brief is None and "too long" in answer.error  # served, not stale
 
 
 def test_a_stale_server_is_not_used(running_server, tmp_path):
@@ -146,7 +148,8 @@ def test_cli_briefs_the_rest_itself_when_the_server_goes_away(fake_server, share
     def answer_once_then_die() -> None:
         connection, _ = listener.accept()
         with connection, connection.makefile("rwb") as stream:
-            assert json.loads(stream.readline()) == {"op": "ping", "max_bytes": 5 * 1024 * 1024}
+            assert json.loads(stream.readline()) == {"op": "ping", "max_bytes": 5 * 1024 * 1024,
+                                                     "max_chars": 300_000}
             stream.write(json.dumps({"ok": True, "fingerprint": expected_fingerprint(Settings.from_env())}).encode()
                          + b"\n")
         connection, _ = listener.accept()

@@ -255,7 +255,7 @@ class BatchRun:
         for entry in gone.values():
             self._remove_outputs(entry)
 
-    def _remove_outputs(self, entry: dict, keep: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+    def _remove_outputs(self, entry: dict, keep: frozenset[str] | set[str] = frozenset()) -> None:
         in_use = {name for e in self.index["files"].values() for name in e.get("outputs", [])}
         for name in entry.get("outputs", []):
             if name not in keep and name not in in_use:

@@ -80,11 +80,14 @@ class ServerClient:
         finally:
             connection.close()
 
-    def ping(self, timeout: float = 2.0, max_bytes: int | None = None) -> dict[str, Any]:
-        """The server's info; its fingerprint is the one it gives briefs under `max_bytes`."""
+    def ping(self, timeout: float = 2.0, max_bytes: int | None = None, max_chars: int | None = None
+             ) -> dict[str, Any]:
+        """The server's info; its fingerprint is the one it gives briefs under these limits."""
         message: dict[str, Any] = {"op": "ping"}
         if max_bytes:
             message["max_bytes"] = max_bytes
+        if max_chars:
+            message["max_chars"] = max_chars
         for answer in self._request(message, timeout=timeout):
             return answer
         raise ServerUnavailable("unresponsive", "server closed the connection")
@@ -93,16 +96,18 @@ class ServerClient:
         for _ in self._request({"op": "stop"}, timeout=5.0):
             return
 
-    def brief(self, paths: Iterable[str | os.PathLike[str]], *, max_bytes: int) -> Iterator[Served]:
+    def brief(self, paths: Iterable[str | os.PathLike[str]], *, max_bytes: int, max_chars: int | None = None
+              ) -> Iterator[Served]:
         """Brief files on the server, in order. Raises ServerUnavailable (possibly after some
         answers) when the server is stale or goes away: brief the files not yet answered locally."""
         names = [os.fspath(p) for p in paths]
-        wanted = expected_fingerprint(self.settings, max_bytes)
+        max_chars = max_chars or self.settings.max_chars
+        wanted = expected_fingerprint(self.settings, max_bytes, max_chars)
         # A quick ping first: a hung or busy server costs two seconds, not the long answer timeout.
-        if self.ping(max_bytes=max_bytes).get("fingerprint") != wanted:
+        if self.ping(max_bytes=max_bytes, max_chars=max_chars).get("fingerprint") != wanted:
             raise ServerUnavailable("stale")
         message = {"op": "brief", "fingerprint": wanted, "cwd": os.getcwd(),
-                   "max_bytes": max_bytes, "paths": names}
+                   "max_bytes": max_bytes, "max_chars": max_chars, "paths": names}
         expected = iter(names)
         for answer in self._request(message):
             if answer.get("done"):

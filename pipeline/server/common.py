@@ -107,11 +107,11 @@ def log_path(settings: Settings) -> Path:
     return run_dir(settings) / f"{_instance_name(settings)}.log"
 
 
-def expected_fingerprint(settings: Settings, max_bytes: int | None = None) -> str:
+def expected_fingerprint(settings: Settings, max_bytes: int | None = None, max_chars: int | None = None) -> str:
     """The fingerprint a server must have to answer for these settings: the default pipeline on
     the code and lexicons on disk now (cheap: no spaCy, no jieba)."""
     return fingerprint(default_resources(settings), describe_pipeline(DEFAULT_COMPONENTS),
-                       max_bytes or settings.max_bytes, max_chars=settings.max_chars)
+                       max_bytes or settings.max_bytes, max_chars=max_chars or settings.max_chars)
 
 
 def _send(stream, message: dict[str, Any]) -> None:

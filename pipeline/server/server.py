@@ -79,10 +79,10 @@ class PipelineServer:
         self._stop = threading.Event()
         self._warm = False
 
-    def fingerprint(self, max_bytes: int | None = None) -> str:
-        """The fingerprint of a brief this server gives under a caller's size limit."""
+    def fingerprint(self, max_bytes: int | None = None, max_chars: int | None = None) -> str:
+        """The fingerprint of a brief this server gives under a caller's size limits."""
         return fingerprint(self._nlp.resources, self._nlp.describe(), max_bytes or self._nlp.max_bytes,
-                           max_chars=self._nlp.max_chars, code=self._code, data=self._data)
+                           max_chars=max_chars or self._nlp.max_chars, code=self._code, data=self._data)
 
     def load(self) -> None:
         """Brief a tiny text, so every table is loaded before the first caller."""
@@ -151,8 +151,9 @@ class PipelineServer:
             previous[signum] = signal.signal(signum, lambda *_: self.stop())
         return previous
 
-    def info(self, max_bytes: int | None = None) -> dict[str, Any]:
-        return {"ok": True, "pid": os.getpid(), "fingerprint": self.fingerprint(max_bytes), "started": self.started,
+    def info(self, max_bytes: int | None = None, max_chars: int | None = None) -> dict[str, Any]:
+        return {"ok": True, "pid": os.getpid(), "fingerprint": self.fingerprint(max_bytes, max_chars),
+                "started": self.started,
                 "served": self.served, "corpus": str(self._nlp.resources.corpus_dir), "protocol": PROTOCOL}
 
     def _handle(self, connection: socket.socket) -> None:
@@ -167,7 +168,8 @@ class PipelineServer:
             if problem:
                 _send(stream, {"error": f"bad request: {problem}"})
             elif request["op"] == "ping":
-                _send(stream, self.info(_positive_int(request.get("max_bytes"))))
+                _send(stream, self.info(_positive_int(request.get("max_bytes")),
+                                        _positive_int(request.get("max_chars"))))
             elif request["op"] == "stop":
                 _send(stream, {"ok": True})
                 self.stop()
@@ -185,14 +187,15 @@ class PipelineServer:
 
     def _brief(self, stream, request: dict[str, Any]) -> None:
         max_bytes = _positive_int(request.get("max_bytes"))
-        if max_bytes is None or request.get("fingerprint") != self.fingerprint(max_bytes):
+        max_chars = _positive_int(request.get("max_chars"))
+        if max_bytes is None or request.get("fingerprint") != self.fingerprint(max_bytes, max_chars):
             _send(stream, {"error": "stale"})
             return
         cwd = Path(request["cwd"])
         for name in request["paths"]:
             # Read relative to the caller's folder, but name the file as the caller did (the server
             # never changes its own working folder: it may share a process with other code).
-            result = brief_result(cwd / name, self._nlp, name=name, max_bytes=max_bytes)
+            result = brief_result(cwd / name, self._nlp, name=name, max_bytes=max_bytes, max_chars=max_chars)
             if result.brief is None:
                 _send(stream, {"path": name, "error": result.error})
                 continue

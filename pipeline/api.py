@@ -25,10 +25,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import InputError, NewsbriefError
-from .ingest import ingest_bytes, read_article_bytes
+from .ingest import ingest_bytes, ingest_text, read_article_bytes
 from .nlp import Pipeline
 from .schema import Brief, BriefWarning
 from .settings import ServerMode, Settings
+from .sources.web import fetch_page, is_url
 
 if TYPE_CHECKING:
     from .writer import Writer
@@ -66,12 +67,24 @@ def brief_path(
     server applies its caller's). Raises :class:`InputError` for bad input.
     """
     display = name if name is not None else os.fspath(path)
+    if is_url(display):
+        return _brief_url(display, nlp, max_bytes=max_bytes, max_chars=max_chars)
     try:
         data = read_article_bytes(Path(path), max_bytes=max_bytes or nlp.max_bytes)
     except InputError as exc:
         raise InputError(display, exc.reason) from None
     brief = nlp(ingest_bytes(data, display, resources=nlp.resources, max_chars=max_chars or nlp.max_chars))
     return brief, hashlib.sha256(data).hexdigest()
+
+
+def _brief_url(url: str, nlp: Pipeline, *, max_bytes: int | None, max_chars: int | None) -> tuple[Brief, str]:
+    """A web page, fetched and briefed like a local HTML file; the URL and fetch time go into the
+    metadata, the publish date still comes from the page."""
+    page = fetch_page(url, max_bytes=max_bytes or nlp.max_bytes)
+    article = ingest_text(page.text, path=url, fmt="html", encoding=page.encoding, resources=nlp.resources,
+                          max_chars=max_chars or nlp.max_chars)
+    article.url, article.fetched = page.url, page.fetched
+    return nlp(article), hashlib.sha256(page.body).hexdigest()
 
 
 def brief_result(
@@ -180,8 +193,8 @@ def brief_files(
 
         writer = default_writer(model, settings=settings)
     mode = server or settings.server_mode
-    if pipeline is not None or workers > 1:
-        mode = "off"  # the server runs the default pipeline, one file at a time
+    if pipeline is not None or workers > 1 or any(is_url(name) for name in names):
+        mode = "off"  # the server runs the default pipeline on local files, one at a time
     fact_sheets = _fact_sheets(names, settings, pipeline, mode, workers, summary, on_note)
     if not summary or writer is None:
         yield from fact_sheets

@@ -47,7 +47,9 @@ class ArticleMeta(_Model):
     source: str | None = Field(default=None, description="Publisher or site name")
     published: datetime | None = Field(default=None, description="Publish date/time, naive local time")
     published_precision: DatePrecision | None = None
-    file: str | None = Field(default=None, description="Path of the input file, if any")
+    file: str | None = Field(default=None, description="Path of the input file, or the URL it was fetched from")
+    url: str | None = Field(default=None, description="URL of the page, after redirects, when fetched from the web")
+    fetched: datetime | None = Field(default=None, description="When the page was fetched (never the publish date)")
     format: SourceFormat = "text"
     encoding: str | None = Field(default=None, description="Detected encoding of the input bytes")
     content_sha256: str = Field(description="sha256 of the cleaned text (encoding-independent)")

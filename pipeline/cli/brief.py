@@ -8,12 +8,14 @@ import sys
 import traceback
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import typer
 from rich.console import Console
 
 from ..errors import NewsbriefError
 from ..files import write_atomic
+from ..sources.web import is_url
 from .app import app
 from .common import (
     Debug,
@@ -64,7 +66,8 @@ def output_targets(inputs: list[Path], out: Path, fmt: OutputFormat) -> dict[int
 
 @app.command()
 def brief(
-    files: Annotated[list[Path], typer.Argument(help="Article files (.txt, .md, .html).", show_default=False)],
+    files: Annotated[list[str], typer.Argument(help="Article files (.txt, .md, .html) or web page URLs.",
+                                               show_default=False)],
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.rich,
     out: Annotated[
         Path | None,
@@ -112,7 +115,8 @@ def brief(
         if debug:
             traceback.print_exc()
         raise fail(str(exc)) from None
-    targets = output_targets([Path(r.path) for r in results], out, fmt) if out is not None else {}
+    targets = output_targets([Path(urlsplit(r.path).path if is_url(r.path) else r.path) for r in results], out, fmt) \
+        if out is not None else {}
     for index, result in enumerate(results):
         if result.brief is None:
             failures += 1

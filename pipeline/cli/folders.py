@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import traceback
 from pathlib import Path
@@ -42,7 +43,8 @@ def _batch_summary(report) -> Table:
 
 @app.command()
 def batch(
-    folder: Annotated[Path, typer.Argument(help="Folder of articles (searched recursively).")],
+    folder: Annotated[Path, typer.Argument(help="Folder of articles (searched recursively), or a text file "
+                                               "listing web page URLs, one a line.")],
     out: OutFolder,
     workers: Annotated[int, typer.Option(help="Worker processes for the deterministic stages.")] = 1,
     no_summary: NoSummary = False,
@@ -60,13 +62,13 @@ def batch(
     not start.
     """
     from ..folders import BatchRun, find_articles
-    from ..folders.discover import check_output_folder
+    from ..folders.discover import check_output_folder, url_list
     from ..nlp import Pipeline
 
     settings = settings_for(max_mb, max_chars)
     try:
         check_output_folder(folder, out)
-        paths = find_articles(folder, pattern, exclude=out)
+        paths = url_list(folder) or find_articles(folder, pattern, exclude=out)
         writer = load_writer(no_summary, model, settings)
         run = BatchRun(out, pipeline=Pipeline(settings=settings), workers=workers, writer=writer)
         with run:
@@ -99,36 +101,84 @@ def batch(
     raise typer.Exit(report.exit_code)
 
 
+def parse_interval(text: str) -> float:
+    """'15m', '90s', '1h' or a number of seconds."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*", text)
+    if not match or float(match.group(1)) <= 0:
+        raise fail(f"--interval {text!r}: expected a duration such as 15m, 90s or 1h")
+    return float(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[match.group(2)]
+
+
 @app.command()
 def watch(
-    folder: Annotated[Path, typer.Argument(help="Folder to watch (recursively).")],
     out: OutFolder,
+    folder: Annotated[Path | None, typer.Argument(help="Folder to watch (recursively); or give feeds.")] = None,
+    feed: Annotated[list[str] | None, typer.Option("--feed", help="An RSS or Atom feed URL (repeatable).")] = None,
+    opml: Annotated[Path | None, typer.Option(help="An OPML file of feeds.")] = None,
+    interval: Annotated[str, typer.Option(help="Feeds: time between polls (15m, 90s, 1h).")] = "15m",
+    once: Annotated[bool, typer.Option("--once", help="Feeds: poll every feed once, then exit (for cron).")]
+    = False,
     settle: Annotated[float, typer.Option(help="Seconds a file must stay unchanged before it is read.")] = 2.0,
     no_summary: NoSummary = False,
     model: ModelOption = None,
     max_mb: MaxMb = 5.0,
     max_chars: MaxChars = None,
 ) -> None:
-    """Brief articles as they appear or change in FOLDER, keeping OUT/digest.md up to date. Ctrl-C stops."""
-    from ..folders import watch_folder
-    from ..nlp import Pipeline
+    """Brief articles as they appear or change in FOLDER, or as new items appear in feeds, keeping
+    OUT/digest.md, figures.csv and index.json up to date. Ctrl-C stops.
 
-    if not folder.is_dir():
-        raise fail(f"{folder}: no such folder")
-    settings = settings_for(max_mb, max_chars)
+    Feeds are polled politely: conditional requests, a back-off for a feed that fails, one request
+    at a time, nothing fetched but the feeds and their items. Their state is kept in OUT/feeds.json,
+    so a restart never briefs an old item again."""
+    from ..folders import BatchRun, watch_folder
+    from ..nlp import Pipeline
+    from ..sources.feeds import read_opml, watch_feeds
+
     console = make_console(stderr=True, soft_wrap=True)
 
     def show(result) -> None:
         detail = result.error if result.error else result.path
         console.print(f"{time.strftime('%H:%M:%S')} {result.status} {detail}", markup=False)
 
+    failures: list[str] = []
+
+    def show_error(message: str) -> None:
+        failures.append(message)
+        console.print(f"{time.strftime('%H:%M:%S')} failed {message}", markup=False)
+
+    def show_result(result) -> None:
+        if result.status == "failed":
+            failures.append(result.error or result.path)
+        show(result)
+
+    settings = settings_for(max_mb, max_chars)
+    try:
+        feeds = list(feed or []) + (read_opml(opml) if opml else [])
+    except NewsbriefError as exc:
+        raise fail(str(exc)) from None
+    if feeds and folder is not None:
+        raise fail("give a folder or feeds (--feed, --opml), not both")
+    if not feeds and (folder is None or not folder.is_dir()):
+        raise fail(f"{folder}: no such folder" if folder is not None else "give a folder to watch, or --feed/--opml")
+    seconds = parse_interval(interval)
+    count: int | None = None
     try:
         writer = load_writer(no_summary, model, settings)
-        count = watch_folder(folder, out, settle=settle, summary=not no_summary, writer=writer, on_result=show,
-                             pipeline=Pipeline(settings=settings), settings=settings,
-                             on_ready=lambda: console.print(f"watching {folder} (Ctrl-C to stop)", markup=False))
+        pipeline = Pipeline(settings=settings)
+        if feeds:
+            with BatchRun(out, pipeline=pipeline, writer=writer) as run:
+                if not once:
+                    console.print(f"polling {len(feeds)} feed(s) every {interval} (Ctrl-C to stop)", markup=False)
+                count = watch_feeds(feeds, out, run=run, interval=seconds, once=once, on_result=show_result,
+                                    on_error=show_error)
+        else:
+            count = watch_folder(folder, out, settle=settle, summary=not no_summary, writer=writer, on_result=show,
+                                 pipeline=pipeline, settings=settings,
+                                 on_ready=lambda: console.print(f"watching {folder} (Ctrl-C to stop)", markup=False))
     except NewsbriefError as exc:
         raise fail(str(exc)) from None
     except KeyboardInterrupt:
         count = None
     console.print(f"stopped{f' after briefing {count} article(s)' if count is not None else ''}", markup=False)
+    if once and failures:
+        raise typer.Exit(2)  # like batch: some feeds or items failed, the rest was briefed

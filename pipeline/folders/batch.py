@@ -33,7 +33,8 @@ from ..nlp import Pipeline
 from ..output import digest_markdown, figures_csv, to_json, to_markdown
 from ..schema import Brief
 from ..settings import Settings
-from .discover import check_output_folder, find_articles
+from ..sources.web import is_url
+from .discover import check_output_folder, find_articles, url_list
 
 if TYPE_CHECKING:
     from ..writer import Writer
@@ -96,9 +97,10 @@ def article_slug(brief: Brief, content_sha256: str, taken: set[str]) -> str:
     return unique
 
 
-def index_key(path: Path) -> str:
-    """Index entries are keyed by absolute path, so a run from another folder finds them."""
-    return str(Path(path).resolve())
+def index_key(path: Path | str) -> str:
+    """Index entries are keyed by absolute path, so a run from another folder finds them (a web
+    page by its URL)."""
+    return str(path) if is_url(str(path)) else str(Path(path).resolve())
 
 
 # --------------------------------------------------------------------------- the run
@@ -187,7 +189,7 @@ class BatchRun:
 
     # -- processing
 
-    def run(self, paths: list[Path], on_result: Callable[[ArticleResult, int, int], None] | None = None
+    def run(self, paths: list[Path] | list[str], on_result: Callable[[ArticleResult, int, int], None] | None = None
             ) -> BatchReport:
         started = time.perf_counter()
         self._forget_deleted_inputs()
@@ -212,7 +214,10 @@ class BatchRun:
         self.write_collections()
         return BatchReport(results, self.out, time.perf_counter() - started)
 
-    def _cache_hit(self, path: Path) -> ArticleResult | None:
+    def _cache_hit(self, path: Path | str) -> ArticleResult | None:
+        if is_url(str(path)):
+            return None  # a page is fetched to know whether it changed; feeds keep their own state
+        path = Path(path)
         try:
             if path.stat().st_size > self.pipeline.max_bytes:
                 return None
@@ -227,7 +232,11 @@ class BatchRun:
         if briefed.english_error:  # not cached: the next run writes the English again
             return ArticleResult(path, "failed", data_hash,
                                  error=f"{path}: the English could not be written: {briefed.english_error}")
-        taken = {e.get("slug") for p, e in self.index["files"].items() if p != index_key(Path(path))}
+        twin = self._same_content(index_key(path), data_hash)
+        if twin is not None:  # the same article under another name or link: briefed once
+            return ArticleResult(path, "cached", data_hash, twin["slug"], list(twin["outputs"]),
+                                 list(twin.get("warnings", [])))
+        taken = {e.get("slug") for p, e in self.index["files"].items() if p != index_key(path)}
         slug = article_slug(brief, data_hash or brief.meta.content_sha256, taken)
         # Outputs first, index last: a kill in between only costs redoing this article.
         write_atomic(self.out / f"{slug}.json", to_json(brief))
@@ -236,8 +245,19 @@ class BatchRun:
         return ArticleResult(path, "ok", data_hash, slug, [f"{slug}.json", f"{slug}.md"],
                              [f"{w.code}: {w.message}" for w in brief.warnings])
 
+    def _same_content(self, key: str, data_hash: str | None) -> dict | None:
+        """An entry of another input with the same bytes, briefed under the same fingerprint."""
+        if data_hash is None:
+            return None
+        for other, entry in self.index["files"].items():
+            if other != key and entry.get("status") == "ok" and entry.get("content_sha256") == data_hash \
+                    and entry.get("options") == self.cache_key and entry.get("slug") \
+                    and all((self.out / name).is_file() for name in entry.get("outputs", [])):
+                return entry
+        return None
+
     def _record(self, result: ArticleResult) -> None:
-        key = index_key(Path(result.path))
+        key = index_key(result.path)
         previous = self.index["files"].get(key)
         self.index["files"][key] = result.index_entry(self.cache_key)
         self._write_index()
@@ -246,7 +266,8 @@ class BatchRun:
 
     def _forget_deleted_inputs(self) -> None:
         """Inputs that no longer exist leave the index, the digest and the CSV, outputs and all."""
-        gone = {key: entry for key, entry in self.index["files"].items() if not os.path.lexists(key)}
+        gone = {key: entry for key, entry in self.index["files"].items()
+                if not is_url(key) and not os.path.lexists(key)}
         if not gone:
             return
         for key in gone:
@@ -265,10 +286,12 @@ class BatchRun:
 
     def load_briefs(self) -> list[tuple[str, Brief]]:
         briefs = []
+        listed: set[str] = set()
         for entry in self.index["files"].values():
-            if entry.get("status") != "ok" or not entry.get("slug"):
-                continue
+            if entry.get("status") != "ok" or not entry.get("slug") or entry["slug"] in listed:
+                continue  # one article under two names or links is listed once
             slug = entry["slug"]
+            listed.add(slug)
             if slug not in self._loaded:
                 try:
                     self._loaded[slug] = Brief.model_validate_json(
@@ -307,13 +330,14 @@ def brief_folder(
     settings: Settings | None = None,
     on_result: Callable[[ArticleResult, int, int], None] | None = None,
 ) -> BatchReport:
-    """Brief every article under `folder` into `out` (see the module docstring for the layout).
+    """Brief every article under `folder` (or every page of a text file listing URLs) into `out`
+    (see the module docstring for the layout).
 
     With `summary` the English is written by `writer` (default: the default model's writer).
     """
     out_path = Path(out)
     check_output_folder(Path(folder), out_path)
-    paths = find_articles(Path(folder), pattern, exclude=out_path)
+    paths = url_list(Path(folder)) or find_articles(Path(folder), pattern, exclude=out_path)
     if summary and writer is None:
         from ..writer import default_writer
 

@@ -33,6 +33,20 @@ def find_articles(root: Path, pattern: str | None = None, exclude: Path | None =
     return sorted(found)
 
 
+def url_list(path: Path) -> list[str] | None:
+    """The URLs of a text file that lists web pages, one a line ('#' comments), else None."""
+    from ..sources.web import is_url
+
+    try:
+        if not path.is_file() or path.stat().st_size > 10 * 1024 * 1024:
+            return None
+        lines = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines()]
+    except (OSError, UnicodeDecodeError):
+        return None
+    urls = [ln for ln in lines if ln and not ln.startswith("#")]
+    return urls if urls and all(is_url(u) and " " not in u for u in urls) else None
+
+
 def safe_resolve(path: Path) -> Path | None:
     """The real path, or None for a symlink loop or an unreadable link (never raises)."""
     try:

@@ -27,6 +27,8 @@ class Article:
     paragraphs: list[tuple[int, int]] = field(default_factory=list)
     removed_lines: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    url: str | None = None  # the page's URL after redirects, for an article fetched from the web
+    fetched: datetime | None = None
 
     @property
     def content_sha256(self) -> str:
@@ -43,5 +45,7 @@ class Article:
             encoding=self.encoding,
             content_sha256=self.content_sha256,
             char_count=len(self.text),
+            url=self.url,
+            fetched=self.fetched,
         )
 

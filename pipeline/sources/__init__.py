@@ -1,0 +1,1 @@
+"""Sources beyond local files: web pages (``web``) and RSS/Atom feeds (``feeds``)."""

@@ -21,11 +21,15 @@ CN_DIGIT_CHARS = "".join(CN_DIGITS)
 CN_UNIT_CHARS = "".join(MAGNITUDES)
 
 # Full-width forms map one-to-one onto ASCII, so offsets survive the translation.
-_FULLWIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "％": "%", "．": ".", "＄": "$"})
+# Traditional numerals and currency characters fold to the simplified ones (Hong Kong and Taiwan
+# outlets: 營收達12.5億港元), and minus signs to ASCII: one character for one, so offsets survive.
+_FULLWIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "％": "%", "．": ".", "＄": "$",
+                            "億": "亿", "萬": "万", "兩": "两", "幣": "币", "臺": "台", "－": "-", "−": "-"})
 
 
 def ascii_digits(text: str) -> str:
-    """Full-width digits, ％, ．, ＄ to ASCII; the result has the same length as the input."""
+    """Full-width digits, ％, ．, ＄, minus signs to ASCII and Traditional numerals (億, 萬, 兩) to
+    simplified ones; the result has the same length as the input."""
     return text.translate(_FULLWIDTH)
 
 

@@ -26,7 +26,7 @@ def _print_report(report, show_errors: bool) -> None:
                 console.print(f"{title}: {item}", markup=False)
 
 
-def _eval_gold(gold_files: list[Path], errors: bool, scorer_name: str) -> None:
+def _eval_gold(gold_files: list[Path], errors: bool, *scorer_names: str) -> None:
     from ..eval import gold
     from ..nlp import Pipeline
 
@@ -36,7 +36,8 @@ def _eval_gold(gold_files: list[Path], errors: bool, scorer_name: str) -> None:
         pairs = [(nlp.brief_file(g.article), g.data) for g in golds]
     except NewsbriefError as exc:
         raise fail(str(exc)) from None
-    _print_report(getattr(gold, scorer_name)(pairs), errors)
+    for scorer_name in scorer_names:
+        _print_report(getattr(gold, scorer_name)(pairs), errors and scorer_name == scorer_names[0])
 
 
 GoldFiles = Annotated[list[Path], typer.Argument(help="Gold JSON files (format of ../shared/gold/).")]
@@ -45,8 +46,9 @@ ShowErrors = Annotated[bool, typer.Option("--errors", help="List what was missed
 
 @eval_app.command("figures")
 def eval_figures(gold_files: GoldFiles, errors: ShowErrors = False) -> None:
-    """Precision, recall and F1 of figure extraction, per kind and overall."""
-    _eval_gold(gold_files, errors, "score_figures")
+    """Precision, recall and F1 of figure extraction, per kind, then per family (signs, Chinese numerals,
+    cumulative periods, Traditional script, other currencies)."""
+    _eval_gold(gold_files, errors, "score_figures", "score_figure_families")
 
 
 @eval_app.command("entities")

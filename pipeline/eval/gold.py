@@ -8,6 +8,7 @@ extracted figures that match some gold figure; recall counts gold figures matche
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,6 +73,34 @@ def figure_matches(figure: Figure, gold: dict) -> bool:
 def score_figures(pairs: Iterable[tuple[Brief, dict]]) -> Report:
     return _score(
         "Figures", pairs, "figures", lambda b: b.figures, "kind", figure_matches,
+        lambda f: f"{f.text} ({f.kind}={f.value})", lambda g: f"{g['text']} ({g['kind']}={g.get('value')})",
+    )
+
+
+def figure_family(text: str, kind: str, value: object, unit: str | None, direction: str | None) -> str:
+    """The family of a figure that unseen articles showed the rules missing, else "other"."""
+    if kind in ("money", "percent") and ((isinstance(value, int | float) and value < 0) or direction == "down"):
+        return "sign"
+    chinese_digits = re.search(r"[一二两三四五六七八九十百千]", text)
+    if kind in ("count", "quantity") and chinese_digits and not re.search(r"\d", text):
+        return "chinese numeral"
+    if kind == "period" and isinstance(value, str) and "/" in value and not re.fullmatch(r"\d{4}/\d{4}", value):
+        return "cumulative period"
+    if re.search(r"[億萬兩]", text):
+        return "traditional script"
+    if kind == "money" and unit not in (None, "USD", "CNY"):
+        return "other currency"
+    return "other"
+
+
+def score_figure_families(pairs: Iterable[tuple[Brief, dict]]) -> Report:
+    """Figures scored per family (signs, Chinese numerals, cumulative periods, Traditional script,
+    other currencies); a gold figure's direction is its "direction" field."""
+    return _score(
+        "Figures by family", pairs, "figures", lambda b: b.figures,
+        (lambda f: figure_family(f.text, f.kind, f.value, f.unit, f.change.direction if f.change else None),
+         lambda g: figure_family(g["text"], g["kind"], g.get("value"), g.get("unit"), g.get("direction"))),
+        figure_matches,
         lambda f: f"{f.text} ({f.kind}={f.value})", lambda g: f"{g['text']} ({g['kind']}={g.get('value')})",
     )
 

@@ -60,12 +60,19 @@ def _score(
     pairs: Iterable[tuple[Brief, dict]],
     gold_key: str,
     predicted_of: Callable[[Brief], list],
-    label_key: str,
+    label_key: str | tuple[Callable[[Any], str], Callable[[dict], str]],
     matches: Callable[[Any, dict], bool],
     describe: Callable[[Any], str],
     describe_gold: Callable[[dict], str],
 ) -> Report:
-    """Shared scoring loop: recall over gold items, precision over predicted items, per label."""
+    """Shared scoring loop: recall over gold items, precision over predicted items, per label.
+
+    `label_key` names the label field of both, or gives (label of a predicted item, label of a gold item)."""
+    if isinstance(label_key, str):
+        key = label_key
+        label_of, gold_label_of = (lambda p: getattr(p, key)), (lambda g: g[key])
+    else:
+        label_of, gold_label_of = label_key
     report = Report(title)
     for brief, gold in pairs:
         if gold_key not in gold:
@@ -74,14 +81,14 @@ def _score(
         name = Path(gold.get("article", "")).stem
         predicted = predicted_of(brief)
         for item in gold_items:
-            score = report.by_label[item[label_key]]
+            score = report.by_label[gold_label_of(item)]
             score.gold += 1
             if any(matches(p, item) for p in predicted):
                 score.gold_found += 1
             else:
                 report.missed.append(f"{name}: {describe_gold(item)}")
         for p in predicted:
-            score = report.by_label[getattr(p, label_key)]
+            score = report.by_label[label_of(p)]
             score.predicted += 1
             if any(matches(p, item) for item in gold_items):
                 score.predicted_correct += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 from ..numbers import CN_DIGIT_CHARS, english_fraction, format_decimal
@@ -25,7 +26,7 @@ from .patterns import (
     _vague_english,
     rule,
 )
-from .vocabulary import COUNT_UNITS, CURRENCIES, CURRENCY_ENGLISH, CURRENCY_SYMBOLS
+from .vocabulary import COUNT_UNITS, CURRENCIES, CURRENCY_ENGLISH, CURRENCY_SYMBOLS, DURATION_UNITS
 
 # ---- money
 
@@ -38,19 +39,22 @@ def _money_symbol(m: re.Match[str], anchor: Anchor) -> Candidate:
     return Candidate(*_span(m), "money", value, 3, unit=CURRENCY_SYMBOLS[m.group("sym")])
 
 
-@rule(rf"(?:(?P<pre>人民币|美元|港币)\s?)?(?P<lo>{_NUM}|{_VAGUE})\s?(?:(?P<cur1>{_CUR_WORDS}))?{_RANGE_SEP}"
+@rule(rf"(?:(?P<pre>人民币|美元|港币|港元|新台币|台币|日元|韩元|欧元|英镑|澳元|加元)\s?)?(?P<lo>{_NUM}|{_VAGUE})\s?(?:(?P<cur1>{_CUR_WORDS}))?{_RANGE_SEP}"
       rf"(?P<n>{_NUM})\s?(?P<cur>{_CUR_WORDS})(?![宇旦素首器老件])", rf"{_CUR_WORDS}")
 def _money_range(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     if m.group("cur1") and CURRENCIES[m.group("cur1")] != CURRENCIES[m.group("cur")]:
         return None
     low, high = _num(m.group("lo")), _num(m.group("n"))
+    magnitude = re.search(r"[十百千万亿]+$", m.group("n"))
+    if magnitude and not re.search(r"[十百千万亿]", m.group("lo")):  # 5-8亿元: both ends are 亿
+        low = _num(m.group("lo") + magnitude.group(0))
     if not low < high:
         return None
     return Candidate(*_span(m), "money", None, 4, low=low, high=high, unit=CURRENCIES[m.group("cur")],
                      info={"range": True})
 
 
-@rule(rf"(?:(?P<pre>人民币|美元|港币)\s?)?(?P<n>{_NUM}|{_VAGUE})\s?(?P<cur>{_CUR_WORDS})(?![宇旦素首器老件])",
+@rule(rf"(?:(?P<pre>人民币|美元|港币|港元|新台币|台币|日元|韩元|欧元|英镑|澳元|加元)\s?)?(?P<n>{_NUM}|{_VAGUE})\s?(?P<cur>{_CUR_WORDS})(?![宇旦素首器老件])",
       _CUR_WORDS)
 def _money(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     number = m.group("n")
@@ -127,30 +131,77 @@ def _tenths(m: re.Match[str], anchor: Anchor) -> Candidate:
 # ---- counts and measured quantities
 
 
-@rule(rf"(?<!从)(?P<lo>{_AR_NUM}){_RANGE_SEP}(?P<n>{_AR_NUM})\s?(?P<unit>{_COUNT_WORDS}|{_MEASURE_WORDS})", r"[0-9]")
+@rule(rf"(?<!从)(?P<lo>{_AR_NUM})(?P<unit1>{_COUNT_WORDS}|{_MEASURE_WORDS})?{_RANGE_SEP}(?P<n>{_AR_NUM})\s?"
+      rf"(?P<unit>{_COUNT_WORDS}|{_MEASURE_WORDS})", r"[0-9]")
 def _count_range(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     low, high = _num(m.group("lo")), _num(m.group("n"))
-    if not low < high:
+    if not low < high or m.group("unit1") not in (None, m.group("unit")):  # 16岁至24岁: the unit may repeat
         return None
     kind = "count" if m.group("unit") in COUNT_UNITS else "quantity"
     return Candidate(*_span(m), kind, None, 4, low=low, high=high, unit=m.group("unit"), info={"range": True})
 
 
-@rule(rf"(?P<n>{_NUM}|{_VAGUE})\s?(?P<unit>{_COUNT_WORDS})", r"[0-9十百千万亿]")
+@rule(rf"(?P<n>{_NUM}|{_VAGUE}|两)(?P<more>余|多)?\s?(?P<unit>{_COUNT_WORDS})", r"[0-9一二三四五六七八九十百千万亿两]")
 def _count(m: re.Match[str], anchor: Anchor) -> Candidate | None:
-    number, unit = m.group("n"), m.group("unit")
+    number, unit, more = m.group("n"), m.group("unit"), m.group("more")
     if number[0] in "数几上":
         low, high = _vague_bounds(number)
         english = f"{_vague_english(low)} of {COUNT_UNITS[unit]}" if COUNT_UNITS[unit] else _vague_english(low)
         return Candidate(*_span(m), "count", None, 2, low=low, high=high, unit=unit, english=english)
-    if not _plausible_cn_number(number):
+    if number != "两" and not _plausible_cn_number(number, implied_one=bool(more)):  # 十余家: ten-odd
         return None
-    value = _num(number)
-    # Small Chinese numerals with measure words are wording, not figures: 两家平台, 一个经理.
-    if not number[0].isdigit() and value < 10:
+    if unit == "次" and number == "二":
+        return None  # 二次 is "secondary" (二次元, 二次创业); twice is 两次
+    value = 2.0 if number == "两" else _num(number)
+    # A small Chinese numeral is a figure with a unit that counts something (两名, 三次, 六家), but
+    # wording with one (一家公司) or with a bare measure word (两个, 一条).
+    if not number[0].isdigit() and value < 10 and (value < 2 or not COUNT_UNITS[unit]):
         return None
-    # 2021年 and 3月 are dates; 10个月 is a duration (handled as a quantity).
+    # 2021年 and 3月 are dates; 10个月 is a duration (a quantity).
+    if more:  # 十余家, 100多家: more than the number, less than the next step of its magnitude
+        return _more_than(m, "count", value, unit, COUNT_UNITS[unit])
     return Candidate(*_span(m), "count", value, 2, unit=unit)
+
+
+def _more_than(m: re.Match[str], kind: str, value: float, unit: str, unit_english: str) -> Candidate:
+    step = 10 ** math.floor(math.log10(value)) if value >= 1 else 1
+    english = f"{format_decimal(value)} {unit_english}".strip()  # "over" comes from approx
+    return Candidate(*_span(m), kind, None, 3, low=value, high=value + step, unit=unit, english=english,
+                     approx="over")
+
+
+# Durations in Chinese numerals (六天, 一个月, 三周) and in years, which need context to be told from
+# dates: 3年长期, 为期两年, 过去十年. A two-digit number of 年 with no such context (21年) is
+# left alone: colloquially it is a year.
+_DURATION_NUMBER = r"(?P<n>[1-9]\d?(?:\.\d+)?|[一二两三四五六七八九十百]{1,4})(?P<more>余|多)?\s?"
+
+
+@rule(rf"(?<![\d.一二两三四五六七八九十百千万亿第]){_DURATION_NUMBER}(?P<unit>个月|天(?!猫)|周(?!年)|小时|分钟)",
+      r"个月|天|周|小时|分钟")
+def _duration(m: re.Match[str], anchor: Anchor) -> Candidate | None:
+    return _duration_candidate(m)
+
+
+@rule(rf"(?P<pre>(?<=为期|长达|连续|未来|过去|最近|超过|满了)|(?<=近|逾|满))?"
+      rf"(?<![\d.一二两三四五六七八九十百千万亿第年]){_DURATION_NUMBER}个?年"
+      r"(?P<post>(?=长期|期|内|来|以来|间|后|之久|时间|计划|合同|左右))?", r"年")  # not 前: 1年前 is "a year ago"
+def _duration_years(m: re.Match[str], anchor: Anchor) -> Candidate | None:
+    if m.group("pre") is None and m.group("post") is None:
+        return None  # no sign of a length of time: 21年 may be a year
+    return _duration_candidate(m, unit="年")
+
+
+def _duration_candidate(m: re.Match[str], unit: str | None = None) -> Candidate | None:
+    number, unit = m.group("n"), unit or m.group("unit")
+    if number[0].isdigit() and unit != "年":
+        return None  # 10天, 3个月: the quantity rule's
+    value = _num(number) if number[0].isdigit() else (2.0 if number == "两" else _cn_small(number))
+    if not value:
+        return None
+    if m.group("more"):
+        return _more_than(m, "quantity", value, unit, DURATION_UNITS[unit])
+    unit_english = DURATION_UNITS[unit][:-1] if value == 1 else DURATION_UNITS[unit]
+    return Candidate(*_span(m), "quantity", value, 2, unit=unit, english=f"{format_decimal(value)} {unit_english}")
 
 
 @rule(rf"(?P<n>{_NUM})\s?(?P<unit>{_MEASURE_WORDS})(?![\u4e00-\u9fff]{{0}}[价钱])", r"[0-9十百千万亿]")

@@ -55,6 +55,21 @@ def _matches_near_triggers(pattern: re.Pattern[str], trigger: re.Pattern[str], t
                 yield m
 
 
+def _apply_sign(candidate: Candidate, norm: str) -> None:
+    """-8.65亿元 (an outflow), -3.2%: a minus sign right before an amount, not between two numbers
+    (5-8亿元 is a range), belongs to it."""
+    start = candidate.start
+    if candidate.kind not in ("money", "percent") or start == 0 or norm[start - 1] != "-":
+        return
+    if start >= 2 and ((norm[start - 2].isascii() and norm[start - 2].isalnum()) or norm[start - 2] in ".%"):
+        return
+    candidate.start -= 1
+    candidate.value = -candidate.value if isinstance(candidate.value, float) else candidate.value
+    candidate.low, candidate.high = (-candidate.high if candidate.high is not None else None,
+                                     -candidate.low if candidate.low is not None else None)
+    candidate.english = ""  # rendered again from the signed value
+
+
 def find_candidates(text: str, anchor: Anchor) -> list[Candidate]:
     """All rule matches, then the best non-overlapping set (longest span first, then priority)."""
     norm = ascii_digits(text)
@@ -72,6 +87,7 @@ def find_candidates(text: str, anchor: Anchor) -> list[Candidate]:
                 candidate.info["explicit_year"] = int(groups["y"])
             elif "y" in groups and not groups.get("rel") and not groups.get("fy"):
                 candidate.info["year_rule"] = (make, m)  # year taken from the anchor; context may know better
+            _apply_sign(candidate, norm)
             # Trim leading spaces the optional groups may have eaten.
             while candidate.start < candidate.end and norm[candidate.start].isspace():
                 candidate.start += 1

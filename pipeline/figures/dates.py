@@ -188,3 +188,43 @@ def _first_months(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     return Candidate(*_span(m), "period", f"{year}-01/{year}-{months:02d}", 4, english=english)
 
 
+# ---- cumulative periods: 前三季度, 1-9月, 首季度, 年初至今
+
+
+@rule(rf"{_YEAR_PREFIX}前(?P<n>[一二两三四1-4])个?季度", r"季度")
+def _first_quarters(m: re.Match[str], anchor: Anchor) -> Candidate | None:
+    """2025年前三季度: January to September (Q1–Q3), not Q3."""
+    year, quarters = _year_from(m, anchor), _cn_small(m.group("n"))
+    if year is None or not 1 <= quarters <= 4:
+        return None
+    english = f"Q1 {year}" if quarters == 1 else f"Q1–Q{quarters} {year}"
+    value = f"{year}-Q1" if quarters == 1 else f"{year}-01/{year}-{3 * quarters:02d}"
+    return Candidate(*_span(m), "period", value, 6, english=english)
+
+
+@rule(rf"{_YEAR_PREFIX}(?P<m1>1[0-2]|0?[1-9])\s?月?\s?[-~～—–至到]\s?(?P<m2>1[0-2]|0?[1-9])\s?月份?(?![\d日号底末初中上下])",
+      r"月")
+def _month_range(m: re.Match[str], anchor: Anchor) -> Candidate | None:
+    """1-9月, 3月至5月: a span of months of one year."""
+    year, first, last = _year_from(m, anchor), int(m.group("m1")), int(m.group("m2"))
+    if year is None or not first < last:
+        return None
+    return Candidate(*_span(m), "period", f"{year}-{first:02d}/{year}-{last:02d}", 6,
+                     english=f"{MONTHS[first]}–{MONTHS[last]} {year}", info={"range": True})
+
+
+@rule(rf"{_YEAR_PREFIX}首季度?", r"首季")
+def _first_quarter(m: re.Match[str], anchor: Anchor) -> Candidate | None:
+    year = _year_from(m, anchor)
+    return Candidate(*_span(m), "period", f"{year}-Q1" if year else "Q1", 5,
+                     english=f"Q1 {year}" if year else "Q1")
+
+
+@rule(r"(?:(?P<y>(?:19|20)\d{2})\s?年|(?P<rel>今年|本年))?年初至今", r"年初至今")
+def _year_to_date(m: re.Match[str], anchor: Anchor) -> Candidate | None:
+    """年初至今: from January to the article's month (its publish date anchors it)."""
+    year = _year_from(m, anchor)
+    if year is None or anchor.month is None or year != anchor.year:
+        return None
+    return Candidate(*_span(m), "period", f"{year}-01/{year}-{anchor.month:02d}", 6,
+                     english=f"January–{MONTHS[anchor.month]} {year} (year to date)")

@@ -18,6 +18,7 @@ from .vocabulary import (
     APPROX_ENGLISH,
     DOWN_VERBS,
     FORECAST_WORDS,
+    PERSON_NOUN_ENDINGS,
     RELATIVE_YEARS,
     UP_VERBS,
 )
@@ -69,6 +70,12 @@ def _subject(text: str, clause_start: int, fig_start: int, previous_end: int) ->
         phrase = phrase[cuts[-1]:] if cuts else phrase[-16:]
         phrase = re.sub(r"^[A-Za-z]+(?=[^A-Za-z])", "", phrase) if not cuts else phrase  # no half Latin words
     return phrase.strip() or None
+
+
+def _counts_people(after: str) -> bool:
+    """2100万造型师, 20亿年轻人: the noun right after the number is an agent noun (…师, …者, …人)."""
+    run = re.match(r"[\u4e00-\u9fff]{1,4}", after)
+    return bool(run) and any(run.group(0)[:k].endswith(PERSON_NOUN_ENDINGS) for k in range(1, len(run.group(0)) + 1))
 
 
 def _approx(before: str, after: str) -> str | None:
@@ -172,7 +179,8 @@ class FigureExtractor:
         kind, unit = c.kind, c.unit
         # 170万 after 活跃买家数量为 is a count; 近60亿 of GMV stays a plain quantity.
         lead = _PARENTHETICAL.sub("", before).replace(" ", "")
-        if c.info.get("bare") and (_COUNT_CONTEXT.search(lead) or re.match(rf"({_COUNT_WORDS})", after)):
+        if c.info.get("bare") and (_COUNT_CONTEXT.search(lead) or re.match(rf"({_COUNT_WORDS})", after)
+                                   or _counts_people(after)):
             kind = "count"
         approx = c.approx or _approx(before, after)
         direction = _direction(before) if kind in ("percent", "percentage_point", "multiple", "money", "count",

@@ -16,7 +16,8 @@ CURRENCY_SYMBOLS: dict[str, str] = {
     "€": "EUR", "£": "GBP",
 }
 CURRENCY_ENGLISH: dict[str, str] = {
-    "USD": "US$", "CNY": "RMB ", "HKD": "HK$", "EUR": "€", "GBP": "£", "SGD": "S$", "AUD": "A$", "CAD": "C$",
+    "USD": "US$", "CNY": "RMB ", "HKD": "HK$", "TWD": "NT$", "EUR": "€", "GBP": "£", "SGD": "S$", "AUD": "A$",
+    "CAD": "C$",  # others as ISO codes: JPY 1.2 billion, KRW …, IDR …, VND …, THB …
 }
 
 # Count units: the noun or measure word right after a number, with its English plural.
@@ -29,6 +30,7 @@ COUNT_UNITS: dict[str, str] = {
     "个": "", "只": "", "台": "units", "辆": "vehicles", "座": "", "所": "", "项": "projects", "条": "",
     "次": "times", "场": "events", "部": "", "张": "", "套": "sets", "支": "", "间": "rooms", "个国家": "countries",
     "国家": "countries", "站点": "sites", "门店": "stores", "店铺": "stores", "城市": "cities",
+    "宗": "cases", "起": "cases", "例": "cases", "批": "batches", "轮": "rounds", "篇": "articles", "份": "copies",
 }
 MEASURE_UNITS: dict[str, str] = {
     "万平方米": "", "平方米": "square metres", "平方公里": "square kilometres", "平米": "square metres",
@@ -56,7 +58,12 @@ APPROX_ENGLISH = {"about": "about ", "nearly": "nearly ", "over": "over ", "at_l
                   "under": "under ", "up_to": "up to "}
 
 UP_VERBS = ("增长", "上升", "提升", "提高", "增加", "上涨", "攀升", "扩大", "猛增", "增", "涨", "升")
-DOWN_VERBS = ("下降", "下滑", "减少", "缩减", "降低", "下跌", "缩小", "萎缩", "收窄", "减", "降", "跌")
+DOWN_VERBS = ("下降", "下滑", "减少", "缩减", "降低", "下跌", "缩小", "萎缩", "收窄", "亏损", "减", "降", "跌")
+# Durations: a number of these is a length of time (六天, 一个月, 3年长期…), never a date.
+DURATION_UNITS: dict[str, str] = {"天": "days", "周": "weeks", "个月": "months", "小时": "hours", "分钟": "minutes",
+                                  "年": "years"}
+# Agent nouns end so: a bare number before such a noun counts people (2100万造型师, 300万卖家).
+PERSON_NOUN_ENDINGS = ("师", "者", "员", "户", "商", "家", "人", "生", "手", "客", "民", "工")
 FORECAST_WORDS = ("预计", "预测", "预期", "有望", "目标", "计划", "估计", "或将", "将达", "将")
 
 MONTHS = ["", "January", "February", "March", "April", "May", "June", "July", "August", "September",

@@ -43,8 +43,11 @@ def validate_pipeline(
 def describe_pipeline(names: Iterable[str] = DEFAULT_COMPONENTS, config: dict[str, dict[str, Any]] | None = None
                       ) -> list[dict[str, Any]]:
     """What the fingerprint of a brief records about the pipeline: names and full settings."""
-    return [{"component": name, "config": settings.model_dump(mode="json")}
-            for name, settings in validate_pipeline(names, config)]
+    return _describe(validate_pipeline(names, config))
+
+
+def _describe(validated: Iterable[tuple[str, ComponentConfig]]) -> list[dict[str, Any]]:
+    return [{"component": name, "config": settings.model_dump(mode="json")} for name, settings in validated]
 
 
 class Pipeline:
@@ -71,7 +74,7 @@ class Pipeline:
                                               for name, settings in validated]
 
     def describe(self) -> list[dict[str, Any]]:
-        return [{"component": name, "config": self.config[name].model_dump(mode="json")} for name in self.names]
+        return _describe((name, self.config[name]) for name in self.names)
 
     def fingerprint(self, *, model: dict[str, Any] | None = None) -> str:
         """Fingerprint of everything that changes this pipeline's briefs (see pipeline.fingerprint)."""

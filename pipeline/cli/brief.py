@@ -11,7 +11,6 @@ from typing import Annotated
 from urllib.parse import urlsplit
 
 import typer
-from rich.console import Console
 
 from ..errors import NewsbriefError
 from ..files import write_atomic
@@ -35,16 +34,14 @@ _SUFFIX = {OutputFormat.json: ".json", OutputFormat.md: ".md", OutputFormat.rich
 
 
 def render(brief, fmt: OutputFormat, width: int | None = None) -> str:
-    from ..output import BriefView, to_json, to_markdown
-    from ..output.terminal import THEME
+    from ..output import BriefView, make_console, to_json, to_markdown
 
     if fmt is OutputFormat.json:
         return to_json(brief)
     if fmt is OutputFormat.md:
         return to_markdown(brief)
     buffer = io.StringIO()
-    Console(file=buffer, width=width or 120, force_terminal=False, highlight=False, theme=THEME).print(
-        BriefView(brief))
+    make_console(file=buffer, width=width or 120, force_terminal=False).print(BriefView(brief))
     return buffer.getvalue()
 
 

@@ -5,13 +5,13 @@ mentions of the same entity and ranks them."""
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..resources import Resources
 from ..schema import Entity, Mention
 from ..segment import chinese_nlp
+from ..spans import SpanIndex
 from .components import _APPOSITION, CANDIDATE_KEYS, ENTITY_PIPES, POS_TAGS_KEY, SpacyDoc, ensure_entity_pipes
 from .gazetteer import load_gazetteer
 from .naming import chinese_name_pinyin, org_pinyin
@@ -40,32 +40,6 @@ class _Cluster:
 
 
 _SOURCE_RANK = {"gazetteer": 0, "latin": 1, "pattern": 2, "inner": 4, "pos": 5}
-
-
-class _Spans:
-    """Chosen candidates, never overlapping, kept sorted by start: finding the ones that overlap a
-    span is a binary search, so resolving a long article stays linear."""
-
-    def __init__(self) -> None:
-        self.items: list[_Candidate] = []
-        self._ends: list[int] = []  # sorted too, since the spans do not overlap
-
-    def overlapping(self, start: int, end: int) -> list[_Candidate]:
-        i = bisect.bisect_right(self._ends, start)  # the first span ending after `start`
-        found = []
-        while i < len(self.items) and self.items[i].start < end:
-            found.append(self.items[i])
-            i += 1
-        return found
-
-    def add(self, c: _Candidate) -> None:
-        i = bisect.bisect_right(self._ends, c.start)
-        self.items.insert(i, c)
-        self._ends.insert(i, c.end)
-
-    def remove(self, c: _Candidate) -> None:
-        i = self.items.index(c)
-        del self.items[i], self._ends[i]
 
 
 class EntityExtractor:
@@ -158,7 +132,7 @@ class EntityExtractor:
             return rank, -(c.end - c.start), c.start
 
         candidates.sort(key=order)
-        chosen = _Spans()
+        chosen: SpanIndex[_Candidate] = SpanIndex()
         for c in candidates:
             overlapping = chosen.overlapping(c.start, c.end)
             if not overlapping:

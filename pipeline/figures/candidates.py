@@ -2,40 +2,19 @@
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterator
 
 from ..numbers import ascii_digits
+from ..spans import Interval, SpanIndex
 from . import amounts, dates  # noqa: F401  (register the rules, amounts first)
 from .patterns import _BLOCKED, _RULES, _WINDOW, Anchor, Candidate
 
 # --------------------------------------------------------------------------- extraction
 
 
-class SpanSet:
-    """Non-overlapping spans sorted by start; `overlaps` is a binary search, not a scan, so
-    thousands of spans (a page of product codes) cost no more than a few."""
-
-    def __init__(self, spans: list[tuple[int, int]] | None = None) -> None:
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        for start, end in sorted(spans or []):
-            self.add(start, end)
-
-    def overlaps(self, start: int, end: int) -> bool:
-        i = bisect.bisect_right(self.ends, start)  # the first span ending after `start`
-        return i < len(self.starts) and self.starts[i] < end
-
-    def add(self, start: int, end: int) -> None:
-        """Add a span that overlaps none of the set's."""
-        i = bisect.bisect_left(self.starts, start)
-        self.starts.insert(i, start)
-        self.ends.insert(i, end)
-
-
-def _blocked_spans(text: str) -> SpanSet:
-    return SpanSet([(m.start(), m.end()) for m in _BLOCKED.finditer(text)])
+def _blocked_spans(text: str) -> SpanIndex[Interval]:
+    return SpanIndex([Interval(m.start(), m.end()) for m in _BLOCKED.finditer(text)])
 
 
 def _matches_near_triggers(pattern: re.Pattern[str], trigger: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
@@ -94,11 +73,11 @@ def find_candidates(text: str, anchor: Anchor) -> list[Candidate]:
             found.append(candidate)
     found.sort(key=lambda c: (-(c.end - c.start), -c.priority, c.start))
     chosen: list[Candidate] = []
-    taken = SpanSet()
+    taken: SpanIndex[Candidate] = SpanIndex()
     for candidate in found:
         if not taken.overlaps(candidate.start, candidate.end):
             chosen.append(candidate)
-            taken.add(candidate.start, candidate.end)
+            taken.add(candidate)
     chosen.sort(key=lambda c: c.start)
     return chosen
 

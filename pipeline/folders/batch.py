@@ -123,6 +123,7 @@ class BatchRun:
         self.index: dict = {"version": INDEX_VERSION, "files": {}}
         self.lock = FileLock(str(self.out / LOCK_NAME))
         self._loaded: dict[str, Brief] = {}  # slug -> brief read or written in this run
+        self._keys_by_content: dict[str, list[str]] = {}  # content sha256 -> index keys (checked on use)
 
     # -- lock and index
 
@@ -145,6 +146,8 @@ class BatchRun:
             raise OutputError(self.out / LOCK_NAME, f"cannot take the lock ({os_reason(exc)}); "
                               "is the folder writable?") from None
         self.index = self._read_index()
+        for key, entry in self.index["files"].items():
+            self._note_content(key, entry.get("content_sha256"))
         # Temporary files of a run that was killed mid-write (we hold the lock: nobody else writes).
         for stale in self.out.glob(".*.tmp"):
             stale.unlink(missing_ok=True)
@@ -247,19 +250,24 @@ class BatchRun:
 
     def _same_content(self, key: str, data_hash: str | None) -> dict | None:
         """An entry of another input with the same bytes, briefed under the same fingerprint."""
-        if data_hash is None:
-            return None
-        for other, entry in self.index["files"].items():
-            if other != key and entry.get("status") == "ok" and entry.get("content_sha256") == data_hash \
+        for other in self._keys_by_content.get(data_hash or "", []):
+            entry = self.index["files"].get(other)
+            if other != key and entry and entry.get("status") == "ok" and entry.get("content_sha256") == data_hash \
                     and entry.get("options") == self.cache_key and entry.get("slug") \
                     and all((self.out / name).is_file() for name in entry.get("outputs", [])):
                 return entry
         return None
 
+    def _note_content(self, key: str, data_hash: str | None) -> None:
+        keys = self._keys_by_content.setdefault(data_hash, []) if data_hash else None
+        if keys is not None and key not in keys:
+            keys.append(key)
+
     def _record(self, result: ArticleResult) -> None:
         key = index_key(result.path)
         previous = self.index["files"].get(key)
         self.index["files"][key] = result.index_entry(self.cache_key)
+        self._note_content(key, result.content_sha256)
         self._write_index()
         if previous:  # an earlier version's outputs (another slug: new content, English title)
             self._remove_outputs(previous, keep=set(result.outputs))
@@ -277,9 +285,12 @@ class BatchRun:
             self._remove_outputs(entry)
 
     def _remove_outputs(self, entry: dict, keep: frozenset[str] | set[str] = frozenset()) -> None:
+        doomed = [name for name in entry.get("outputs", []) if name not in keep]
+        if not doomed:
+            return  # the usual re-brief: same outputs; no need to look at the whole index
         in_use = {name for e in self.index["files"].values() for name in e.get("outputs", [])}
-        for name in entry.get("outputs", []):
-            if name not in keep and name not in in_use:
+        for name in doomed:
+            if name not in in_use:
                 (self.out / name).unlink(missing_ok=True)
 
     # -- digest and CSV

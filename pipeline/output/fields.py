@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..ingest.clean import BIDI_CONTROLS
 from ..schema import Brief, Figure
 
 # Control characters become their visible Unicode pictures (ESC -> ␛), C1 controls and bidirectional
 # overrides the replacement character: one character for one, so offsets into the text stay valid.
 _VISIBLE = {**{code: 0x2400 + code for code in range(0x20) if code not in (0x09, 0x0A)}, 0x7F: 0x2421,
             **{code: 0xFFFD for code in range(0x80, 0xA0)},
-            **{ord(ch): 0xFFFD for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"}}
+            **{ord(ch): 0xFFFD for ch in BIDI_CONTROLS}}
 
 
 def printable(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from ..ingest.clean import BIDI_CONTROLS
 from ..resources import Resources, read_lines
 from ..schema import Brief
 
@@ -38,7 +39,7 @@ def _close(a: float, b: float) -> bool:
 
 
 # Control characters (XOFF, ESC ...) and bidirectional overrides: never part of an English sentence.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS)) + "]")
 
 
 def clean_output(text: str) -> str:

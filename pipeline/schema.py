@@ -105,14 +105,14 @@ class Mention(_Model):
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     text: str
-    source: str = Field(description="Which extractor found it: gazetteer, latin, pos, pattern")
+    source: str = Field(description="Which extractor found it: gazetteer, latin, recogniser, pattern, inner, pos")
 
 
 class Entity(_Model):
     text: str = Field(description="Canonical Chinese or Latin form")
     type: EntityType
     english: str
-    english_source: Literal["gazetteer", "latin", "pinyin", "model"]
+    english_source: Literal["gazetteer", "dictionary", "latin", "pinyin", "model"]
     pinyin: str | None = None
     role: str | None = None
     role_en: str | None = None

@@ -52,6 +52,12 @@ def packaged_registry() -> Path:
     return installed if installed.is_file() else _CHECKOUT / "models" / "registry.json"
 
 
+def packaged_recogniser() -> Path:
+    """models/ner/recogniser.npz, the trained entity recogniser: the wheel's copy, else the checkout's."""
+    installed = _INSTALLED_DATA / "models" / "ner" / "recogniser.npz"
+    return installed if installed.is_file() else _CHECKOUT / "models" / "ner" / "recogniser.npz"
+
+
 def max_bytes_from_mb(max_mb: float) -> int:
     if not max_mb > 0:
         raise SettingsError(f"--max-mb {max_mb:g}: must be more than 0")

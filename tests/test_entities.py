@@ -7,7 +7,7 @@ import pytest
 from pipeline import brief_file, brief_text
 from pipeline.entities import EntityExtractor, chinese_name_pinyin, load_vocabulary, org_pinyin
 from pipeline.eval.gold import load_gold, score_entities
-from pipeline.eval.ner import NER_TYPE_MAP, read_bio, score_ner
+from pipeline.eval.ner import NER_TYPE_MAP, read_bio, read_cluener, read_ner_file, score_ner
 from pipeline.resources import default_resources
 
 from .conftest import SEED_GOLD
@@ -102,38 +102,132 @@ def test_org_pinyin_translates_suffixes():
 def test_seed_gold_acceptance(seed_gold):
     brief = brief_file(SEED_GOLD.parent.parent / seed_gold["article"])
     report = score_entities([(brief, seed_gold)])
-    assert report.overall.recall >= 0.90, report.missed
-    assert report.overall.precision >= 0.85, report.spurious
+    assert report.overall.recall >= 0.95, report.missed  # the entities issue's acceptance
+    assert report.overall.precision >= 0.90, report.spurious
     assert report.by_label["PERSON"].gold_found == 4
     found = {e.text for e in brief.entities}
     latin_companies = [g["text"] for g in seed_gold["entities"] if g["type"] == "ORG" and g["text"].isascii()]
     assert set(latin_companies) <= found
 
 
-def test_project_gold_entities(shared):
-    golds = [load_gold(p) for p in sorted(GOLD_DIR.glob("*.json"))]
+# Entity gold written before the recogniser and CC-CEDICT naming ran on these articles (commit bc245aa):
+# the stage was never tuned on them. The other gold files were annotated during development.
+UNSEEN_ENTITY_GOLD = ("05_keyouyun_erp_angel_round", "11_apec_trade_ministers", "13_ciie_exhibitors_alliance")
+
+
+def _entity_gold(unseen: bool):
+    golds = [load_gold(p) for p in sorted(GOLD_DIR.glob("*.json")) if (p.stem in UNSEEN_ENTITY_GOLD) == unseen]
     annotated = [g for g in golds if "entities" in g.data]
     assert len(annotated) >= 2
-    report = score_entities([(brief_file(g.article), g.data) for g in annotated])
+    return score_entities([(brief_file(g.article), g.data) for g in annotated])
+
+
+def test_project_gold_entities(shared):
+    report = _entity_gold(unseen=False)
     assert report.overall.recall >= 0.9, report.missed
     assert report.overall.precision >= 0.85, report.spurious
 
 
-def test_msra_baseline(shared):
-    sentences = read_bio(shared / "ner" / "msra_test.bio")
-    assert len(sentences) == 4631
+def test_unseen_gold_entities(shared):
+    """A floor, not a target: the rules before the recogniser scored F1 0.645 here (P 0.612, R 0.682);
+    with it, 0.711 when this test was written."""
+    report = _entity_gold(unseen=True)
+    assert report.overall.f1 >= 0.70, (report.missed, report.spurious)
+
+
+def _stage_report(path):
+    sentences = read_ner_file(path)
     extract = EntityExtractor(default_resources())
-    predicted = []
-    for sentence, _ in sentences:
-        predicted.append(
-            [
-                (m.start, m.end, NER_TYPE_MAP[e.type])
-                for e in extract(sentence)
-                if e.type in NER_TYPE_MAP
-                for m in e.mentions
-            ]
-        )
-    assert score_ner(sentences, predicted).overall.f1 >= 0.65
+    predicted = [
+        [(m.start, m.end, NER_TYPE_MAP[e.type]) for e in extract(sentence) if e.type in NER_TYPE_MAP
+         for m in e.mentions]
+        for sentence, _ in sentences
+    ]
+    return sentences, score_ner(sentences, predicted)
+
+
+def test_msra_test_set(shared):
+    """The entities issue's acceptance: MSRA test F1 >= 0.88, organisations >= 0.80, with a
+    recogniser trained on MSRA train only (models/ner/)."""
+    sentences, report = _stage_report(shared / "ner" / "msra_test.bio")
+    assert len(sentences) == 4631
+    assert report.overall.f1 >= 0.88
+    assert report.by_label["ORG"].f1 >= 0.80
+
+
+def test_cluener_dev_set(shared):
+    """CLUENER dev with its types mapped (name -> PER; company, organization, government -> ORG;
+    address -> LOC): F1 >= 0.75."""
+    sentences, report = _stage_report(shared / "ner" / "cluener_dev.jsonl")
+    assert len(sentences) == 1343
+    assert report.overall.f1 >= 0.75
+
+
+# --------------------------------------------------------------------------- unseen-article failures
+# Each sentence is ours, written for the failure the entities issue lists; the English comes from
+# CC-CEDICT (pipeline.dictionary), not from a list of answers.
+
+
+def test_fentanyl_is_no_person(extract):
+    found = by_text(extract("美国指责墨西哥贩毒集团向美国走私芬太尼，芬太尼危机持续加剧。"))
+    assert "芬太尼" not in found
+    assert found["墨西哥"].english == "Mexico"
+
+
+def test_bank_named_from_the_dictionary(extract):
+    found = by_text(extract("汇丰银行公布了三季度业绩，汇丰银行的利润超出市场预期。"))
+    bank = found["汇丰银行"]
+    assert (bank.type, bank.english, bank.english_source) == ("ORG", "HSBC", "dictionary")
+
+
+def test_news_agency_is_no_person(extract):
+    found = by_text(extract("据彭博社报道，这家公司正在考虑在美国上市。"))
+    agency = found["彭博社"]
+    assert (agency.type, agency.english) == ("ORG", "Bloomberg News")
+
+
+def test_stock_exchange_is_found(extract):
+    found = by_text(extract("这家跨境电商公司已向港交所递交上市申请，计划年内完成上市。"))
+    assert found["港交所"].type == "ORG"
+    assert found["港交所"].english == "Hong Kong Stock Exchange"
+
+
+def test_no_pinyin_made_of_a_place_and_a_common_word(extract):
+    entities = extract("香港资本市场近期十分活跃，咨询公司贝恩公司发布报告称，香港资本正在流向东南亚。")
+    english = [e.english for e in entities]
+    assert "Xianggang Capital" not in english
+    assert not any(name.startswith("Gongsi") for name in english)
+    assert by_text(entities)["香港"].english == "Hong Kong"
+
+
+@pytest.mark.parametrize(("sentence", "word"), [
+    ("他说，这件事让人如上青云一般兴奋。", "青云"),
+    ("一条大河波浪宽，风吹稻花香两岸。", "大河"),
+])
+def test_common_words_are_no_places(extract, sentence, word):
+    assert word not in by_text(extract(sentence))
+
+
+def test_a_place_in_front_of_a_known_name_is_two_entities(extract):
+    found = by_text(extract("签约企业包括韩国现代、德国西门子和日本资生堂。"))
+    assert (found["韩国"].type, found["韩国"].english) == ("GPE", "South Korea")
+    assert (found["西门子"].type, found["西门子"].english, found["西门子"].english_source) == \
+        ("ORG", "Siemens", "dictionary")
+    assert (found["资生堂"].type, found["资生堂"].english) == ("ORG", "Shiseido")  # typed and spelt as in English
+
+
+def test_an_institution_named_after_a_place_is_one_entity(extract):
+    found = by_text(extract("南京市社会福利院的负责人介绍了情况。"))
+    assert found["南京市社会福利院"].type == "ORG"
+    assert "南京市" not in found
+
+
+def test_read_cluener(tmp_path):
+    path = tmp_path / "tiny.jsonl"
+    path.write_text('{"text": "温格的球队战胜曼联", "label": {"name": {"温格": [[0, 1]]}, '
+                    '"organization": {"曼联": [[7, 8]]}}}\n', encoding="utf-8")
+    assert read_cluener(path) == [("温格的球队战胜曼联", [(0, 2, "name"), (7, 9, "organization")])]
+    assert read_ner_file(path) == [("温格的球队战胜曼联", [(0, 2, "PER"), (7, 9, "ORG")])]
 
 
 def test_read_bio(tmp_path):

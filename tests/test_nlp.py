@@ -110,9 +110,10 @@ def test_fingerprint_follows_config_limits_model_and_data(tmp_path):
 
 
 def test_entity_sources_named_in_the_config_are_the_entity_stage_s():
-    from pipeline.components import ENTITY_SOURCES
-    from pipeline.entities import ENTITY_PIPES
+    from pipeline.components import DEFAULT_ENTITY_SOURCES, ENTITY_SOURCES
+    from pipeline.entities import DEFAULT_ENTITY_PIPES, ENTITY_PIPES
 
     assert ENTITY_SOURCES == ENTITY_PIPES
+    assert DEFAULT_ENTITY_SOURCES == DEFAULT_ENTITY_PIPES
     with pytest.raises(ConfigError, match="setting 'sources"):
         Pipeline(["segment", "entities"], config={"entities": {"sources": ["gazetteer_typo"]}})

@@ -51,6 +51,7 @@ def test_wheel_carries_every_module_and_the_data(wheel):
         "pipeline/data/lexicon/userdict.txt", "pipeline/data/lexicon/boilerplate.txt",
         "pipeline/data/lexicon/glossary.tsv", "pipeline/data/lexicon/entities/titles.tsv",
         "pipeline/data/gazetteer/gazetteer.tsv", "pipeline/data/models/registry.json",
+        "pipeline/data/models/ner/recogniser.npz",
     }
     assert data <= names
     shipped = {n for n in names if n.startswith("pipeline/data/lexicon/")}
@@ -73,6 +74,10 @@ def test_installed_wheel_works_from_another_folder(wheel, tmp_path, shared):
     where = subprocess.run([sys.executable, "-c", "import pipeline; print(pipeline.__file__)"], cwd=elsewhere,
                            env=env, capture_output=True, text=True, timeout=60)
     assert where.stdout.strip() == str(target / "pipeline" / "__init__.py")
+    model = subprocess.run([sys.executable, "-c", "from pipeline.settings import packaged_recogniser as p; "
+                            "print(p(), p().is_file())"], cwd=elsewhere, env=env, capture_output=True, text=True,
+                           timeout=60)
+    assert model.stdout.split() == [str(target / "pipeline" / "data" / "models" / "ner" / "recogniser.npz"), "True"]
     result = subprocess.run([sys.executable, "-m", "pipeline.cli", "brief", str(SEED), "--no-summary", "-f", "json"],
                             cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr

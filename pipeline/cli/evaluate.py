@@ -59,21 +59,36 @@ def eval_entities(gold_files: GoldFiles, errors: ShowErrors = False) -> None:
 
 @eval_app.command("ner")
 def eval_ner(
-    bio_file: Annotated[Path, typer.Argument(help="Char-level BIO file (MSRA format: char TAB tag).")],
+    test_file: Annotated[Path, typer.Argument(help="Char-level BIO file (MSRA format: char TAB tag), or CLUENER "
+                                                   "JSON lines (.jsonl; name, company, organization, government, "
+                                                   "address scored as PER/ORG/LOC).")],
     limit: Annotated[int | None, typer.Option(help="Only the first N sentences.")] = None,
     errors: Annotated[bool, typer.Option("--errors", help="List some missed and spurious spans.")] = False,
+    head: Annotated[list[str] | None, typer.Option(
+        "--head", help="Recogniser head(s) to run: msra, cluener (repeat for both; default: the stage's).")] = None,
+    recogniser_only: Annotated[bool, typer.Option(
+        "--recogniser-only", help="Only the trained recogniser, without gazetteer, rules and tags.")] = False,
 ) -> None:
-    """Span-level P/R/F1 of the entity stage on a general-news NER test set (PER/LOC/ORG)."""
+    """Span-level P/R/F1 of the entity stage on a general-news NER test set (PER/LOC/ORG), per type,
+    and the confusion between types."""
     from rich.progress import Progress
 
+    from ..components import EntitiesConfig
     from ..entities import EntityExtractor
-    from ..eval.ner import NER_TYPE_MAP, read_bio, score_ner
+    from ..eval.ner import NER_TYPE_MAP, read_ner_file, score_ner
+    from ..output import confusion_table
     from ..resources import default_resources
 
-    if not bio_file.is_file():
-        raise fail(f"{bio_file}: no such file")
-    sentences = read_bio(bio_file)[:limit]
-    extractor = EntityExtractor(default_resources())
+    if not test_file.is_file():
+        raise fail(f"{test_file}: no such file")
+    try:
+        config = EntitiesConfig(**({"recogniser_heads": tuple(head)} if head else {}),
+                                **({"sources": ("newsbrief_recogniser",)} if recogniser_only else {}))
+    except ValueError as exc:
+        raise fail(f"--head {' '.join(head or [])}: expected msra or cluener ({exc.errors()[0]['msg']})") from None
+    sentences = read_ner_file(test_file)[:limit]
+    extractor = EntityExtractor(default_resources(), tuple(config.sources), recogniser={
+        "heads": ",".join(config.recogniser_heads), "model_path": config.recogniser_model})
     predicted = []
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task("tagging", total=len(sentences))
@@ -85,7 +100,11 @@ def eval_ner(
                     spans.extend((m.start, m.end, label) for m in entity.mentions)
             predicted.append(spans)
             progress.advance(task)
-    _print_report(score_ner(sentences, predicted), errors)
+    report = score_ner(sentences, predicted)
+    report.title = f"NER (span level): {test_file.name}, heads {', '.join(config.recogniser_heads)}" + (
+        ", recogniser only" if recogniser_only else "")
+    _print_report(report, errors)
+    make_console().print(confusion_table(report))
 
 
 @eval_app.command("mt")

@@ -7,13 +7,14 @@ from ``corpus/lexicon/entities/``. :class:`EntityExtractor` (``extractor``) merg
 them; ``roles`` finds stated roles and ``naming`` gives flagged pinyin names.
 """
 
-from .components import ENTITY_PIPES
+from .components import DEFAULT_ENTITY_PIPES, ENTITY_PIPES
 from .extractor import EntityExtractor
 from .gazetteer import Gazetteer, GazetteerEntry, load_gazetteer
 from .naming import chinese_name_pinyin, org_pinyin
 from .vocabulary import EntityVocabulary, load_vocabulary
 
 __all__ = [
+    "DEFAULT_ENTITY_PIPES",
     "ENTITY_PIPES",
     "EntityExtractor",
     "EntityVocabulary",

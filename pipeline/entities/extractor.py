@@ -1,18 +1,30 @@
-"""EntityExtractor: runs the entity components, then merges the candidates (gazetteer first),
-names them in English (gazetteer, Latin as written, the article's own bracketed English, or
+"""EntityExtractor: runs the entity components, then merges the candidates (gazetteer first, then
+Latin names, the trained recogniser, patterns, part-of-speech tags), names them in English
+(gazetteer, a CC-CEDICT proper noun, Latin as written, the article's own bracketed English, or
 pinyin flagged ``english_source="pinyin"``; never invented), finds stated roles, merges
-mentions of the same entity and ranks them."""
+mentions of the same entity and ranks them. A candidate that CC-CEDICT knows only as a common
+word (芬太尼 'fentanyl', 青云 'clear sky') is no person or place."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ..dictionary import load_dictionary
 from ..resources import Resources
 from ..schema import Entity, Mention
 from ..segment import chinese_nlp
 from ..spans import SpanIndex
-from .components import _APPOSITION, CANDIDATE_KEYS, ENTITY_PIPES, POS_TAGS_KEY, SpacyDoc, ensure_entity_pipes
+from .components import (
+    _APPOSITION,
+    CANDIDATE_KEYS,
+    DEFAULT_ENTITY_PIPES,
+    POS_TAGS_KEY,
+    SpacyDoc,
+    ensure_entity_pipes,
+    pipe_name,
+    place_with_common_suffix,
+)
 from .gazetteer import load_gazetteer
 from .naming import chinese_name_pinyin, org_pinyin
 from .roles import role_of
@@ -39,19 +51,29 @@ class _Cluster:
     mentions: list[Mention] = field(default_factory=list)
 
 
-_SOURCE_RANK = {"gazetteer": 0, "latin": 1, "pattern": 2, "inner": 4, "pos": 5}
+_SOURCE_RANK = {"gazetteer": 0, "latin": 1, "recogniser": 2, "pattern": 3, "suffix": 4, "inner": 5, "pos": 6}
+# Sources that guess from context: their candidate must not be a word the dictionary calls common.
+_GUESSING_SOURCES = ("recogniser", "pos")
 
 
 class EntityExtractor:
     """Runs the entity components on a segmented Doc and builds typed, merged entities."""
 
-    def __init__(self, resources: Resources, sources: tuple[str, ...] = ENTITY_PIPES) -> None:
+    def __init__(self, resources: Resources, sources: tuple[str, ...] = DEFAULT_ENTITY_PIPES,
+                 recogniser: dict[str, str] | None = None) -> None:
+        """`recogniser`: the recogniser component's settings (``heads``: "msra", "cluener" or both,
+        comma-separated; ``model_path``: another trained model file)."""
         self.resources = resources
         self.vocabulary = load_vocabulary(resources)
         self.nlp = chinese_nlp(resources)
-        ensure_entity_pipes(self.nlp, resources, sources)
-        self.sources = sources
+        recogniser = dict(recogniser or {})
+        ensure_entity_pipes(self.nlp, resources, sources, recogniser)
+        self.pipes = tuple(pipe_name(source, recogniser) for source in sources)
+        # Where the trained recogniser runs, its "no name here" outweighs a word ending's "name"
+        # (市中心, 航空公司 are no organisations): measured on held-out MSRA train sentences.
+        self.keys = tuple(k for k in CANDIDATE_KEYS if not (k == "suffix" and "newsbrief_recogniser" in sources))
         self.gazetteer = load_gazetteer(resources)
+        self.dictionary = load_dictionary()
 
     def __call__(
         self,
@@ -67,14 +89,14 @@ class EntityExtractor:
             doc = self.nlp.make_doc(doc)
         if pos_tags is not None:
             doc.user_data[POS_TAGS_KEY] = pos_tags
-        for name in self.sources:
+        for name in self.pipes:
             doc = self.nlp.get_pipe(name)(doc)
         candidates = self._candidates(doc)
-        chosen = self._resolve(candidates)
+        chosen = self._resolve(candidates, doc.text)
         text = doc.text  # Doc.text joins every token: read it once
         repeated = self._repeat_mentions(text, chosen)
         if repeated:
-            chosen = self._resolve(candidates + repeated)
+            chosen = self._resolve(candidates + repeated, text)
         clusters = self._cluster(text, chosen, exclude)
         self._apply_appositions(text, clusters)
         for cluster in clusters.values():
@@ -91,16 +113,23 @@ class EntityExtractor:
     def _candidates(self, doc: SpacyDoc) -> list[_Candidate]:
         text = doc.text
         found = [_Candidate(e.start_char, e.end_char, e.label_, "gazetteer", e.ent_id_) for e in doc.ents]
-        for key in CANDIDATE_KEYS:
+        for key in self.keys:
             for start, end, label, kb_id in doc.user_data.get(("nb_chars", key), []):
                 entry = self.gazetteer.lookup(text[start:end])
                 if key == "inner":
                     found.append(_Candidate(start, end, label, "inner", kb_id))
                 elif entry is not None:
                     found.append(_Candidate(start, end, entry.type, "gazetteer", entry.name))
-                else:
+                elif not self._common_word(text[start:end], label, key):
                     found.append(_Candidate(start, end, label, key, kb_id))
         return found
+
+    def _common_word(self, surface: str, label: str, source: str) -> bool:
+        """芬太尼 as a person, 青云 as a place: the dictionary knows these only as common words.
+        An organisation the recogniser found keeps its name (苹果 from its context is Apple)."""
+        if source not in _GUESSING_SOURCES or (source == "recogniser" and label == "ORG"):
+            return False
+        return self.dictionary.is_common_word(surface)
 
     @staticmethod
     def _repeat_mentions(text: str, chosen: list[_Candidate]) -> list[_Candidate]:
@@ -120,10 +149,9 @@ class EntityExtractor:
                 position = text.find(surface, position + 1)
         return extra
 
-    @staticmethod
-    def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
-        """Non-overlapping spans: gazetteer first, then Latin, patterns; then POS organisations
-        (中国致公党 contains 中国), gazetteer names inside longer words, other POS spans."""
+    def _resolve(self, candidates: list[_Candidate], text: str) -> list[_Candidate]:
+        """Non-overlapping spans: gazetteer first, then Latin, the recogniser, patterns; then POS
+        organisations (中国致公党 contains 中国), gazetteer names inside longer words, other POS spans."""
 
         def order(c: _Candidate) -> tuple[int, int, int]:
             rank = _SOURCE_RANK[c.source]
@@ -132,12 +160,19 @@ class EntityExtractor:
             return rank, -(c.end - c.start), c.start
 
         candidates.sort(key=order)
+        # Gazetteer names inside longer jieba words (韩国现代 as one token), for the recogniser's spans.
+        nested: SpanIndex[_Candidate] = SpanIndex()
+        for c in candidates:
+            if c.source == "inner" and not nested.overlaps(c.start, c.end):
+                nested.add(c)
         chosen: SpanIndex[_Candidate] = SpanIndex()
         for c in candidates:
             overlapping = chosen.overlapping(c.start, c.end)
-            if not overlapping:
+            if c.source == "recogniser":
+                self._recognised_around_names(c, overlapping or nested.overlapping(c.start, c.end), chosen, text)
+            elif not overlapping:
                 chosen.add(c)
-            elif c.source == "latin" or (c.source == "pattern" and c.label == "ORG"):
+            elif c.source == "latin" or (c.source in ("pattern", "suffix") and c.label == "ORG"):
                 # A Latin span that contains a gazetteer name (TikTok Shop ⊃ TikTok) wins: it is longer.
                 # So does a company named after a place (湖南智六网络科技有限公司 ⊃ 湖南).
                 inner = [
@@ -153,6 +188,38 @@ class EntityExtractor:
                         chosen.remove(o)
                     chosen.add(c)
         return chosen.items
+
+    def _recognised_around_names(self, c: _Candidate, overlapping: list[_Candidate], chosen: SpanIndex[_Candidate],
+                                 text: str) -> None:
+        """Add a recognised span. Around gazetteer names an organisation is one name (南京市社会福利院
+        ⊃ 南京市, 中国足协 ⊃ 中国), unless a known name follows a place (韩国现代: 韩国 and 现代 'Hyundai');
+        a place is one name when its ending or the dictionary says so (斯洛伐克共和国), else the
+        gazetteer's place stands (美国二手市场: 美国). A place plus a common noun (香港资本 'Hong
+        Kong capital') is only the place."""
+        inner = [o for o in overlapping if o.source in ("gazetteer", "inner") and c.start <= o.start and o.end <= c.end]
+        if len(inner) != len(overlapping):
+            return
+        if not inner:
+            chosen.add(c)
+            return
+        surface = text[c.start : c.end]
+        taken = [o for o in inner if o.source == "gazetteer"]  # "inner" ones are not chosen yet
+        if place_with_common_suffix(surface, self.vocabulary, self.gazetteer):
+            return
+        if c.label == "ORG":
+            place = inner[0] if len(inner) == 1 and inner[0].start == c.start else None
+            name = text[place.end : c.end] if place is not None and place.label in ("GPE", "LOC") else ""
+            if len(name) >= 2 and (name in self.dictionary.proper_forms or self.gazetteer.lookup(name)):
+                if place not in taken:
+                    chosen.add(place)
+                chosen.add(_Candidate(place.end, c.end, "ORG", "recogniser"))
+                return
+        elif c.label in ("GPE", "LOC") and not (
+                surface.endswith((*self.vocabulary.place_suffixes, "国")) or surface in self.dictionary.proper_forms):
+            return
+        for o in taken:
+            chosen.remove(o)
+        chosen.add(c)
 
     # -- merging and naming
 
@@ -207,6 +274,9 @@ class EntityExtractor:
     def _new_cluster(self, key: str, surface: str, label: str) -> _Cluster:
         if not HAN.search(surface):
             return _Cluster(key, surface, label, surface, "latin")
+        english = self._dictionary_name(surface, label)
+        if english:
+            return _Cluster(key, surface, label, english, "dictionary")
         if label == "ORG":
             # 美国政府 -> "United States government": a gazetteer place plus a known institution word.
             for head, head_en in self.vocabulary.org_heads.items():
@@ -216,6 +286,26 @@ class EntityExtractor:
         pinyin = chinese_name_pinyin(surface, self.vocabulary) if label == "PERSON" \
             else org_pinyin(surface, self.vocabulary)
         return _Cluster(key, surface, label, pinyin, "pinyin", pinyin=pinyin)
+
+    def _dictionary_name(self, surface: str, label: str) -> str | None:
+        """The CC-CEDICT English of a name (汇丰银行 -> HSBC), or of its stem before an organisation
+        suffix that English names leave out or translate (阿里巴巴集团 -> Alibaba Group)."""
+        prefer = self.vocabulary.dictionary_senses.get(label, ())
+        english = self.dictionary.english_name(surface, prefer)
+        if english or label != "ORG":
+            return english
+        for suffix in self.vocabulary.org_suffixes:
+            stem = surface[: -len(suffix)]
+            if surface.endswith(suffix) and len(stem) >= 2:
+                stem_english = self.dictionary.english_name(stem, prefer)
+                if stem_english:
+                    suffix_english = self.vocabulary.org_suffix_english.get(suffix, "")
+                    if suffix_english in ("Company", "Co., Ltd.") or suffix_english.lower() in stem_english.lower():
+                        return stem_english  # 腾讯公司 -> Tencent: English names drop these
+                    # 北京某某大学 is no "Beijing": a suffix without English leaves the name to pinyin.
+                    return f"{stem_english} {suffix_english}" if suffix_english else None
+                break
+        return None
 
     def _entity(self, text: str, cluster: _Cluster, title: str, known_orgs: dict[str, str]) -> Entity:
         role, role_en = (None, None)

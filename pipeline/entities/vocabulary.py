@@ -41,6 +41,16 @@ class EntityVocabulary:
     abbreviations: dict[str, str]
     surnames: frozenset[str]
     latin_stopwords: frozenset[str]
+    area_words: tuple[str, ...]  # 地区, 新区 …: kinds of area, not places
+    descriptor_endings: tuple[str, ...]  # 品牌, 平台 …: a descriptor ends before the name
+    place_common_suffixes: tuple[str, ...]  # 资本 in 香港资本: after a bare place, a common noun
+    institution_endings: tuple[str, ...]  # 院, 局, 队 …: with org suffixes and heads, how an institution's name ends
+    dictionary_senses: dict[str, tuple[str, ...]]  # ORG -> (company, bank, …): CC-CEDICT gloss words per type
+
+    @cached_property
+    def name_endings(self) -> tuple[str, ...]:
+        """Every ending that makes a name an institution's: suffixes, heads, institution endings."""
+        return (*self.org_suffixes, *self.org_heads, *self.institution_endings)
 
     @cached_property
     def title_pattern(self) -> str:
@@ -83,6 +93,12 @@ def load_vocabulary(resources: Resources) -> EntityVocabulary:
         state_forms=words("state_forms"),
         abbreviations={row["chinese"]: row["full"] for row in table("abbreviations")},
         surnames=frozenset(read_lines(resources.require(resources.lexicon / "surnames.txt"))),
+        area_words=words("area_words"),
+        descriptor_endings=words("descriptor_endings"),
+        place_common_suffixes=words("place_common_suffixes"),
+        institution_endings=words("institution_endings"),
+        dictionary_senses={row["type"]: tuple(w.lower() for w in row["words"].split("|") if w)
+                           for row in table("dictionary_senses")},
         latin_stopwords=frozenset(w.lower() for w in read_lines(latin_stopwords)) if latin_stopwords.is_file()
         else frozenset(),
     )

@@ -1,12 +1,15 @@
-"""Span-level scores on character-level BIO NER files (MSRA format)."""
+"""Span-level scores on NER test sets: character-level BIO files (MSRA format) and CLUENER JSON lines."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from .scores import Report
 
 NER_TYPE_MAP = {"PERSON": "PER", "GPE": "LOC", "LOC": "LOC", "ORG": "ORG"}
+# CLUENER2020's types onto the test sets' PER/LOC/ORG (the issue's mapping); the rest are not scored.
+CLUENER_TYPE_MAP = {"name": "PER", "company": "ORG", "organization": "ORG", "government": "ORG", "address": "LOC"}
 
 
 def read_bio(path: str | Path) -> list[tuple[str, list[tuple[int, int, str]]]]:
@@ -47,18 +50,53 @@ def read_bio(path: str | Path) -> list[tuple[str, list[tuple[int, int, str]]]]:
     return sentences
 
 
+def read_cluener(path: str | Path) -> list[tuple[str, list[tuple[int, int, str]]]]:
+    """CLUENER2020 JSON lines ({"text", "label": {type: {entity: [[start, end_inclusive]]}}}) ->
+    [(sentence, [(start, end, type), ...])], end exclusive. Flat spans only: of nested ones (a
+    company inside a book title) the longer is kept."""
+    sentences = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        spans = sorted(
+            ((start, end + 1, label) for label, entities in (record.get("label") or {}).items()
+             for positions in entities.values() for start, end in positions),
+            key=lambda s: (-(s[1] - s[0]), s[0]),
+        )
+        flat: list[tuple[int, int, str]] = []
+        for span in spans:
+            if all(span[1] <= other[0] or other[1] <= span[0] for other in flat):
+                flat.append(span)
+        sentences.append((record["text"], sorted(flat)))
+    return sentences
+
+
+def read_ner_file(path: str | Path) -> list[tuple[str, list[tuple[int, int, str]]]]:
+    """A test set as PER/LOC/ORG spans: BIO (MSRA) as it is, CLUENER JSON lines with mapped types."""
+    path = Path(path)
+    if path.suffix in (".jsonl", ".json"):
+        return [(text, [(s, e, CLUENER_TYPE_MAP[t]) for s, e, t in spans if t in CLUENER_TYPE_MAP])
+                for text, spans in read_cluener(path)]
+    return read_bio(path)
+
+
 def score_ner(gold: list[tuple[str, list[tuple[int, int, str]]]],
               predicted: list[list[tuple[int, int, str]]]) -> Report:
-    """Exact span-level precision/recall/F1 per type."""
+    """Exact span-level precision/recall/F1 per type, and the confusion between types."""
     report = Report("NER (span level)")
     for (sentence, gold_spans), pred_spans in zip(gold, predicted, strict=True):
         gold_set, pred_set = set(gold_spans), set(pred_spans)
+        pred_types = {(start, end): label for start, end, label in pred_set}
         for start, end, label in gold_set:
             score = report.by_label[label]
             score.gold += 1
             if (start, end, label) in pred_set:
                 score.gold_found += 1
-            elif len(report.missed) < 200:
+                continue
+            if (start, end) in pred_types:
+                report.confusion[(label, pred_types[(start, end)])] += 1
+            if len(report.missed) < 200:
                 report.missed.append(f"{sentence[start:end]} ({label})")
         for start, end, label in pred_set:
             score = report.by_label[label]

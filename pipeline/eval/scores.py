@@ -42,6 +42,8 @@ class Report:
     by_label: dict[str, Score] = field(default_factory=lambda: defaultdict(Score))
     missed: list[str] = field(default_factory=list)
     spurious: list[str] = field(default_factory=list)
+    # (gold label, predicted label) -> spans found with the right boundaries but another type
+    confusion: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
 
     @property
     def overall(self) -> Score:
@@ -52,7 +54,6 @@ class Report:
             total.gold += score.gold
             total.gold_found += score.gold_found
         return total
-
 
 
 def _score(

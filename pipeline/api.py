@@ -114,6 +114,11 @@ _worker_pipeline: Pipeline | None = None  # set in each worker process by _init_
 def _init_worker(nlp: Pipeline, parent: int) -> None:
     global _worker_pipeline
     _worker_pipeline = nlp
+    # The workers are the parallelism: numpy's BLAS threads in each (the entity recogniser's
+    # matrices) would only fight over the same cores (2 workers ran no faster than 1, measured).
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
     # A worker must not outlive the run that started it (`kill -9` of batch would leave it waiting
     # for work forever): it exits as soon as its parent process is gone.
     threading.Thread(target=_exit_with_parent, args=(parent,), name="newsbrief-parent-watch", daemon=True).start()

@@ -261,8 +261,8 @@ def test_seed_gold_acceptance(seed_gold):
 
 def test_project_gold_files(shared):
     paths = sorted(GOLD_DIR.glob("*.json"))
-    assert len(paths) >= 2
-    golds = [load_gold(p) for p in paths]
+    golds = [g for g in (load_gold(p) for p in paths) if "figures" in g.data]  # some annotate entities only
+    assert len(golds) >= 2
     kinds = {f["kind"] for g in golds for f in g.data["figures"]}
     assert {"money", "percentage_point", "period", "count"} <= kinds
     assert any(f.get("unit") == "CNY" for g in golds for f in g.data["figures"])

@@ -2,8 +2,8 @@
 
 - ``entity_ruler``: spaCy's EntityRuler fed by the project gazetteer (corpus/gazetteer/);
 - ``newsbrief_latin_names``: Latin-script name spans (Sandie Hawkins, The RealReal, TikTok Shop);
-- ``newsbrief_recogniser``: the trained character-level recogniser (``recogniser``), typed onto
-  PERSON / ORG / GPE / LOC;
+- ``newsbrief_recogniser``: the trained character-level recogniser, registered by ``recognised``
+  (which also types its spans onto PERSON / ORG / GPE / LOC);
 - ``newsbrief_entity_patterns``: titles next to person names (总经理周受资), organisation
   suffixes (…科技有限公司), place suffixes (…州/省/市), abbreviations (中美, 访华);
 - ``newsbrief_pos_names``: jieba part-of-speech tags (nr, nrt, ns, nt), read from
@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import re
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +30,15 @@ else:  # the factories below register at import time, so spaCy is needed now
     Language, SpacyDoc = _spacy.language.Language, _spacy.tokens.Doc
 
 POS_TAGS_KEY = "newsbrief_pos_tags"
+TEXT_KEY = "newsbrief_text"
+
+
+def doc_text(doc: SpacyDoc) -> str:
+    """The Doc's text, joined once per Doc: Doc.text builds a Token for every word each time."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
 
 _LATIN_NAME = re.compile(
     r"(?<![A-Za-z0-9&])"
@@ -62,7 +70,7 @@ def make_latin_names(nlp: Language, name: str, corpus_dir: str):
     stopwords = vocabulary.latin_stopwords
 
     def latin_names(doc: SpacyDoc) -> SpacyDoc:
-        text = doc.text
+        text = doc_text(doc)
         for m in _LATIN_NAME.finditer(text):
             words = m.group(0).split()
             # Drop stop acronyms (GMV, CEO) at either end: "CEO Rex" -> "Rex".
@@ -105,7 +113,7 @@ def make_entity_patterns(nlp: Language, name: str, corpus_dir: str):
     inner = _inner_gazetteer_pattern(gazetteer)
 
     def entity_patterns(doc: SpacyDoc) -> SpacyDoc:
-        text = doc.text
+        text = doc_text(doc)
         # Gazetteer names inside longer jieba words (邓小平理论, 中华人民共和国香港特别行政区).
         for m in inner.finditer(text):
             entry = gazetteer.by_form[m.group(0)]
@@ -275,7 +283,7 @@ def make_pos_names(nlp: Language, name: str, corpus_dir: str):
         import jieba
 
         position = 0
-        text = doc.text  # Doc.text joins every token: read it once
+        text = doc_text(doc)
         place_ends = (*vocabulary.place_suffixes, "国", "岛", "湾", "港")
         for word, flag in doc.user_data.get(POS_TAGS_KEY) or pos_tags(text, resources):
             start = text.find(word, position)
@@ -309,104 +317,6 @@ def make_pos_names(nlp: Language, name: str, corpus_dir: str):
         return doc
 
     return pos_names
-
-
-# The recogniser's types, per head, onto ours (LOC is refined to GPE by `place_type`).
-RECOGNISER_TYPES = {
-    "msra": {"PER": "PERSON", "ORG": "ORG", "LOC": "LOC"},
-    "cluener": {"name": "PERSON", "company": "ORG", "organization": "ORG", "government": "ORG", "address": "LOC"},
-}
-
-def place_type(surface: str, vocabulary: EntityVocabulary) -> str:
-    """GPE for a place with a government (a country, province, city …), else LOC (东南亚, 长江)."""
-    from ..dictionary import load_dictionary
-
-    if surface.endswith((*vocabulary.place_suffixes, "国")):
-        return "GPE"
-    glosses = " ".join(g.lower() for e in load_dictionary().entries(surface) if e.proper for g in e.glosses)
-    return "GPE" if _mentions(glosses, vocabulary.dictionary_senses.get("GPE", ())) else "LOC"
-
-
-@Language.factory("newsbrief_recogniser", default_config={"corpus_dir": "", "model_path": "", "heads": "msra"})
-def make_recogniser(nlp: Language, name: str, corpus_dir: str, model_path: str, heads: str):
-    from ..dictionary import load_dictionary
-    from ..settings import packaged_recogniser
-    from .recogniser import load_recogniser
-
-    vocabulary = load_vocabulary(Resources(Path(corpus_dir)))
-    recogniser = load_recogniser(Path(model_path) if model_path else packaged_recogniser())
-    dictionary = load_dictionary()
-    head_names = tuple(h for h in heads.split(",") if h)
-
-    def recognise(doc: SpacyDoc) -> SpacyDoc:
-        text = doc.text
-        words = [(t.idx, t.idx + len(t.text)) for t in doc]
-        found = recogniser.predict(text, words, dictionary.proper_forms, dictionary.longest_proper, heads=head_names)
-        for head in head_names:
-            for start, end, label in found[head]:
-                ours = recognised_type(text[start:end], RECOGNISER_TYPES[head].get(label), vocabulary)
-                if ours:
-                    _add_span(doc, "recogniser", start, end, ours)
-        return doc
-
-    return recognise
-
-
-_LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9]")
-
-
-def recognised_type(surface: str, label: str | None, vocabulary: EntityVocabulary) -> str | None:
-    """Our type for a span the recogniser found, or None where the evidence says it is no name.
-
-    - Latin script and digits belong to the Latin-name rule: the model sees letters only by class.
-    - A bare suffix or generic word (联盟, 专委会) is no organisation's name.
-    - A two-character person's name starts with a surname (光云 and 优云 do not), unless the
-      dictionary knows it; longer ones are often transliterations (克林斯曼, 阿兹明·阿里).
-    - Where CC-CEDICT describes the name, its gloss decides the type: 资生堂 'Shiseido (Japanese cosmetics
-      company)' is an organisation, 彭博社 'Bloomberg News' no person.
-    """
-    from ..dictionary import load_dictionary
-
-    if label is None or _LATIN_OR_DIGIT.search(surface):
-        return None
-    if surface in vocabulary.org_suffixes or surface in vocabulary.generic_org_words:
-        return None
-    dictionary = load_dictionary()
-    described = dictionary_type(surface, vocabulary)
-    if described:
-        return place_type(surface, vocabulary) if described in ("GPE", "LOC") else described
-    if label == "PERSON":
-        known = surface in dictionary.proper_forms
-        surnamed = surface[:1] in vocabulary.surnames or surface[:2] in vocabulary.compound_surnames
-        return label if known or surnamed or len(surface) >= 3 else None
-    if label == "LOC":
-        return place_type(surface, vocabulary)
-    return label
-
-
-def dictionary_type(surface: str, vocabulary: EntityVocabulary) -> str | None:
-    """The one entity type whose sense words CC-CEDICT's proper-noun glosses of `surface` use, if just one."""
-    from ..dictionary import load_dictionary
-
-    glosses = " ".join(g.lower() for e in load_dictionary().entries(surface) if e.proper for g in e.glosses)
-    if not glosses:
-        return None
-    senses = vocabulary.dictionary_senses
-    found = {kind for kind in ("ORG", "PERSON") if _mentions(glosses, senses.get(kind, ()))}
-    if _mentions(glosses, (*senses.get("GPE", ()), *senses.get("LOC", ()))):
-        found.add("GPE")
-    return found.pop() if len(found) == 1 else None
-
-
-def _mentions(text: str, words: tuple[str, ...]) -> bool:
-    return bool(words) and _sense_pattern(words).search(text) is not None
-
-
-@cache
-def _sense_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    """Whole words only ("app" is not in "approval"); "(1" for a birth year needs no word boundary."""
-    return re.compile("|".join((r"\b" if w[0].isalnum() else "") + re.escape(w) + (r"\b" if w[-1].isalnum() else "")
-                               for w in words))
 
 
 ENTITY_PIPES = ("entity_ruler", "newsbrief_latin_names", "newsbrief_recogniser", "newsbrief_entity_patterns",

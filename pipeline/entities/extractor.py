@@ -15,12 +15,14 @@ from ..resources import Resources
 from ..schema import Entity, Mention
 from ..segment import chinese_nlp
 from ..spans import SpanIndex
+from . import recognised  # noqa: F401  (registers the newsbrief_recogniser component)
 from .components import (
     _APPOSITION,
     CANDIDATE_KEYS,
     DEFAULT_ENTITY_PIPES,
     POS_TAGS_KEY,
     SpacyDoc,
+    doc_text,
     ensure_entity_pipes,
     pipe_name,
     place_with_common_suffix,
@@ -91,9 +93,9 @@ class EntityExtractor:
             doc.user_data[POS_TAGS_KEY] = pos_tags
         for name in self.pipes:
             doc = self.nlp.get_pipe(name)(doc)
+        text = doc_text(doc)
         candidates = self._candidates(doc)
-        chosen = self._resolve(candidates, doc.text)
-        text = doc.text  # Doc.text joins every token: read it once
+        chosen = self._resolve(candidates, text)
         repeated = self._repeat_mentions(text, chosen)
         if repeated:
             chosen = self._resolve(candidates + repeated, text)
@@ -111,7 +113,7 @@ class EntityExtractor:
     # -- candidates
 
     def _candidates(self, doc: SpacyDoc) -> list[_Candidate]:
-        text = doc.text
+        text = doc_text(doc)
         found = [_Candidate(e.start_char, e.end_char, e.label_, "gazetteer", e.ent_id_) for e in doc.ents]
         for key in self.keys:
             for start, end, label, kb_id in doc.user_data.get(("nb_chars", key), []):

@@ -50,6 +50,25 @@ def normalise_char(char: str) -> str:
     return char
 
 
+@cache
+def _normalisation_table() -> dict[int, str]:
+    """normalise_char for every character of the Basic Multilingual Plane that it changes, for str.translate."""
+    table = {}
+    for code in range(0x10000):
+        char = chr(code)
+        if 0xD800 <= code < 0xE000:
+            continue
+        normal = normalise_char(char)
+        if normal != char:
+            table[code] = normal
+    return table
+
+
+def normalise_text(text: str) -> str:
+    """normalise_char over a whole text, one character for one (astral characters are kept as they are)."""
+    return text.translate(_normalisation_table())
+
+
 def soft_word_tags(length: int, word_spans: Iterable[tuple[int, int]]) -> np.ndarray:
     """B/M/E/S of each character in its jieba word (characters outside every word: S)."""
     tags = np.full(length, SEG_TAGS["S"], dtype=np.int64)
@@ -65,10 +84,10 @@ def dictionary_tags(text: str, proper_forms: frozenset[str], longest: int) -> np
     """B/M/E of each character in the longest dictionary proper noun starting at it (left to right)."""
     tags = np.zeros(len(text), dtype=np.int64)
     i, n = 0, len(text)
-    longest = min(longest, 8)
+    sizes = _sizes_by_first_char(proper_forms, min(longest, 8))
     while i < n:
-        for size in range(min(longest, n - i), 1, -1):
-            if text[i : i + size] in proper_forms:
+        for size in sizes.get(text[i], ()):
+            if size <= n - i and text[i : i + size] in proper_forms:
                 tags[i] = DICT_TAGS["B"]
                 tags[i + 1 : i + size - 1] = DICT_TAGS["M"]
                 tags[i + size - 1] = DICT_TAGS["E"]
@@ -77,6 +96,23 @@ def dictionary_tags(text: str, proper_forms: frozenset[str], longest: int) -> np
         else:
             i += 1
     return tags
+
+
+# Explicit cache, keyed by the dictionary's own set (a frozenset caches its hash; equality is identity first).
+_SIZES: dict[tuple[frozenset[str], int], dict[str, tuple[int, ...]]] = {}
+
+
+def _sizes_by_first_char(proper_forms: frozenset[str], longest: int) -> dict[str, tuple[int, ...]]:
+    """For each first character, the lengths of the proper nouns that start with it, longest first."""
+    key = (proper_forms, longest)
+    if key not in _SIZES:
+        sizes: dict[str, set[int]] = {}
+        for form in proper_forms:
+            if 2 <= len(form) <= longest:
+                sizes.setdefault(form[0], set()).add(len(form))
+        _SIZES.clear()  # one dictionary per process in practice; never grow without bound
+        _SIZES[key] = {c: tuple(sorted(v, reverse=True)) for c, v in sizes.items()}
+    return _SIZES[key]
 
 
 @dataclass(frozen=True)
@@ -106,7 +142,7 @@ class FeatureVocabulary:
     def features(self, text: str, word_spans: Iterable[tuple[int, int]], proper_forms: frozenset[str],
                  longest: int) -> Features:
         word_spans = list(word_spans)
-        normal = [normalise_char(c) for c in text]
+        normal = normalise_text(text)
         char_ids = self.char_ids
         bigram_ids = self.bigram_ids
         chars = np.fromiter((char_ids.get(c, UNK) for c in normal), dtype=np.int64, count=len(normal))
@@ -118,7 +154,7 @@ class FeatureVocabulary:
             words = np.full(len(text), SINGLE, dtype=np.int64)
             for start, end in word_spans:
                 if end - start >= 2:
-                    words[start:end] = self.word_ids.get("".join(normal[start:end]), UNK)
+                    words[start:end] = self.word_ids.get(normal[start:end], UNK)
         return Features(chars, bigrams, soft_word_tags(len(text), word_spans),
                         dictionary_tags(text, proper_forms, longest), words)
 
@@ -197,9 +233,12 @@ def viterbi(emissions: list[np.ndarray], transitions: np.ndarray, start: np.ndar
 
 
 def _layer_norm(x: np.ndarray, gain: np.ndarray, bias: np.ndarray) -> np.ndarray:
-    mean = x.mean(axis=1, keepdims=True)
-    var = ((x - mean) ** 2).mean(axis=1, keepdims=True)
-    return (x - mean) / np.sqrt(var + 1e-5) * gain + bias
+    x = x - x.mean(axis=1, keepdims=True)
+    scale = 1.0 / np.sqrt(np.einsum("ij,ij->i", x, x)[:, None] / x.shape[1] + 1e-5)
+    x *= scale
+    x *= gain
+    x += bias
+    return x
 
 
 class Recogniser:

@@ -27,7 +27,7 @@ SERVER_MODES: tuple[ServerMode, ...] = ("auto", "use", "off")
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024  # far above any news article; keeps memory bounded
 # Characters after decoding: ten times a very long feature article. Every stage is linear in the
-# text (benchmarks/bench_hostile.py), so this bounds time and memory: 11 s and 0.4 GB for one such article.
+# text (benchmarks/bench_hostile.py), so this bounds time and memory: 13 s and 0.54 GB for one such article.
 DEFAULT_MAX_CHARS = 300_000
 
 _PACKAGE = Path(__file__).resolve().parent

@@ -48,5 +48,10 @@ class SpanIndex(Generic[T]):
         self._ends.insert(i, item.end)
 
     def remove(self, item: T) -> None:
-        i = self.items.index(item)
+        # Spans never overlap, so ends are sorted too: a binary search, not a scan of every item.
+        i = bisect.bisect_left(self._ends, item.end)
+        while i < len(self.items) and self.items[i] is not item and self._ends[i] == item.end:
+            i += 1
+        if i >= len(self.items) or self.items[i] is not item:
+            i = self.items.index(item)  # an equal item that is not this object: as before
         del self.items[i], self._ends[i]

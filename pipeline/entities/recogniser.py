@@ -291,8 +291,22 @@ class Recogniser:
         result: dict[str, list[tuple[int, int, str]]] = {head: [] for head in heads}
         if not spans:
             return result
-        # All pieces in one sequence, `gap` padding rows between them: the convolutions never see
-        # across a piece boundary, exactly as in training, and numpy works on one large matrix.
+        # Pieces go through the network a block at a time: memory stays bounded and time linear.
+        block: list[tuple[int, int]] = []
+        size = 0
+        for span in [*spans, None]:
+            if span is not None and (size + span[1] - span[0] <= _BLOCK_CHARS or not block):
+                block.append(span)
+                size += span[1] - span[0]
+                continue
+            self._predict_block(features, block, heads, result)
+            block, size = ([span], span[1] - span[0]) if span is not None else ([], 0)
+        return result
+
+    def _predict_block(self, features: Features, spans: list[tuple[int, int]], heads: Sequence[str],
+                       result: dict[str, list[tuple[int, int, str]]]) -> None:
+        # The block's pieces in one sequence, `gap` padding rows between them: the convolutions never
+        # see across a piece boundary, exactly as in training, and numpy works on one matrix.
         index = np.concatenate([np.concatenate([np.arange(s, e), np.full(self.gap, -1)]) for s, e in spans])
         joined = Features(*(np.where(index >= 0, column[np.maximum(index, 0)], PAD) for column in features.columns()))
         h = self.hidden(joined)
@@ -307,7 +321,9 @@ class Recogniser:
             labels = self.labels[head]
             for (s, _), path in zip(spans, paths, strict=True):
                 result[head].extend((s + a, s + b, t) for a, b, t in bio_spans([labels[i] for i in path]))
-        return result
+
+
+_BLOCK_CHARS = 2000  # characters of text per pass through the network
 
 
 @cache

@@ -3,6 +3,8 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,10 @@ os.environ["NEWSBRIEF_SERVER"] = "off"
 # environment. Tests never write there: each gets its own NEWSBRIEF_HOME (isolated_home), and only
 # the slow real-model test reads the user's installed models (user_models).
 USER_SETTINGS = Settings.from_env()
+# What module- and session-scoped fixtures build before isolated_home applies (an EntityExtractor
+# loading CC-CEDICT writes its parse cache) goes to a folder of the run's own, never the user's.
+SESSION_HOME = Path(tempfile.mkdtemp(prefix="newsbrief-tests-home-"))
+os.environ["NEWSBRIEF_HOME"] = str(SESSION_HOME)
 
 
 def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
@@ -39,6 +45,7 @@ def pytest_sessionfinish(session, exitstatus) -> None:
     before = getattr(session.config, "_newsbrief_home_before", None)
     if before is None:
         return
+    shutil.rmtree(SESSION_HOME, ignore_errors=True)
     after = _snapshot(USER_SETTINGS.home)
     changed = sorted(p for p in set(before) | set(after) if before.get(p) != after.get(p))
     if changed:

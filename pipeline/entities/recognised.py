@@ -18,13 +18,16 @@ RECOGNISER_TYPES = {
     "cluener": {"name": "PERSON", "company": "ORG", "organization": "ORG", "government": "ORG", "address": "LOC"},
 }
 
-def place_type(surface: str, vocabulary: EntityVocabulary) -> str:
-    """GPE for a place with a government (a country, province, city …), else LOC (东南亚, 长江)."""
+
+def place_type(surface: str, vocabulary: EntityVocabulary, glosses: str | None = None) -> str:
+    """GPE for a place with a government (a country, province, city …), else LOC (东南亚, 长江).
+    `glosses`: the surface's proper-noun glosses, when the caller has them already."""
     from ..dictionary import load_dictionary
 
     if surface.endswith((*vocabulary.place_suffixes, "国")):
         return "GPE"
-    glosses = " ".join(g.lower() for e in load_dictionary().entries(surface) if e.proper for g in e.glosses)
+    if glosses is None:
+        glosses = load_dictionary().proper_glosses(surface)
     return "GPE" if _mentions(glosses, vocabulary.dictionary_senses.get("GPE", ())) else "LOC"
 
 
@@ -42,7 +45,7 @@ def make_recogniser(nlp: Language, name: str, corpus_dir: str, model_path: str, 
     def recognise(doc: SpacyDoc) -> SpacyDoc:
         text = doc_text(doc)
         starts, lengths = doc.to_array(["IDX", "LENGTH"]).T  # no Token objects: a tenth of the time
-        words = zip((starts).tolist(), (starts + lengths).tolist(), strict=True)
+        words = zip(starts.tolist(), (starts + lengths).tolist(), strict=True)
         found = recogniser.predict(text, words, dictionary.proper_forms, dictionary.longest_proper, heads=head_names)
         for head in head_names:
             for start, end, label in found[head]:
@@ -74,23 +77,22 @@ def recognised_type(surface: str, label: str | None, vocabulary: EntityVocabular
     if label == "ORG" and (surface in vocabulary.org_suffixes or surface in vocabulary.generic_org_words):
         return None
     dictionary = load_dictionary()
-    described = dictionary_type(surface, vocabulary)
+    glosses = dictionary.proper_glosses(surface)
+    described = dictionary_type(glosses, vocabulary)
     if described:
-        return place_type(surface, vocabulary) if described in ("GPE", "LOC") else described
+        return place_type(surface, vocabulary, glosses) if described == "GPE" else described
     if label == "PERSON":
         known = surface in dictionary.proper_forms
         surnamed = surface[:1] in vocabulary.surnames or surface[:2] in vocabulary.compound_surnames
         return label if known or surnamed or len(surface) >= 3 else None
     if label == "LOC":
-        return place_type(surface, vocabulary)
+        return place_type(surface, vocabulary, glosses)
     return label
 
 
-def dictionary_type(surface: str, vocabulary: EntityVocabulary) -> str | None:
-    """The one entity type whose sense words CC-CEDICT's proper-noun glosses of `surface` use, if just one."""
-    from ..dictionary import load_dictionary
-
-    glosses = " ".join(g.lower() for e in load_dictionary().entries(surface) if e.proper for g in e.glosses)
+def dictionary_type(glosses: str, vocabulary: EntityVocabulary) -> str | None:
+    """The one entity type (ORG, PERSON or GPE for any place) whose sense words a name's CC-CEDICT
+    proper-noun glosses use, if just one."""
     if not glosses:
         return None
     senses = vocabulary.dictionary_senses

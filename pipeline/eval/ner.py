@@ -81,6 +81,11 @@ def read_ner_file(path: str | Path) -> list[tuple[str, list[tuple[int, int, str]
     return read_bio(path)
 
 
+def entity_spans(entities) -> list[tuple[int, int, str]]:  # entities: list[pipeline.schema.Entity]
+    """Every mention of the stage's entities as a test-set span (PER/LOC/ORG); other types are not scored."""
+    return [(m.start, m.end, NER_TYPE_MAP[e.type]) for e in entities if e.type in NER_TYPE_MAP for m in e.mentions]
+
+
 def score_ner(gold: list[tuple[str, list[tuple[int, int, str]]]],
               predicted: list[list[tuple[int, int, str]]]) -> Report:
     """Exact span-level precision/recall/F1 per type, and the confusion between types."""

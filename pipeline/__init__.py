@@ -24,6 +24,7 @@ _EXPORTS = {
     "FileResult": "api", "brief_file": "api", "brief_files": "api", "brief_path": "api", "brief_result": "api",
     "brief_text": "api", "Doc": "doc", "InputError": "errors", "NewsbriefError": "errors",
     "ResourceError": "errors", "BatchReport": "folders", "brief_folder": "folders", "watch_folder": "folders",
+    "RayEngine": "folders", "WriterSpec": "folders",
     "Article": "ingest", "ingest_file": "ingest", "ingest_text": "ingest", "DEFAULT_COMPONENTS": "nlp",
     "Pipeline": "nlp", "ComponentConfig": "registry", "ConfigError": "registry", "register_component": "registry",
     "ArticleMeta": "schema", "Brief": "schema", "Entity": "schema", "Figure": "schema", "Keyword": "schema",
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from .api import FileResult, brief_file, brief_files, brief_path, brief_result, brief_text
     from .doc import Doc
     from .errors import InputError, NewsbriefError, ResourceError
-    from .folders import BatchReport, brief_folder, watch_folder
+    from .folders import BatchReport, RayEngine, WriterSpec, brief_folder, watch_folder
     from .ingest import Article, ingest_file, ingest_text
     from .nlp import DEFAULT_COMPONENTS, Pipeline
     from .registry import ComponentConfig, ConfigError, register_component
@@ -66,10 +67,12 @@ __all__ = [
     "Keyword",
     "NewsbriefError",
     "Pipeline",
+    "RayEngine",
     "ResourceError",
     "Sentence",
     "Settings",
     "SettingsError",
+    "WriterSpec",
     "__version__",
     "brief_file",
     "brief_files",

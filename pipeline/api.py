@@ -208,10 +208,10 @@ def brief_files(
     for result in fact_sheets:
         chunk.append(result)
         if len(chunk) >= writer_batch:
-            yield from _write_english(chunk, writer)
+            yield from write_english(chunk, writer)
             chunk = []
     if chunk:
-        yield from _write_english(chunk, writer)
+        yield from write_english(chunk, writer)
 
 
 def _fact_sheets(names: list[str], settings: Settings, pipeline: Pipeline | None, mode: ServerMode, workers: int,
@@ -227,7 +227,7 @@ def _fact_sheets(names: list[str], settings: Settings, pipeline: Pipeline | None
         yield from _local_results(remaining, nlp, workers)
 
 
-def _write_english(results: list[FileResult], writer: Writer) -> list[FileResult]:
+def write_english(results: list[FileResult], writer: Writer) -> list[FileResult]:
     """One writer call for a chunk: generation is batched across its articles."""
     briefs = [r.brief for r in results if r.brief is not None]
     if briefs:

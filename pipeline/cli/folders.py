@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 import traceback
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +18,11 @@ from ..errors import NewsbriefError
 from ..output.terminal import make_console
 from .app import app
 from .common import Debug, MaxChars, MaxMb, ModelOption, NoSummary, OutFolder, fail, load_writer, settings_for
+
+
+class Engine(StrEnum):
+    local = "local"
+    ray = "ray"
 
 
 class ArticlesPerMinute(ProgressColumn):
@@ -46,12 +52,19 @@ def batch(
     folder: Annotated[Path, typer.Argument(help="Folder of articles (searched recursively), or a text file "
                                                "listing web page URLs, one a line.")],
     out: OutFolder,
-    workers: Annotated[int, typer.Option(help="Worker processes for the deterministic stages.")] = 1,
+    workers: Annotated[int | None, typer.Option(
+        help="Worker processes (local engine; default 1), or Ray workers (default: one per CPU of the cluster).",
+        min=1)] = None,
     no_summary: NoSummary = False,
     pattern: Annotated[str | None, typer.Option("--glob", help="Only files matching this pattern.")] = None,
     model: ModelOption = None,
     max_mb: MaxMb = 5.0,
     max_chars: MaxChars = None,
+    engine: Annotated[Engine, typer.Option(help="local: this machine's processes; ray: a Ray cluster "
+                                                "(the ray extra).")] = Engine.local,
+    address: Annotated[str | None, typer.Option(
+        help="With --engine ray: 'auto' (the running cluster) or HOST:PORT; default: start a Ray for this "
+             "run on this machine.")] = None,
     debug: Debug = False,
 ) -> None:
     """Brief every article in a folder: OUT/<slug>.json and .md, digest.md, figures.csv, index.json.
@@ -60,17 +73,33 @@ def batch(
     cache, so an interrupted run picks up where it stopped. Exit status: 0 when every article
     succeeded, 2 when some failed (listed in the summary and in index.json), 1 when the run could
     not start.
+
+    With --engine ray the articles are briefed by Ray workers (each builds the pipeline and loads
+    the model once) and this process writes the outputs, the index, the digest and the CSV as the
+    results arrive: the same outputs, cache and resume as the local engine.
     """
     from ..folders import BatchRun, find_articles
     from ..folders.discover import check_output_folder, url_list
     from ..nlp import Pipeline
 
     settings = settings_for(max_mb, max_chars)
+    if address is not None and engine is not Engine.ray:
+        raise fail("--address is for --engine ray")
     try:
         check_output_folder(folder, out)
         paths = url_list(folder) or find_articles(folder, pattern, exclude=out)
-        writer = load_writer(no_summary, model, settings)
-        run = BatchRun(out, pipeline=Pipeline(settings=settings), workers=workers, writer=writer)
+        ray_engine = None
+        if engine is Engine.ray:
+            from ..folders.ray_engine import RayEngine, WriterSpec, require_ray
+
+            require_ray()
+            writer = None  # each Ray worker loads the model itself
+            ray_engine = RayEngine(address=address, workers=workers,
+                                   writer=None if no_summary else WriterSpec(model))
+        else:
+            writer = load_writer(no_summary, model, settings)
+        run = BatchRun(out, pipeline=Pipeline(settings=settings), workers=workers or 1, writer=writer,
+                       engine=ray_engine)
         with run:
             console = make_console(stderr=True, soft_wrap=True)
             if console.is_terminal:

@@ -19,8 +19,8 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -38,6 +38,7 @@ from .discover import check_output_folder, find_articles, url_list
 
 if TYPE_CHECKING:
     from ..writer import Writer
+    from .ray_engine import RayEngine
 
 INDEX_VERSION = 1
 LOCK_NAME = ".newsbrief.lock"
@@ -110,15 +111,17 @@ class BatchRun:
     """One run over a folder into an output folder. Use :func:`brief_folder` for the common case."""
 
     def __init__(self, out: Path, *, pipeline: Pipeline | None = None, workers: int = 1, writer: Writer | None = None,
-                 writer_batch: int = 8, settings: Settings | None = None) -> None:
+                 writer_batch: int = 8, settings: Settings | None = None, engine: RayEngine | None = None) -> None:
         self.out = Path(out)
         self.workers = max(1, workers)
-        self.writer = writer  # None for fact sheets only
+        self.writer = writer  # None for fact sheets only (or when the engine's workers load it)
         self.writer_batch = max(1, writer_batch)
+        self.engine = engine  # None: this machine's worker processes; else Ray (see ray_engine)
         # Built (and jieba's dictionary loaded) here, before any worker starts.
         self.pipeline = pipeline or Pipeline(settings=settings)
         # A cached brief is reused only when everything that changes a brief is unchanged.
-        self.cache_key = self.pipeline.fingerprint(model=writer.describe() if writer else None)
+        model = engine.writer_description(self.pipeline.settings) if engine else writer.describe() if writer else None
+        self.cache_key = self.pipeline.fingerprint(model=model)
         self.index_path = self.out / "index.json"
         self.index: dict = {"version": INDEX_VERSION, "files": {}}
         self.lock = FileLock(str(self.out / LOCK_NAME))
@@ -207,8 +210,7 @@ class BatchRun:
             else:
                 todo.append(path)
         if todo:
-            for briefed in brief_files(todo, pipeline=self.pipeline, workers=self.workers, writer=self.writer,
-                                       summary=self.writer is not None, writer_batch=self.writer_batch):
+            for briefed in self._brief(todo):
                 result = self._finish(briefed)
                 self._record(result)
                 results.append(result)
@@ -216,6 +218,12 @@ class BatchRun:
                     on_result(result, len(results), len(paths))
         self.write_collections()
         return BatchReport(results, self.out, time.perf_counter() - started)
+
+    def _brief(self, paths: list[Path]) -> Iterator[FileResult]:
+        if self.engine is not None:
+            return self.engine.results([str(p) for p in paths], self.pipeline, self.cache_key)
+        return brief_files(paths, pipeline=self.pipeline, workers=self.workers, writer=self.writer,
+                           summary=self.writer is not None, writer_batch=self.writer_batch)
 
     def _cache_hit(self, path: Path | str) -> ArticleResult | None:
         if is_url(str(path)):
@@ -339,20 +347,28 @@ def brief_folder(
     pipeline: Pipeline | None = None,
     writer: Writer | None = None,
     settings: Settings | None = None,
+    engine: RayEngine | None = None,
     on_result: Callable[[ArticleResult, int, int], None] | None = None,
 ) -> BatchReport:
     """Brief every article under `folder` (or every page of a text file listing URLs) into `out`
     (see the module docstring for the layout).
 
     With `summary` the English is written by `writer` (default: the default model's writer).
+    With `engine` (a :class:`~pipeline.folders.ray_engine.RayEngine`) the articles are briefed on
+    Ray, and the English by the engine's workers (its `writer` spec; default: the default model).
     """
     out_path = Path(out)
     check_output_folder(Path(folder), out_path)
     paths = url_list(Path(folder)) or find_articles(Path(folder), pattern, exclude=out_path)
-    if summary and writer is None:
+    if engine is not None:
+        from .ray_engine import WriterSpec
+
+        writer = None
+        engine = replace(engine, writer=(engine.writer or WriterSpec()) if summary else None)
+    elif summary and writer is None:
         from ..writer import default_writer
 
         writer = default_writer(settings=settings)
     with BatchRun(out_path, pipeline=pipeline, workers=workers, writer=writer if summary else None,
-                  settings=settings) as run:
+                  settings=settings, engine=engine) as run:
         return run.run(paths, on_result)

@@ -29,6 +29,8 @@ from .ingest import ingest_bytes, ingest_text, read_article_bytes
 from .nlp import Pipeline
 from .schema import Brief, BriefWarning
 from .settings import ServerMode, Settings
+from .sources.filesystems import is_fs_uri
+from .sources.filesystems import read_bytes as read_uri_bytes
 from .sources.web import fetch_page, is_url
 
 if TYPE_CHECKING:
@@ -60,7 +62,8 @@ def brief_path(
     max_bytes: int | None = None,
     max_chars: int | None = None,
 ) -> tuple[Brief, str]:
-    """Read, decode, clean and brief one file; returns the brief and the sha256 of its bytes.
+    """Read, decode, clean and brief one file (a path, a filesystem URI such as s3://…, or a web
+    page's URL); returns the brief and the sha256 of its bytes.
 
     `name` is how errors and the brief name the file (the server reads a caller's relative path
     from the caller's folder); `max_bytes` and `max_chars` override the pipeline's limits (the
@@ -70,7 +73,10 @@ def brief_path(
     if is_url(display):
         return _brief_url(display, nlp, max_bytes=max_bytes, max_chars=max_chars)
     try:
-        data = read_article_bytes(Path(path), max_bytes=max_bytes or nlp.max_bytes)
+        if is_fs_uri(os.fspath(path)):  # s3://, gs://, file://: read through pyarrow's filesystems
+            data = read_uri_bytes(os.fspath(path), max_bytes or nlp.max_bytes)
+        else:
+            data = read_article_bytes(Path(path), max_bytes=max_bytes or nlp.max_bytes)
     except InputError as exc:
         raise InputError(display, exc.reason) from None
     brief = nlp(ingest_bytes(data, display, resources=nlp.resources, max_chars=max_chars or nlp.max_chars))
@@ -198,7 +204,7 @@ def brief_files(
 
         writer = default_writer(model, settings=settings)
     mode = server or settings.server_mode
-    if pipeline is not None or workers > 1 or any(is_url(name) for name in names):
+    if pipeline is not None or workers > 1 or any(is_url(name) or is_fs_uri(name) for name in names):
         mode = "off"  # the server runs the default pipeline on local files, one at a time
     fact_sheets = _fact_sheets(names, settings, pipeline, mode, workers, summary, on_note)
     if not summary or writer is None:

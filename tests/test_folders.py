@@ -209,3 +209,48 @@ def test_batch_takes_the_size_limit(tmp_path: Path, shared):
     assert entry["status"] == "failed" and "file too large" in entry["error"]
     result = run_cli("batch", str(folder), "--out", str(out), "--no-summary", "--max-mb", "0")
     assert result.returncode == 1 and result.stderr.strip() == "newsbrief: error: --max-mb 0: must be more than 0"
+
+
+def test_a_filesystem_uri_is_listed_read_and_served_from_the_cache(tmp_path: Path, shared, monkeypatch):
+    """`batch file:///…` (the same code path as s3:// or gs://, through pyarrow's filesystems):
+    objects listed with their size and time, briefed, and unchanged ones never read again."""
+    from pipeline.sources import filesystems
+
+    folder = tmp_path / "bucket" / "news"
+    (folder / "2021").mkdir(parents=True)
+    shutil.copy(ARTICLES / "03_etsy_acquires_depop.txt", folder / "2021")
+    shutil.copy(ARTICLES / "05_keyouyun_erp_angel_round.txt", folder)
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / ".hidden.txt").write_text("隐藏", encoding="utf-8")
+    (folder / "notes.json").write_text("{}")
+    uri = folder.as_uri()
+    out = tmp_path / "out"
+
+    first = brief_folder(uri, out, summary=False)
+    assert first.count("ok") == 2 and first.count("failed") == 1
+    index = json.loads((out / "index.json").read_text(encoding="utf-8"))["files"]
+    assert sorted(index) == [f"{uri}/05_keyouyun_erp_angel_round.txt", f"{uri}/2021/03_etsy_acquires_depop.txt",
+                             f"{uri}/empty.txt"]
+    assert index[f"{uri}/empty.txt"]["error"] == f"{uri}/empty.txt: empty file"
+    etsy = index[f"{uri}/2021/03_etsy_acquires_depop.txt"]
+    assert etsy["stat"][0] == (folder / "2021" / "03_etsy_acquires_depop.txt").stat().st_size
+    brief = Brief.model_validate_json((out / f"{etsy['slug']}.json").read_text(encoding="utf-8"))
+    assert brief.meta.file == f"{uri}/2021/03_etsy_acquires_depop.txt" and brief.figures
+
+    reads: list[str] = []
+    real_read = filesystems.read_bytes
+    monkeypatch.setattr(filesystems, "read_bytes", lambda u, m: reads.append(u) or real_read(u, m))
+    monkeypatch.setattr("pipeline.api.read_uri_bytes", filesystems.read_bytes)
+    second = brief_folder(uri, out, summary=False)
+    assert second.count("cached") == 2 and reads == [f"{uri}/empty.txt"]  # the failed one is tried again
+
+    changed = folder / "05_keyouyun_erp_angel_round.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n补充：本轮融资已完成交割。", encoding="utf-8")
+    third = brief_folder(uri, out, summary=False, pattern="0*.txt")
+    assert third.count("ok") == 1 and third.count("cached") == 1 and len(third.results) == 2
+
+
+def test_a_missing_uri_folder_is_one_line(tmp_path: Path):
+    result = run_cli("batch", (tmp_path / "nowhere").as_uri(), "--out", str(tmp_path / "out"), "--no-summary")
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"newsbrief: error: {(tmp_path / 'nowhere').as_uri()}: no such folder"

@@ -95,6 +95,22 @@ def test_bad_articles_are_error_lines_and_a_second_run_is_cached(troubled_folder
     assert second.stderr.count(" cached ") == 2  # the good ones come from the cache; the bad are tried again
 
 
+def test_ray_workers_read_a_filesystem_uri(tmp_path: Path, shared):
+    """Workers read objects through pyarrow (file:// here; s3:// and gs:// take the same path): the
+    same outputs as the local engine on the same URI, and a second run served from the listing."""
+    folder = tmp_path / "bucket"
+    folder.mkdir()
+    for name in ("02_wujiang_boundless_preA.txt", "14_36kr_tiktok_ecommerce_gmv_2021.txt"):
+        shutil.copy(ARTICLES / name, folder)
+    (folder / "empty.md").write_bytes(b"")
+    local = brief_folder(folder.as_uri(), tmp_path / "local", summary=False)
+    remote = brief_folder(folder.as_uri(), tmp_path / "ray", summary=False, engine=RayEngine(num_cpus=2))
+    assert local.count("ok") == remote.count("ok") == 2 and remote.count("failed") == 1
+    assert outputs(tmp_path / "ray") == outputs(tmp_path / "local")
+    again = brief_folder(folder.as_uri(), tmp_path / "ray", summary=False, engine=RayEngine(num_cpus=2))
+    assert again.count("cached") == 2
+
+
 def test_a_worker_with_other_code_gives_an_error_not_a_brief():
     row = {"name": "a.txt", "brief": "{}", "error": None, "content_sha256": "ab", "english_error": None,
            "fingerprint": "other", "host": "node-7"}

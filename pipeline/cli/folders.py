@@ -49,8 +49,9 @@ def _batch_summary(report) -> Table:
 
 @app.command()
 def batch(
-    folder: Annotated[Path, typer.Argument(help="Folder of articles (searched recursively), or a text file "
-                                               "listing web page URLs, one a line.")],
+    folder: Annotated[str, typer.Argument(help="Folder of articles (searched recursively), a text file "
+                                              "listing web page URLs, one a line, or a filesystem URI "
+                                              "(s3://bucket/news/, gs://…, file:///…; needs pyarrow).")],
     out: OutFolder,
     workers: Annotated[int | None, typer.Option(
         help="Worker processes (local engine; default 1), or Ray workers (default: one per CPU of the cluster).",
@@ -78,16 +79,17 @@ def batch(
     the model once) and this process writes the outputs, the index, the digest and the CSV as the
     results arrive: the same outputs, cache and resume as the local engine.
     """
-    from ..folders import BatchRun, find_articles
-    from ..folders.discover import check_output_folder, url_list
+    from ..folders import BatchRun
+    from ..folders.discover import batch_inputs, check_output_folder, is_remote
     from ..nlp import Pipeline
 
     settings = settings_for(max_mb, max_chars)
     if address is not None and engine is not Engine.ray:
         raise fail("--address is for --engine ray")
     try:
-        check_output_folder(folder, out)
-        paths = url_list(folder) or find_articles(folder, pattern, exclude=out)
+        if not is_remote(folder):
+            check_output_folder(Path(folder), out)
+        paths, stats = batch_inputs(folder, pattern, exclude=out)
         ray_engine = None
         if engine is Engine.ray:
             from ..folders.ray_engine import RayEngine, WriterSpec, require_ray
@@ -100,6 +102,7 @@ def batch(
             writer = load_writer(no_summary, model, settings)
         run = BatchRun(out, pipeline=Pipeline(settings=settings), workers=workers or 1, writer=writer,
                        engine=ray_engine)
+        run.remote_stats = stats
         with run:
             console = make_console(stderr=True, soft_wrap=True)
             if console.is_terminal:

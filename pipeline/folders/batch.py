@@ -33,8 +33,9 @@ from ..nlp import Pipeline
 from ..output import digest_markdown, figures_csv, to_json, to_markdown
 from ..schema import Brief
 from ..settings import Settings
+from ..sources.filesystems import is_fs_uri
 from ..sources.web import is_url
-from .discover import check_output_folder, find_articles, url_list
+from .discover import batch_inputs, check_output_folder, is_remote
 
 if TYPE_CHECKING:
     from ..writer import Writer
@@ -100,8 +101,8 @@ def article_slug(brief: Brief, content_sha256: str, taken: set[str]) -> str:
 
 def index_key(path: Path | str) -> str:
     """Index entries are keyed by absolute path, so a run from another folder finds them (a web
-    page by its URL)."""
-    return str(path) if is_url(str(path)) else str(Path(path).resolve())
+    page by its URL, an object by its URI)."""
+    return str(path) if is_remote(str(path)) else str(Path(path).resolve())
 
 
 # --------------------------------------------------------------------------- the run
@@ -127,6 +128,7 @@ class BatchRun:
         self.lock = FileLock(str(self.out / LOCK_NAME))
         self._loaded: dict[str, Brief] = {}  # slug -> brief read or written in this run
         self._keys_by_content: dict[str, list[str]] = {}  # content sha256 -> index keys (checked on use)
+        self.remote_stats: dict[str, list[int]] = {}  # URI -> [size, mtime_ns] as listed (see batch_inputs)
 
     # -- lock and index
 
@@ -176,7 +178,7 @@ class BatchRun:
 
     # -- cache
 
-    def cached(self, path: Path, data_hash: str) -> ArticleResult | None:
+    def cached(self, path: Path | str, data_hash: str | None) -> ArticleResult | None:
         """The article's earlier result, if its content and fingerprint are unchanged and its outputs
         are still whole (a truncated or deleted output is briefed again)."""
         entry = self.index["files"].get(index_key(path))
@@ -228,6 +230,10 @@ class BatchRun:
     def _cache_hit(self, path: Path | str) -> ArticleResult | None:
         if is_url(str(path)):
             return None  # a page is fetched to know whether it changed; feeds keep their own state
+        if is_fs_uri(str(path)):  # an object unchanged since it was briefed, by its listing: not read
+            entry = self.index["files"].get(str(path)) or {}
+            unchanged = entry.get("stat") is not None and entry.get("stat") == self.remote_stats.get(str(path))
+            return self.cached(path, entry.get("content_sha256")) if unchanged else None
         path = Path(path)
         try:
             if path.stat().st_size > self.pipeline.max_bytes:
@@ -275,6 +281,8 @@ class BatchRun:
         key = index_key(result.path)
         previous = self.index["files"].get(key)
         self.index["files"][key] = result.index_entry(self.cache_key)
+        if key in self.remote_stats:
+            self.index["files"][key]["stat"] = self.remote_stats[key]
         self._note_content(key, result.content_sha256)
         self._write_index()
         if previous:  # an earlier version's outputs (another slug: new content, English title)
@@ -283,7 +291,7 @@ class BatchRun:
     def _forget_deleted_inputs(self) -> None:
         """Inputs that no longer exist leave the index, the digest and the CSV, outputs and all."""
         gone = {key: entry for key, entry in self.index["files"].items()
-                if not is_url(key) and not os.path.lexists(key)}
+                if not is_remote(key) and not os.path.lexists(key)}
         if not gone:
             return
         for key in gone:
@@ -338,7 +346,7 @@ def _well_formed(entry: object) -> bool:
 
 
 def brief_folder(
-    folder: str | os.PathLike[str],
+    folder: str | os.PathLike[str],  # a folder, a text file of page URLs, or a filesystem URI (s3://…)
     out: str | os.PathLike[str],
     *,
     workers: int = 1,
@@ -358,8 +366,9 @@ def brief_folder(
     Ray, and the English by the engine's workers (its `writer` spec; default: the default model).
     """
     out_path = Path(out)
-    check_output_folder(Path(folder), out_path)
-    paths = url_list(Path(folder)) or find_articles(Path(folder), pattern, exclude=out_path)
+    if not is_fs_uri(str(folder)):
+        check_output_folder(Path(folder), out_path)
+    paths, stats = batch_inputs(folder, pattern, exclude=out_path)
     if engine is not None:
         from .ray_engine import WriterSpec
 
@@ -371,4 +380,5 @@ def brief_folder(
         writer = default_writer(settings=settings)
     with BatchRun(out_path, pipeline=pipeline, workers=workers, writer=writer if summary else None,
                   settings=settings, engine=engine) as run:
+        run.remote_stats = stats
         return run.run(paths, on_result)

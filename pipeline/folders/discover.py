@@ -59,3 +59,25 @@ def check_output_folder(folder: Path, out: Path) -> None:
     """Outputs never go into the very folder being briefed (they would be mixed with the articles)."""
     if folder.is_dir() and safe_resolve(folder) == safe_resolve(out):
         raise OutputError(out, "is the folder being briefed; choose another --out")
+
+
+def is_remote(name: str) -> bool:
+    """A web page's URL or a filesystem URI (s3://…): named as given, never resolved as a path."""
+    from ..sources.filesystems import is_fs_uri
+    from ..sources.web import is_url
+
+    return is_url(name) or is_fs_uri(name)
+
+
+def batch_inputs(source: str | Path, pattern: str | None = None, exclude: Path | None = None
+                 ) -> tuple[list[Path] | list[str], dict[str, list[int]]]:
+    """What `batch` briefs: the articles of a folder, the pages of a URL list, or the articles under
+    a filesystem URI, with the size and modification time of each of the last (listed at once, so
+    an unchanged object is served from the cache without being read)."""
+    from ..sources.filesystems import is_fs_uri, list_articles
+
+    name = str(source)
+    if is_fs_uri(name):
+        listed = list_articles(name, BATCH_SUFFIXES, pattern)
+        return [f.uri for f in listed], {f.uri: f.stat for f in listed}
+    return url_list(Path(source)) or find_articles(Path(source), pattern, exclude=exclude), {}

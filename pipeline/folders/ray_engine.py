@@ -271,9 +271,9 @@ def _check_reachable(address: str, timeout: float = 5.0) -> None:
 
 
 def _absolute(name: str) -> str:
-    from ..sources.web import is_url
+    from .discover import is_remote
 
-    return name if is_url(name) else os.path.abspath(name)
+    return name if is_remote(name) else os.path.abspath(name)
 
 
 def _file_result(row: dict[str, Any], fingerprint: str) -> FileResult:

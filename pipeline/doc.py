@@ -14,13 +14,17 @@ from .ingest import Article
 from .schema import Brief, BriefWarning, Entity, Faithfulness, Figure, Keyword, Sentence
 
 # The fields of a Doc that components declare in `requires`, `assigns` and `after`.
-DOC_FIELDS = ("sentences", "tokens", "pos_tags", "keywords", "entities", "figures", "english")
+DOC_FIELDS = ("sentences", "analysis_text", "tokens", "pos_tags", "keywords", "entities", "figures", "english")
 
 
 @dataclass
 class Doc:
     article: Article
     sentences: list[Sentence] = field(default_factory=list)
+    # The text as the analysers read it: Traditional characters folded to Simplified one for one
+    # (offsets unchanged), which jieba's dictionary, the recogniser and the gazetteer know; None
+    # when that is the text itself. Outputs always quote the text as written.
+    analysis_text: str | None = None
     tokens: Any = None  # spacy.tokens.Doc, segmented by jieba
     pos_tags: tuple[tuple[str, str], ...] = ()  # jieba's (word, part-of-speech) pairs of the text
     keywords: list[Keyword] = field(default_factory=list)
@@ -35,6 +39,20 @@ class Doc:
     @property
     def text(self) -> str:
         return self.article.text
+
+    def as_written(self, start: int, end: int) -> str:
+        """The text between two offsets as the article writes it (Traditional, if it is)."""
+        return self.article.text[start:end]
+
+    def phrase_as_written(self, phrase: str, near: int) -> str:
+        """A phrase an analyser read in `analysis_text`, as the article writes it: its occurrence
+        closest before `near` (else the first after)."""
+        if not self.analysis_text or not phrase:
+            return phrase
+        at = self.analysis_text.rfind(phrase, 0, near + len(phrase))
+        if at < 0:
+            at = self.analysis_text.find(phrase)
+        return self.as_written(at, at + len(phrase)) if at >= 0 else phrase
 
     def warn(self, code: str, message: str) -> None:
         self.warnings.append(BriefWarning(code=code, message=message))

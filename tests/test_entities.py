@@ -238,3 +238,29 @@ def test_read_bio(tmp_path):
     path = tmp_path / "tiny.bio"
     path.write_text("王\tB-PER\n小\tI-PER\n明\tI-PER\n在\tO\n北\tB-LOC\n京\tI-LOC\n\n中\tB-ORG\n", encoding="utf-8")
     assert read_bio(path) == [("王小明在北京", [(0, 3, "PER"), (4, 6, "LOC")]), ("中", [(0, 1, "ORG")])]
+
+
+# A Hong Kong-style report written for this test (the events are invented).
+TRADITIONAL_REPORT = (
+    "美國市場營收增長兩成\n香港經濟日報 2024-11-20\n\n"
+    "亞馬遜表示，美國與中國市場的跨境賣家數量增加了兩萬家。台灣賣家在日本站的銷售額突破新台幣300億元。"
+    "香港交易所資料顯示，阿里巴巴集團股價上漲3.2%。執行長李小冬表示，將在馬來西亞和越南擴大物流網絡。"
+)
+
+
+def test_traditional_script_names_the_same_entities_as_simplified():
+    """美國/中國-style names: analysed in Simplified form, quoted as written, same English and types."""
+    from pipeline.dictionary import load_dictionary
+
+    traditional = brief_text(TRADITIONAL_REPORT)
+    simplified = brief_text(load_dictionary().simplified(TRADITIONAL_REPORT))
+    assert [(e.type, e.english) for e in traditional.entities] == [(e.type, e.english) for e in simplified.entities]
+    found = {e.text: (e.type, e.english) for e in traditional.entities}
+    assert found["美國"] == ("GPE", "United States") and found["中國"] == ("GPE", "China")
+    assert found["台灣"] == ("GPE", "Taiwan") and found["馬來西亞"] == ("GPE", "Malaysia")
+    assert found["亞馬遜"] == ("ORG", "Amazon") and found["香港交易所"] == ("ORG", "Hong Kong Stock Exchange")
+    for entity in traditional.entities:
+        for mention in entity.mentions:
+            assert traditional.text[mention.start:mention.end] == mention.text  # offsets into the text as written
+    assert {k.word for k in traditional.keywords} >= {"跨境賣家"}  # keywords as written too
+    assert not any("国" in k.word or "卖" in k.word for k in traditional.keywords)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import brief_file
+from pipeline import brief_file, brief_text
 from pipeline.eval.gold import load_gold, score_figures
 from pipeline.figures import FigureExtractor
 from pipeline.numbers import english_amount, parse_chinese_integer, parse_number
@@ -377,3 +377,25 @@ def test_figure_families_are_scored(shared):
     report = score_figure_families([(brief_file(gold.article), gold.data)])
     assert report.by_label["sign"].gold == 4 and report.by_label["sign"].recall == 1.0
     assert report.by_label["cumulative period"].gold == 2
+
+
+def test_traditional_articles_give_the_figures_of_their_simplified_form():
+    """Units, qualifiers and directions in Traditional script (減少, 虧損, 個百分點, 萬美元) are read as
+    in Simplified; each figure quotes the text as written (a report written for this test)."""
+    from pipeline.dictionary import load_dictionary
+
+    text = ("公司季度報告\n經濟日報 2024-11-20\n\n該公司第三季淨虧損8.65億港元，營收同比減少12%，"
+            "較去年同期下降3個百分點。前三季度銷售額從5320萬美元縮減至4130萬美元，員工減少兩百名。")
+    traditional, simplified = brief_text(text), brief_text(load_dictionary().simplified(text))
+
+    def facts(brief):
+        return [(f.start, f.end, f.kind, f.value, f.low, f.high, f.unit, f.english, f.period, f.comparison,
+                 f.change.model_dump() if f.change else None) for f in brief.figures]
+
+    assert facts(traditional) == facts(simplified)
+    by_text = {f.text: f for f in traditional.figures}
+    assert by_text["8.65億港元"].english == "HK$865 million" and by_text["8.65億港元"].change.direction == "down"
+    assert by_text["12%"].english == "down 12% year on year"
+    assert by_text["3個百分點"].english == "down 3 percentage points year on year"
+    assert by_text["5320萬美元"].subject == "銷售額"
+    assert all(traditional.text[f.start:f.end] == f.text for f in traditional.figures)

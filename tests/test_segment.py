@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from pipeline import ingest_file
 from pipeline.keywords import extract_keywords
 from pipeline.resources import default_resources, read_lines
@@ -61,3 +64,53 @@ def test_keywords_are_topical(shared):
     assert not any(w.isdigit() for w in words)
     textrank = extract_keywords(article.text, default_resources(), tags, method="textrank")
     assert textrank and textrank[0].method == "textrank"
+
+
+# --------------------------------------------------------------------------- Traditional script
+
+CEDICT_SAMPLE = """\
+國家 国家 [guo2 jia1] /country/nation/
+美國 美国 [Mei3 guo2] /United States/
+乾隆 乾隆 [Qian2 long2] /Qianlong Emperor/
+乾燥 干燥 [gan1 zao4] /dry/
+頭髮 头发 [tou2 fa5] /hair/
+發展 发展 [fa1 zhan3] /development/
+開發 开发 [kai1 fa1] /to develop/
+"""
+
+
+def test_traditional_characters_come_from_the_dictionarys_pairs():
+    from pipeline.dictionary import parse_cedict, traditional_characters
+
+    table = traditional_characters(parse_cedict(CEDICT_SAMPLE))
+    assert table["國"] == "国" and table["髮"] == "发" and table["開"] == "开"
+    assert "乾" not in table  # a Simplified form uses it (乾隆): Simplified text keeps it
+    assert "发" not in table and "美" not in table  # Simplified and shared characters are never keys
+
+
+def test_simplified_keeps_every_offset():
+    from pipeline.dictionary import load_dictionary
+
+    fold = load_dictionary().simplified
+    text = "蝦皮母公司冬海集團第三季營收達12.5億港元，美國與中國市場的賣家增加兩萬家。"
+    assert fold(text) == "虾皮母公司冬海集团第三季营收达12.5亿港元，美国与中国市场的卖家增加两万家。"
+    assert len(fold(text)) == len(text) and fold(fold(text)) == fold(text)
+
+
+def test_simplified_articles_are_left_as_they_are(shared):
+    from pipeline.dictionary import load_dictionary
+
+    fold = load_dictionary().simplified
+    for article in sorted((shared / "corpus" / "articles").glob("*.txt")):
+        text = article.read_text(encoding="utf-8")
+        assert fold(text) == text, article.name
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("國億萬兩亞馬遜灣與華為門發展乾著的了是美中台港1.%元 ，。"), max_size=80))
+def test_folding_is_one_for_one(text: str):
+    from pipeline.dictionary import load_dictionary
+
+    folded = load_dictionary().simplified(text)
+    assert len(folded) == len(text)
+    assert all(a == b or load_dictionary().traditional.get(a) == b for a, b in zip(text, folded, strict=True))

@@ -42,7 +42,9 @@ class Span(_Model):
 
 
 class ArticleMeta(_Model):
-    title: str = Field(description="Title as found in the source (Chinese)")
+    title: str = Field(description="Title as found in the source (Chinese), without the outlet's tags")
+    title_tags: list[str] = Field(default_factory=list, description="Outlet tags the title carried: 36氪独家 "
+                                  "in `36氪独家 | …`, 新华网 in `… - 新华网`")
     title_en: str | None = Field(default=None, description="English title, written by the writer stage")
     source: str | None = Field(default=None, description="Publisher or site name")
     published: datetime | None = Field(default=None, description="Publish date/time, naive local time")

@@ -136,17 +136,6 @@ class BriefActor:
         }
 
 
-def bound_actor(spec: PipelineSpec, writer: WriterSpec | None) -> type[BriefActor]:
-    """BriefActor with its specs bound in the class, which travels with the task, rather than as
-    constructor arguments in the object store (an actor Ray restarts must find its arguments again)."""
-
-    class BoundBriefActor(BriefActor):
-        def __init__(self) -> None:
-            super().__init__(spec, writer)
-
-    return BoundBriefActor
-
-
 @dataclass
 class RayEngine:
     """Brief a run's articles on Ray. `address`: None starts a Ray for this run on this machine
@@ -229,7 +218,7 @@ class RayEngine:
         blocks = min(max(1, -(-len(rows) // self.batch_size)), MAX_BLOCKS)
         dataset = ray.data.from_items(rows, override_num_blocks=blocks)
         briefed = dataset.map_batches(
-            bound_actor(PipelineSpec.of(nlp), self.writer), batch_size=self.batch_size,
+            BriefActor, fn_constructor_args=(PipelineSpec.of(nlp), self.writer), batch_size=self.batch_size,
             compute=ActorPoolStrategy(size=min(workers, blocks)), num_cpus=1, batch_format="numpy",
         )
         pending = {p: 0 for p in paths}

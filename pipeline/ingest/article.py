@@ -19,6 +19,7 @@ class Article:
     text: str
     title: str
     source: str | None = None
+    title_tags: list[str] = field(default_factory=list)  # outlet tags taken off the title (see clean)
     published: datetime | None = None
     published_precision: DatePrecision | None = None
     file: str | None = None
@@ -37,6 +38,7 @@ class Article:
     def meta(self) -> ArticleMeta:
         return ArticleMeta(
             title=self.title,
+            title_tags=list(self.title_tags),
             source=self.source,
             published=self.published,
             published_precision=self.published_precision,

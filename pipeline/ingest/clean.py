@@ -97,6 +97,30 @@ def parse_byline(line: str) -> tuple[str, datetime, DatePrecision] | None:
 _PRECISION_RANK = {"year": 0, "month": 1, "day": 2, "minute": 3, "second": 4}
 
 
+_TAG_SEPARATOR = r"\s*[|｜]\s*"
+_SUFFIX_SEPARATOR = r"\s*[-—–_|｜]\s*"
+
+
+def split_title_tags(title: str, source: str | None) -> tuple[str, list[str]]:
+    """The title without the outlet's own tags, and the tags: `36氪独家 | TikTok电商…` and
+    `APEC…复苏-新华网` name their publisher, which the byline names too. Only a tag that starts with
+    the source's name (or one of its words) is taken, and never the whole title."""
+    names = [n for n in dict.fromkeys([source or "", *(source or "").split()]) if len(n) >= 2]
+    if not names:
+        return title, []
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    tags: list[str] = []
+    prefix = re.match(rf"(?P<tag>(?:{alternatives})[^|｜\s]{{0,8}}){_TAG_SEPARATOR}(?P<rest>.+)$", title)
+    if prefix and len(prefix.group("rest").strip()) >= 4:
+        tags.append(prefix.group("tag"))
+        title = prefix.group("rest").strip()
+    suffix = re.match(rf"(?P<rest>.+?){_SUFFIX_SEPARATOR}(?P<tag>{alternatives})$", title)
+    if suffix and len(suffix.group("rest").strip()) >= 4:
+        tags.append(suffix.group("tag"))
+        title = suffix.group("rest").strip()
+    return title, tags
+
+
 def _looks_like_title(line: str) -> bool:
     return 2 <= len(line) <= 100 and not line.endswith(("。", "：", ":"))
 
@@ -163,6 +187,8 @@ def clean_lines(
         notes.append("no title line found; using the first sentence")
         title = re.split(r"(?<=[。！？!?])", lines[0])[0][:60] if lines else ""
 
+    title, title_tags = split_title_tags(title, source)
+
     # A trailing source tag such as `(TT123跨境电商)` or `（完）` on the last paragraph.
     if lines:
         tag_words = {w for w in ("完", source, *(source.split() if source else [])) if w}
@@ -185,6 +211,7 @@ def clean_lines(
         text=text,
         title=title,
         source=source,
+        title_tags=title_tags,
         published=published[0] if published else None,
         published_precision=published[1] if published else None,
         file=str(path) if path is not None else None,

@@ -110,13 +110,19 @@ def batch(
                                     MofNCompleteColumn(), ArticlesPerMinute(), TimeRemainingColumn(),
                                     TextColumn("{task.fields[current]}", markup=False), console=console)
                 with progress:
-                    task = progress.add_task("briefing", total=len(paths), current="")
+                    # Ray takes seconds to start its workers (each builds the pipeline) before the first result.
+                    task = progress.add_task("starting Ray" if ray_engine else "briefing", total=len(paths),
+                                             current="")
 
                     def advance(result, done: int, total: int) -> None:
-                        progress.update(task, completed=done, current=Path(result.path).name)
+                        progress.update(task, completed=done, current=Path(result.path).name, description="briefing")
 
                     report = run.run(paths, advance)
             else:
+                if ray_engine:
+                    console.print(f"briefing {len(paths)} article(s) on Ray "
+                                  f"({ray_engine.address or 'a Ray started for this run'})", markup=False)
+
                 def log(result, done: int, total: int) -> None:
                     detail = result.error if result.error else result.path
                     console.print(f"[{done}/{total}] {result.status} {detail}", markup=False)

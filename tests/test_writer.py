@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import brief_file, brief_text
+from pipeline.schema import Entity, Mention
 from pipeline.writer import GenerationCache, TransformersGenerator, Writer, numbers_in, substitute
 from pipeline.writer.models import ModelError, resolve
 from pipeline.writer.prepare import allowed_numbers
@@ -249,3 +250,55 @@ def test_eval_mt_path_with_the_tiny_model(tiny_generator):
     result = translate_sentences(sources, references, writer=Writer(tiny_generator))
     assert len(result.hypotheses) == 2
     assert 0 <= result.chrf <= 100 and 0 <= result.numbers_kept <= 1
+
+
+def test_english_put_into_the_chinese_is_spaced_from_latin_text():
+    brief = brief_text("融资快讯\n36氪 2024-03-01\n\n跨境电商服务商完成5000万元A轮融资，由红杉中国领投，老股东跟投。"
+                       "本轮资金将用于海外仓建设和独立站卖家服务，公司员工已超过300人。\n")
+    sentence = brief.sentences[0]
+    prepared, _ = substitute(sentence.text, sentence.start, brief.figures, brief.entities)
+    assert "RMB 50 million A轮融资" in prepared and "millionA" not in prepared
+
+
+def test_glossary_terms_never_rewrite_inside_names():
+    glossary = {"出海": "going global", "独立站": "independent website"}
+    text = "据《出海日报》报道，「出海宝」与更多出海企业开始建设独立站。"
+    prepared, _ = substitute(text, 0, [], [], glossary=glossary)
+    assert "《出海日报》" in prepared and "「出海宝」" in prepared
+    assert "更多 going global 企业" in prepared and "independent website" in prepared
+
+    # A name known only in pinyin is left to the model, and no glossary term rewrites inside it either.
+    text = "出海匠公司宣布，将帮助更多品牌出海。"
+    name = Entity(text="出海匠", type="ORG", english="Chuhaijiang", english_source="pinyin",
+                  mentions=[Mention(start=100, end=103, text="出海匠", source="recogniser")])
+    prepared, _ = substitute(text, 100, [], [name], glossary=glossary)
+    assert prepared == "出海匠公司宣布，将帮助更多品牌 going global。"
+
+
+def test_a_worse_retry_is_not_kept():
+    """Of two attempts the one with fewer problems: the retry added a number no figure has."""
+    brief = article_brief()
+
+    def answer(conversation):
+        retry = "(" in conversation[-1]["content"].split("\n")[-1]
+        return "Amazon 卖家 sales rose 55%, 77 stores." if retry else "Amazon 卖家 sales rose 10%."
+
+    writer = Writer(Scripted(answer), sentences=1)
+    writer.write([brief])
+    assert any(b == "Amazon 卖家 sales rose 10%." for b in brief.summary_en)
+    assert not any("55%" in b for b in brief.summary_en)
+    assert any(w.code == "writer-untranslated" for w in brief.warnings)
+
+
+def test_bullets_are_whole_and_a_left_out_one_is_said():
+    brief = article_brief()
+    long_answer = "Amazon reported that its sales rose 10% " + "and sellers did well " * 8 + "卖家."
+    writer = Writer(Scripted(lambda c: long_answer if "1480" not in c[-1]["content"] else "Sales grew 10%."),
+                    sentences=3, max_words=30)
+    writer.write([brief])
+    assert all(len(b.split()) <= 30 for b in brief.summary_en)
+    cut = [w for w in brief.warnings if w.code == "writer-length"]
+    assert cut and "30 words" in cut[0].message
+    flagged = [w for w in brief.warnings if w.code == "writer-untranslated"]
+    assert len(flagged) == brief.faithfulness.chinese_flagged  # warnings only for English that ships
+    assert all("卖家" not in b for b in brief.summary_en) or flagged

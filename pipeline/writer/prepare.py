@@ -35,6 +35,7 @@ class Segment:
 # well itself, and reads badly replaced ("TikTok United States"). Pinyin names stay Chinese: on
 # WMT21 (eval mt, 200 sentences) replacing them and the places too lowered chrF from 45.5 to 43.4.
 SUBSTITUTED_TYPES = ("ORG", "PERSON", "PRODUCT", "EVENT")
+_BRACKETED = re.compile(r"《[^《》]{1,40}》|「[^「」]{1,40}」|『[^『』]{1,40}』")
 
 
 def substitute(
@@ -58,19 +59,22 @@ def substitute(
             english = core_english(f)
             spans.append((f.start - offset, f.end - offset, english))
             rendered.append(english)
+    names: list[tuple[int, int]] = []  # every name's place: no glossary term is rewritten inside one
     for e in entities:
-        if e.type not in SUBSTITUTED_TYPES or e.english_source == "pinyin" \
-                or not HAN.search(e.text + "".join(m.text for m in e.mentions)):
-            continue
         if by_search:
-            for form in {m.text for m in e.mentions if HAN.search(m.text)}:
-                spans += [(m.start(), m.end(), e.english) for m in re.finditer(re.escape(form), text)]
-            continue
-        for m in e.mentions:
-            if offset <= m.start and m.end <= offset + len(text) and HAN.search(m.text):
-                spans.append((m.start - offset, m.end - offset, e.english))
+            found = [(m.start(), m.end()) for form in {m.text for m in e.mentions if HAN.search(m.text)}
+                     for m in re.finditer(re.escape(form), text)]
+        else:
+            found = [(m.start - offset, m.end - offset) for m in e.mentions
+                     if offset <= m.start and m.end <= offset + len(text) and HAN.search(m.text)]
+        names += found
+        if e.type in SUBSTITUTED_TYPES and e.english_source != "pinyin":
+            spans += [(start, end, e.english) for start, end in found]
+    # Titles of publications and names the writer brackets (《出海日报》, 「客优云」) are names too.
+    names += [(m.start(), m.end()) for m in _BRACKETED.finditer(text)]
     for term in sorted(glossary or {}, key=len, reverse=True):
-        spans += [(m.start(), m.end(), glossary[term]) for m in re.finditer(re.escape(term), text)]  # type: ignore[index]
+        spans += [(m.start(), m.end(), glossary[term]) for m in re.finditer(re.escape(term), text)  # type: ignore[index]
+                  if not any(start < m.end() and m.start() < end for start, end in names)]
     # Earlier first; at the same place the longer; figures and names (added first) before glossary terms.
     order = {id(span): i for i, span in enumerate(spans)}
     spans.sort(key=lambda span: (span[0], -(span[1] - span[0]), order[id(span)]))
@@ -81,10 +85,16 @@ def substitute(
         out.append(text[position:start])
         left = text[start - 1] if start else ""
         right = text[end] if end < len(text) else ""
-        out.append((" " if left and HAN.match(left) else "") + english + (" " if right and HAN.match(right) else ""))
+        out.append((" " if _joins(left) else "") + english + (" " if _joins(right) else ""))
         position = end
     out.append(text[position:])
     return "".join(out), rendered
+
+
+def _joins(neighbour: str) -> bool:
+    """English put in next to this character needs a space between (Chinese, a letter or a digit:
+    `RMB 50 million A轮`, not `millionA轮`); punctuation and spaces need none."""
+    return bool(neighbour) and (bool(HAN.match(neighbour)) or neighbour.isalnum())
 
 
 def allowed_numbers(brief: Brief, extra_text: str = "") -> list[float]:

@@ -59,8 +59,11 @@ class Writer:
         segments = [seg for i, brief in enumerate(briefs) for seg in self.segments_for(i, brief)]
         self.translate(segments, retry=False)
         failing = [s for s in segments if self.problems(s)]
+        first = [(s.output, len(self.problems(s))) for s in failing]
         self.translate(failing, retry=True)
-        for seg in failing:
+        for seg, (output, problem_count) in zip(failing, first, strict=True):
+            if len(self.problems(seg)) > problem_count:
+                seg.output = output  # of the two attempts, the one with fewer problems
             self._settle(seg)
         for i, brief in enumerate(briefs):
             self._assemble(brief, [s for s in segments if s.brief == i])
@@ -174,10 +177,7 @@ class Writer:
                 report.sentences_dropped += 1
                 message = f"{seg.kind} left out: its English failed the checks ({seg.source[:40]})"
                 warnings.append(BriefWarning(code="writer-dropped", message=message))
-            if seg.status == "flagged":
-                report.chinese_flagged += 1
-                warnings.append(BriefWarning(code="writer-untranslated",
-                                             message=f"Chinese left in the English of: {seg.source[:40]}"))
+            used = seg.status != "dropped"
             if seg.kind == "title":
                 if seg.status == "replaced":
                     report.sentences_replaced += 1
@@ -188,15 +188,23 @@ class Writer:
                     brief.meta.title_en = seg.output
             elif seg.kind == "sentence" and seg.status != "dropped":
                 length = len(seg.output.split())
-                if len(bullets) < 5 and words + length <= self.max_words:
+                used = len(bullets) < 5 and words + length <= self.max_words
+                if used:  # bullets are whole sentences: one that does not fit is left out, and said so
                     bullets.append(seg.output)
                     words += length
+                else:
+                    warnings.append(BriefWarning(code="writer-length", message="sentence left out: the summary "
+                                                 f"is limited to {self.max_words} words ({seg.source[:40]})"))
             elif seg.kind == "subject" and seg.status != "dropped":
                 brief.figures[seg.ref].subject_en = seg.output.rstrip(".")
             elif seg.kind == "name" and seg.status != "dropped":
                 entity = brief.entities[seg.ref]
                 entity.english, entity.english_source = seg.output.rstrip("."), "model"
-            if seg.kind in ("title", "sentence") and seg.status != "dropped":
+            if seg.status == "flagged" and used:  # a warning only for English that ships
+                report.chinese_flagged += 1
+                warnings.append(BriefWarning(code="writer-untranslated",
+                                             message=f"Chinese left in the English of: {seg.source[:40]}"))
+            if seg.kind in ("title", "sentence") and used:
                 for name in unknown_names(seg.output, known, seg.prepared, self.common_words):
                     if name not in report.unknown_names:
                         report.unknown_names.append(name)

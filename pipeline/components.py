@@ -37,6 +37,7 @@ def make_segmenter(resources: Resources, config: SegmentConfig) -> Component:
         doc.sentences = split_sentences(doc.text, doc.article.paragraphs)
         analysed = load_dictionary().simplified(doc.text) if config.fold_traditional else doc.text
         doc.analysis_text = analysed if analysed != doc.text else None
+        doc.analysis_title = load_dictionary().simplified(doc.article.title) if doc.analysis_text else None
         doc.tokens = tokenize(analysed, resources)
         doc.pos_tags = pos_tags(analysed, resources)
         return doc
@@ -73,7 +74,6 @@ class EntitiesConfig(ComponentConfig):
 
 @register_component("entities", config=EntitiesConfig, requires=("tokens", "pos_tags"), assigns=("entities",))
 def make_entities(resources: Resources, config: EntitiesConfig) -> Component:
-    from .dictionary import load_dictionary
     from .entities import EntityExtractor
 
     extractor = EntityExtractor(resources, tuple(config.sources), recogniser={
@@ -83,8 +83,8 @@ def make_entities(resources: Resources, config: EntitiesConfig) -> Component:
         article = doc.article
         # The publisher's own name (TT123获悉, 36氪了解到) is a byline, not an entity of the story.
         publisher = tuple(part for part in re.split(r"\s+via\s+|\s+", article.source or "") if part)
-        title = load_dictionary().simplified(article.title) if doc.analysis_text else article.title
-        doc.entities = extractor(doc.tokens, title=title, exclude=publisher, pos_tags=doc.pos_tags)
+        doc.entities = extractor(doc.tokens, title=doc.analysis_title or article.title, exclude=publisher,
+                                 pos_tags=doc.pos_tags)
         if doc.analysis_text:  # found in the Simplified form; quoted as the article writes them
             for entity in doc.entities:
                 for mention in entity.mentions:
@@ -105,7 +105,6 @@ class FiguresConfig(ComponentConfig):
 @register_component("figures", config=FiguresConfig, requires=("sentences",), assigns=("figures",),
                     after=("entities",))
 def make_figures(resources: Resources, config: FiguresConfig) -> Component:
-    from .dictionary import load_dictionary
     from .figures import FigureExtractor
 
     extractor = FigureExtractor(max_figures=config.max_figures)
@@ -114,12 +113,12 @@ def make_figures(resources: Resources, config: FiguresConfig) -> Component:
         article = doc.article
         entity_spans = [(m.start, m.end) for e in doc.entities for m in e.mentions]  # salience
         # Units, qualifiers and subjects are read in the Simplified form (減少 is 减少), as written after.
-        fold = load_dictionary().simplified if doc.analysis_text else str
-        sentences = [s.model_copy(update={"text": fold(s.text)}) for s in doc.sentences] if doc.analysis_text \
-            else doc.sentences
+        analysed = doc.analysis_text or doc.text
+        sentences = [s.model_copy(update={"text": analysed[s.start:s.end]}) for s in doc.sentences] \
+            if doc.analysis_text else doc.sentences
         doc.figures = extractor(
-            doc.analysis_text or doc.text, sentences, published=article.published,
-            precision=article.published_precision, title=fold(article.title), entity_spans=entity_spans,
+            analysed, sentences, published=article.published, precision=article.published_precision,
+            title=doc.analysis_title or article.title, entity_spans=entity_spans,
         )
         if doc.analysis_text:
             for figure in doc.figures:

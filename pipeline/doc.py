@@ -25,6 +25,7 @@ class Doc:
     # (offsets unchanged), which jieba's dictionary, the recogniser and the gazetteer know; None
     # when that is the text itself. Outputs always quote the text as written.
     analysis_text: str | None = None
+    analysis_title: str | None = None  # the title likewise, when the text is folded
     tokens: Any = None  # spacy.tokens.Doc, segmented by jieba
     pos_tags: tuple[tuple[str, str], ...] = ()  # jieba's (word, part-of-speech) pairs of the text
     keywords: list[Keyword] = field(default_factory=list)

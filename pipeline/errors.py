@@ -27,6 +27,12 @@ class OutputError(NewsbriefError):
         super().__init__(f"{self.path}: {reason}")
 
 
+def first_line(exc: BaseException) -> str:
+    """A library's exception in one line: its first line of text, else its type's name."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def os_reason(exc: OSError) -> str:
     """An OSError in a few words, naming the other path involved when it is not the one reported."""
     reason = exc.strerror or type(exc).__name__

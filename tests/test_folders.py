@@ -23,9 +23,9 @@ from .conftest import ROOT, SHARED
 ARTICLES = SHARED / "corpus" / "articles"
 
 
-def run_cli(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str, env: dict[str, str] | None = None, timeout: int = 300) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True,
-                          cwd=ROOT, timeout=timeout)
+                          cwd=ROOT, env=env, timeout=timeout)
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from pipeline.folders.ray_engine import RayEngine, WriterSpec, _file_result
 from pipeline.schema import Brief
 
 from .conftest import ROOT, SHARED
+from .test_folders import run_cli
 
 ARTICLES = SHARED / "corpus" / "articles"
 RAY = Path(sys.executable).parent / "ray"
@@ -65,11 +66,6 @@ def troubled_folder(tmp_path: Path, shared) -> Path:
     (folder / "english.txt").write_text("Plain English text, nothing Chinese in it. " * 20, encoding="utf-8")
     (folder / "huge.txt").write_bytes("新闻".encode() * 400_000)  # 2.4 MB, over --max-mb 1
     return folder
-
-
-def run_cli(*args: str, env: dict[str, str] | None = None, timeout: int = 600) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True, cwd=ROOT,
-                          env=env, timeout=timeout)
 
 
 def test_bad_articles_are_error_lines_and_a_second_run_is_cached(troubled_folder: Path, tmp_path: Path):

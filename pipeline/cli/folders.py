@@ -80,16 +80,14 @@ def batch(
     results arrive: the same outputs, cache and resume as the local engine.
     """
     from ..folders import BatchRun
-    from ..folders.discover import batch_inputs, check_output_folder, is_remote
+    from ..folders.discover import batch_inputs
     from ..nlp import Pipeline
 
     settings = settings_for(max_mb, max_chars)
     if address is not None and engine is not Engine.ray:
         raise fail("--address is for --engine ray")
     try:
-        if not is_remote(folder):
-            check_output_folder(Path(folder), out)
-        paths, stats = batch_inputs(folder, pattern, exclude=out)
+        paths, stats = batch_inputs(folder, out, pattern)
         ray_engine = None
         if engine is Engine.ray:
             from ..folders.ray_engine import RayEngine, WriterSpec, require_ray
@@ -101,8 +99,7 @@ def batch(
         else:
             writer = load_writer(no_summary, model, settings)
         run = BatchRun(out, pipeline=Pipeline(settings=settings), workers=workers or 1, writer=writer,
-                       engine=ray_engine)
-        run.remote_stats = stats
+                       engine=ray_engine, remote_stats=stats)
         with run:
             console = make_console(stderr=True, soft_wrap=True)
             if console.is_terminal:

@@ -35,7 +35,7 @@ from ..schema import Brief
 from ..settings import Settings
 from ..sources.filesystems import is_fs_uri
 from ..sources.web import is_url
-from .discover import batch_inputs, check_output_folder, is_remote
+from .discover import batch_inputs, is_remote
 
 if TYPE_CHECKING:
     from ..writer import Writer
@@ -112,7 +112,8 @@ class BatchRun:
     """One run over a folder into an output folder. Use :func:`brief_folder` for the common case."""
 
     def __init__(self, out: Path, *, pipeline: Pipeline | None = None, workers: int = 1, writer: Writer | None = None,
-                 writer_batch: int = 8, settings: Settings | None = None, engine: RayEngine | None = None) -> None:
+                 writer_batch: int = 8, settings: Settings | None = None, engine: RayEngine | None = None,
+                 remote_stats: dict[str, list[int]] | None = None) -> None:
         self.out = Path(out)
         self.workers = max(1, workers)
         self.writer = writer  # None for fact sheets only (or when the engine's workers load it)
@@ -128,7 +129,7 @@ class BatchRun:
         self.lock = FileLock(str(self.out / LOCK_NAME))
         self._loaded: dict[str, Brief] = {}  # slug -> brief read or written in this run
         self._keys_by_content: dict[str, list[str]] = {}  # content sha256 -> index keys (checked on use)
-        self.remote_stats: dict[str, list[int]] = {}  # URI -> [size, mtime_ns] as listed (see batch_inputs)
+        self.remote_stats = remote_stats or {}  # URI -> [size, mtime_ns] as listed (see batch_inputs)
 
     # -- lock and index
 
@@ -366,9 +367,7 @@ def brief_folder(
     Ray, and the English by the engine's workers (its `writer` spec; default: the default model).
     """
     out_path = Path(out)
-    if not is_fs_uri(str(folder)):
-        check_output_folder(Path(folder), out_path)
-    paths, stats = batch_inputs(folder, pattern, exclude=out_path)
+    paths, stats = batch_inputs(folder, out_path, pattern)
     if engine is not None:
         from .ray_engine import WriterSpec
 
@@ -379,6 +378,5 @@ def brief_folder(
 
         writer = default_writer(settings=settings)
     with BatchRun(out_path, pipeline=pipeline, workers=workers, writer=writer if summary else None,
-                  settings=settings, engine=engine) as run:
-        run.remote_stats = stats
+                  settings=settings, engine=engine, remote_stats=stats) as run:
         return run.run(paths, on_result)

@@ -69,15 +69,16 @@ def is_remote(name: str) -> bool:
     return is_url(name) or is_fs_uri(name)
 
 
-def batch_inputs(source: str | Path, pattern: str | None = None, exclude: Path | None = None
+def batch_inputs(source: str | Path, out: Path, pattern: str | None = None
                  ) -> tuple[list[Path] | list[str], dict[str, list[int]]]:
-    """What `batch` briefs: the articles of a folder, the pages of a URL list, or the articles under
-    a filesystem URI, with the size and modification time of each of the last (listed at once, so
-    an unchanged object is served from the cache without being read)."""
+    """What `batch` briefs into `out`: the articles of a folder, the pages of a URL list, or the
+    articles under a filesystem URI, with the size and modification time of each of the last
+    (listed at once, so an unchanged object is served from the cache without being read)."""
     from ..sources.filesystems import is_fs_uri, list_articles
 
     name = str(source)
     if is_fs_uri(name):
         listed = list_articles(name, BATCH_SUFFIXES, pattern)
         return [f.uri for f in listed], {f.uri: f.stat for f in listed}
-    return url_list(Path(source)) or find_articles(Path(source), pattern, exclude=exclude), {}
+    check_output_folder(Path(source), out)
+    return url_list(Path(source)) or find_articles(Path(source), pattern, exclude=out), {}

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ..api import FileResult, brief_result, write_english
-from ..errors import NewsbriefError
+from ..errors import NewsbriefError, first_line
 from ..nlp import Pipeline
 from ..schema import Brief
 from ..settings import Settings
@@ -81,10 +81,7 @@ class WriterSpec:
         from ..writer.models import require_writer_extra, resolve
 
         require_writer_extra()
-        ref = resolve(self.model, settings)
-        defaults = {f.name: f.default for f in Writer.__dataclass_fields__.values()}
-        return {"model": ref.checksum, "sentences": self.sentences, "max_words": defaults["max_words"],
-                "top_subjects": defaults["top_subjects"]}
+        return Writer.description(resolve(self.model, settings).checksum, sentences=self.sentences)
 
 
 @dataclass(frozen=True)
@@ -198,8 +195,7 @@ class RayEngine:
                 ray.init(address=self.address, **options)
         except Exception as exc:  # ray raises ConnectionError, RuntimeError, ValueError … for one cause
             where = f"the Ray cluster at {self.address}" if self.address else "a local Ray"
-            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise RayEngineError(f"could not start or join {where}: {first_line}") from None
+            raise RayEngineError(f"could not start or join {where}: {first_line(exc)}") from None
         self.started_seconds = time.perf_counter() - began
 
     def _run(self, ray, paths: list[str], nlp: Pipeline, fingerprint: str) -> Iterator[FileResult]:
@@ -221,18 +217,15 @@ class RayEngine:
             BriefActor, fn_constructor_args=(PipelineSpec.of(nlp), self.writer), batch_size=self.batch_size,
             compute=ActorPoolStrategy(size=min(workers, blocks)), num_cpus=1, batch_format="numpy",
         )
-        pending = {p: 0 for p in paths}
+        returned: set[str] = set()
         try:
             for row in briefed.iter_rows():
-                name = str(row["name"])
-                pending[name] = pending.get(name, 0) + 1
+                returned.add(str(row["name"]))
                 yield _file_result(row, fingerprint)
         except Exception as exc:  # the dataset as a whole failed (the cluster went away, …)
-            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            for name, seen in pending.items():  # every input still gets its one index entry
-                if not seen:
-                    yield FileResult(name, error=f"{name}: not briefed: the Ray run failed ({message})")
-            return
+            for name in paths:  # every input still gets its one index entry
+                if name not in returned:
+                    yield FileResult(name, error=f"{name}: not briefed: the Ray run failed ({first_line(exc)})")
 
 
 @contextmanager

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from ..errors import InputError
+from ..errors import InputError, first_line
 from ..ingest.read import check_article_size
 
 _URI = re.compile(r"^(?P<scheme>[a-z][a-z0-9+.-]*)://", re.IGNORECASE)
@@ -45,20 +45,15 @@ def _filesystem(uri: str):
     try:
         filesystem, path = fs.FileSystem.from_uri(uri)
     except Exception as exc:  # pyarrow raises ArrowInvalid, OSError … for one cause
-        raise InputError(uri, f"cannot open this URI ({_first_line(exc)})") from None
+        raise InputError(uri, f"cannot open this URI ({first_line(exc)})") from None
     return fs, filesystem, path
-
-
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _info(fs, filesystem, path: str, uri: str):
     try:
         return filesystem.get_file_info(path)
     except Exception as exc:
-        raise InputError(uri, f"cannot read ({_first_line(exc)})") from None
+        raise InputError(uri, f"cannot read ({first_line(exc)})") from None
 
 
 def list_articles(uri: str, suffixes: set[str], pattern: str | None = None) -> list[RemoteFile]:
@@ -74,7 +69,7 @@ def list_articles(uri: str, suffixes: set[str], pattern: str | None = None) -> l
     try:
         entries = filesystem.get_file_info(fs.FileSelector(root, recursive=True))
     except Exception as exc:
-        raise InputError(uri, f"cannot list ({_first_line(exc)})") from None
+        raise InputError(uri, f"cannot list ({first_line(exc)})") from None
     found = []
     for entry in entries:
         relative = PurePosixPath(entry.path).relative_to(PurePosixPath(root))
@@ -104,7 +99,7 @@ def read_bytes(uri: str, max_bytes: int) -> bytes:
         with filesystem.open_input_stream(path) as stream:
             data = stream.read(max_bytes + 1)
     except Exception as exc:
-        raise InputError(uri, f"cannot read ({_first_line(exc)})") from None
+        raise InputError(uri, f"cannot read ({first_line(exc)})") from None
     if len(data) > max_bytes:  # it grew since it was listed
         raise InputError(uri, f"file too large (over {max_bytes / 1e6:.1f} MB)")
     return data

@@ -25,6 +25,8 @@ NO_NEW_NUMBERS_NOTE = "Do not add any number, year or date that is not in the te
 NAME_PROMPT = "Give the usual English name of this Chinese organisation or brand. Output only the name."
 
 MAX_NEW_TOKENS = {"title": 48, "sentence": 96, "subject": 16, "name": 16}
+MAX_WORDS = 120  # of the English summary
+TOP_SUBJECTS = 5  # figures whose subject is put into English
 
 
 @dataclass
@@ -42,8 +44,8 @@ class Writer:
     generator: Generator
     cache: GenerationCache | None = None
     sentences: int = 5
-    max_words: int = 120
-    top_subjects: int = 5
+    max_words: int = MAX_WORDS
+    top_subjects: int = TOP_SUBJECTS
     glossary: dict[str, str] = field(default_factory=dict)
     # Capitalised words that are not names: the packaged lexicon unless given.
     common_words: frozenset[str] = field(default_factory=lambda: load_common_words(default_resources()))
@@ -51,15 +53,25 @@ class Writer:
 
     def describe(self) -> dict:
         """What of the writer changes a brief: for the fingerprint of cached briefs."""
-        return {"model": self.generator.checksum, "sentences": self.sentences, "max_words": self.max_words,
-                "top_subjects": self.top_subjects}
+        return self.description(self.generator.checksum, sentences=self.sentences, max_words=self.max_words,
+                                top_subjects=self.top_subjects)
+
+    @staticmethod
+    def description(checksum: str, *, sentences: int, max_words: int = MAX_WORDS, top_subjects: int = TOP_SUBJECTS
+                    ) -> dict:
+        """:meth:`describe` for a writer not loaded here (the Ray engine's workers load it)."""
+        return {"model": checksum, "sentences": sentences, "max_words": max_words, "top_subjects": top_subjects}
 
     def write(self, briefs: list[Brief]) -> list[Brief]:
         started = time.perf_counter()
         segments = [seg for i, brief in enumerate(briefs) for seg in self.segments_for(i, brief)]
         self.translate(segments, retry=False)
-        failing = [s for s in segments if self.problems(s)]
-        first = [(s.output, len(self.problems(s))) for s in failing]
+        failing, first = [], []  # the segments to retry, and their first output with its problem count
+        for seg in segments:
+            problems = self.problems(seg)
+            if problems:
+                failing.append(seg)
+                first.append((seg.output, len(problems)))
         self.translate(failing, retry=True)
         for seg, (output, problem_count) in zip(failing, first, strict=True):
             if len(self.problems(seg)) > problem_count:

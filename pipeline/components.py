@@ -130,6 +130,40 @@ def make_figures(resources: Resources, config: FiguresConfig) -> Component:
     return figures
 
 
+class TermsConfig(ComponentConfig):
+    # Phrases cut into at most this many CC-CEDICT words get their English from the dictionary;
+    # longer ones are left to the writer's model (see pipeline.terms).
+    max_pieces: int = Field(default=2, ge=1, le=6)
+
+
+@register_component("terms", config=TermsConfig, after=("keywords", "entities", "figures"))
+def make_terms(resources: Resources, config: TermsConfig) -> Component:
+    from .dictionary import load_dictionary
+    from .entities.gazetteer import load_gazetteer
+    from .terms import TermEnglish, load_glossary, load_terms
+
+    terms = TermEnglish(load_dictionary(), load_glossary(resources), load_terms(resources),
+                        max_pieces=config.max_pieces)
+    gazetteer = load_gazetteer(resources)
+
+    def english_terms(doc: Doc) -> Doc:
+        if doc.article.source:  # the publisher (36氪, 新华网 via 亿邦动力): each part by its English name
+            parts = [part for part in re.split(r"\s+via\s+|\s+", doc.article.source) if part]
+            names = [(entry.english if (entry := gazetteer.lookup(part)) else terms.english(part)) for part in parts]
+            doc.source_en = " via ".join(names) if all(names) and names != parts else None
+        for keyword in doc.keywords:
+            keyword.english = keyword.english or terms.english(keyword.word, doc.entities)
+        for figure in doc.figures:
+            if figure.subject and not figure.subject_en:
+                figure.subject_en = terms.english(figure.subject, doc.entities)
+        for entity in doc.entities:
+            if entity.role and not entity.role_en:
+                entity.role_en = terms.english(entity.role, doc.entities)
+        return doc
+
+    return english_terms
+
+
 class WriterConfig(ComponentConfig):
     model: str | None = None
     sentences: int = Field(default=5, ge=1)
@@ -147,7 +181,7 @@ def make_writer(resources: Resources, config: WriterConfig) -> Component:
     def write(doc: Doc) -> Doc:
         brief = doc.to_brief()
         writer.write([brief])
-        doc.title_en, doc.summary_en = brief.meta.title_en, brief.summary_en
+        doc.title_en, doc.summary_en, doc.summary_sources = brief.meta.title_en, brief.summary_en, brief.summary_sources
         doc.figures, doc.entities, doc.warnings = brief.figures, brief.entities, brief.warnings
         doc.faithfulness = brief.faithfulness
         return doc

@@ -14,6 +14,7 @@ cache only means parsing again.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gzip
 import marshal
 import os
@@ -29,6 +30,7 @@ _POINTER = re.compile(r"^(?:see|see also|abbr\. for|abbr\. of|variant of|old var
                       r"(?:[^|\[\s]+\|)?(?P<target>[^|\[\s,;]+)")
 _ACRONYM = re.compile(r"\((?P<acronym>[A-Z][A-Z&]{1,7})\)")
 _PARENTHESES = re.compile(r"\s*\([^)]*\)")
+_WORD = re.compile(r"[a-z][a-z&'\-]*")
 # Words an English proper name may hold in lower case between its capitalised words.
 _NAME_JOINERS = frozenset({"of", "and", "the", "de", "du", "la", "le", "von", "van", "da", "for", "&", "on", "in"})
 # Glosses that describe a kind of thing, not a name (a surname entry, a character of a story).
@@ -77,6 +79,28 @@ class ChineseEnglishDictionary:
     def entries(self, word: str) -> list[DictionaryEntry]:
         return [DictionaryEntry(simp, pinyin, tuple(g for g in glosses.split("/") if g))
                 for pinyin, glosses, simp in self._raw.get(word, [])]
+
+    def english_words(self, text: str, longest: int = 8) -> frozenset[str]:
+        """Every English word (lower case) of the glosses of the dictionary words written in `text`,
+        single characters included: what a faithful English of the text may say."""
+        words: set[str] = set()
+        raw = self._raw
+        for start in range(len(text)):
+            for end in range(start + 1, min(len(text), start + longest) + 1):
+                for _, glosses, _ in raw.get(text[start:end], ()):
+                    words.update(_WORD.findall(glosses.lower()))
+        return frozenset(words)
+
+    @functools.cached_property
+    def ordinary_words(self) -> frozenset[str]:
+        """Every English word of the glosses of common (not proper-noun) entries, lower case: 41k
+        ordinary English words ('meanwhile', 'capital'), none of them a name such as 'york' or 'kelly'."""
+        words: set[str] = set()
+        for entries in self._raw.values():
+            for pinyin, glosses, _ in entries:
+                if not _proper(pinyin):
+                    words.update(_WORD.findall(glosses.lower()))
+        return frozenset(words)
 
     def is_common_word(self, word: str) -> bool:
         """The dictionary knows the word, and only as a common word (芬太尼 'fentanyl', 青云 'clear sky')."""

@@ -31,8 +31,10 @@ class Doc:
     keywords: list[Keyword] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
+    source_en: str | None = None  # the publisher's English name (terms)
     title_en: str | None = None  # "english": title_en, summary_en and faithfulness
     summary_en: list[str] = field(default_factory=list)
+    summary_sources: list[int] = field(default_factory=list)
     faithfulness: Faithfulness | None = None
     warnings: list[BriefWarning] = field(default_factory=list)
     stages: list[str] = field(default_factory=list)
@@ -61,6 +63,7 @@ class Doc:
     def to_brief(self) -> Brief:
         meta = self.article.meta()
         meta.title_en = self.title_en
+        meta.source_en = self.source_en
         return Brief(
             meta=meta,
             text=self.article.text,
@@ -69,6 +72,7 @@ class Doc:
             figures=self.figures,
             entities=self.entities,
             summary_en=self.summary_en,
+            summary_sources=self.summary_sources,
             warnings=self.warnings,
             faithfulness=self.faithfulness,
             stages=list(self.stages),

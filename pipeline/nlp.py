@@ -24,7 +24,7 @@ from .resources import Resources, default_resources
 from .schema import Brief
 from .settings import Settings
 
-DEFAULT_COMPONENTS = ("segment", "keywords", "entities", "figures")
+DEFAULT_COMPONENTS = ("segment", "keywords", "entities", "figures", "terms")
 
 
 def validate_pipeline(

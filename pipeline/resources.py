@@ -48,6 +48,10 @@ class Resources:
         return self.lexicon / "glossary.tsv"
 
     @property
+    def terms(self) -> Path:
+        return self.lexicon / "terms.tsv"
+
+    @property
     def gazetteer(self) -> Path:
         return self.corpus_dir / "gazetteer" / "gazetteer.tsv"
 

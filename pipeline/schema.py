@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: English fields (keywords, subjects, source_en), summary_sources, new checks
 
 DatePrecision = Literal["year", "month", "day", "minute", "second"]
 SourceFormat = Literal["text", "markdown", "html"]
@@ -47,6 +47,8 @@ class ArticleMeta(_Model):
                                   "in `36氪独家 | …`, 新华网 in `… - 新华网`")
     title_en: str | None = Field(default=None, description="English title, written by the writer stage")
     source: str | None = Field(default=None, description="Publisher or site name")
+    source_en: str | None = Field(default=None, description="The publisher's English name, where the gazetteer or "
+                                  "dictionary knows it (36氪 -> 36Kr)")
     published: datetime | None = Field(default=None, description="Publish date/time, naive local time")
     published_precision: DatePrecision | None = None
     file: str | None = Field(default=None, description="Path of the input file, or the URL it was fetched from")
@@ -68,6 +70,8 @@ class Sentence(_Model):
 
 class Keyword(_Model):
     word: str
+    english: str | None = Field(default=None, description="English of the keyword (glossary, CC-CEDICT or the "
+                                "writer's model); None where none could be given")
     weight: float
     method: Literal["tfidf", "textrank"]
 
@@ -97,8 +101,9 @@ class Figure(_Model):
     comparison: Literal["yoy", "qoq", "mom"] | None = None
     forecast: bool = False
     period: str | None = Field(default=None, description="ISO date/period the figure refers to")
-    subject: str | None = Field(default=None, description="What the figure measures (Chinese for now)")
-    subject_en: str | None = None
+    subject: str | None = Field(default=None, description="What the figure measures, as the article says it")
+    subject_en: str | None = Field(default=None, description="The subject in English (glossary, CC-CEDICT or the "
+                                   "writer's model); None where none could be given")
     english: str = Field(description="Deterministic English rendering")
     salience: float = 0.0
 
@@ -133,11 +138,14 @@ class Faithfulness(_Model):
 
     model: str | None = None
     numbers_checked: int = 0
-    numbers_repaired: int = Field(default=0, description="Outputs whose numbers were fixed by a retry")
+    numbers_repaired: int = Field(default=0, description="Outputs that failed a check and passed it on the retry")
     sentences_replaced: int = Field(default=0, description="Outputs rebuilt from rules")
     sentences_dropped: int = Field(default=0, description="Outputs left out because they failed the checks")
-    chinese_flagged: int = 0
-    unknown_names: list[str] = Field(default_factory=list, description="English names matching no source entity")
+    figure_phrases_checked: int = Field(default=0, description="Figures of the English's source sentences whose "
+                                        "relation (direction, from/to, year on year) was checked")
+    relations_broken: int = Field(default=0, description="Sentences left out because a figure lost its relation")
+    names_withheld: list[str] = Field(default_factory=list, description="English names matching no source entity, "
+                                      "left out with their sentence")
 
 
 class Brief(_Model):
@@ -151,6 +159,8 @@ class Brief(_Model):
     figures: list[Figure] = Field(default_factory=list)
     entities: list[Entity] = Field(default_factory=list)
     summary_en: list[str] = Field(default_factory=list, description="English summary bullets")
+    summary_sources: list[int] = Field(default_factory=list, description="For each bullet, the index of the "
+                                       "sentence it translates (its numbers are that sentence's figures)")
     warnings: list[BriefWarning] = Field(default_factory=list)
     faithfulness: Faithfulness | None = None
     stages: list[str] = Field(default_factory=list, description="Pipeline components that ran")

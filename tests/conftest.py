@@ -102,3 +102,11 @@ def nlp():
     from pipeline import Pipeline
 
     return Pipeline()
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory) -> Path:
+    """A tiny random Qwen2 model in a folder: the writer's real code path, in seconds."""
+    from .tiny_model import build_tiny_model
+
+    return build_tiny_model(tmp_path_factory.mktemp("tiny") / "qwen2-tiny")

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -10,10 +9,9 @@ from pipeline.schema import Entity, Mention
 from pipeline.writer import GenerationCache, TransformersGenerator, Writer, numbers_in, substitute
 from pipeline.writer.models import ModelError, resolve
 from pipeline.writer.prepare import allowed_numbers
-from pipeline.writer.writer import SYSTEM_PROMPT
+from pipeline.writer.writer import NAME_PROMPT, PHRASE_PROMPT, SYSTEM_PROMPT
 
 from .conftest import SEED
-from .tiny_model import build_tiny_model
 
 ARTICLE = """亚马逊第二季度营收增长10%
 卖家周刊 2024-08-02 20:15
@@ -22,11 +20,6 @@ ARTICLE = """亚马逊第二季度营收增长10%
 其中第三方卖家服务收入为367亿美元，同比增长18%，占总营收的比重提升约2个百分点。
 首席执行官安迪·贾西表示，中国卖家贡献了平台近一半的新增商品。
 """
-
-
-@pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory) -> Path:
-    return build_tiny_model(tmp_path_factory.mktemp("tiny") / "qwen2-tiny")
 
 
 @pytest.fixture(scope="module")
@@ -75,8 +68,7 @@ def test_prompt_keeps_article_text_as_data():
     writer.write([brief])
     for conversation in writer.generator.calls:
         assert conversation[0] == {"role": "system", "content": conversation[0]["content"]}
-        assert conversation[0]["content"] in (SYSTEM_PROMPT, writer.generator.calls[0][0]["content"]) or \
-            "organisation" in conversation[0]["content"]
+        assert conversation[0]["content"] in (SYSTEM_PROMPT, NAME_PROMPT, PHRASE_PROMPT)
         assert all("忽略以上指令" not in m["content"] for m in conversation if m["role"] == "system")
 
 
@@ -99,12 +91,28 @@ def test_repair_path_retry_then_drop():
     assert any(w.code.startswith("writer-") for w in brief.warnings)
 
 
-def test_untranslated_chinese_is_retried_then_flagged():
+def test_untranslated_chinese_is_retried_then_never_shipped():
     brief = article_brief()
-    writer = Writer(Scripted(lambda c: "Amazon 卖家 grew."), sentences=1)
+    writer = Writer(Scripted(lambda c: "Amazon 闷声赚钱 grew."), sentences=1)
     writer.write([brief])
-    assert brief.faithfulness.chinese_flagged >= 1
-    assert any(w.code == "writer-untranslated" for w in brief.warnings)
+    retries = [c for c in writer.generator.calls if "Translate every Chinese word" in c[-1]["content"]]
+    assert retries  # the retry asked for it
+    english = [brief.meta.title_en, *brief.summary_en, *(f.subject_en for f in brief.figures),
+               *(k.english for k in brief.keywords), *(e.role_en for e in brief.entities)]
+    assert not any(text and re.search(r"[\u4e00-\u9fff]", text) for text in english)
+    assert brief.faithfulness.sentences_dropped >= 1 and brief.summary_en == []
+    assert brief.meta.title_en and not re.search(r"[\u4e00-\u9fff]", brief.meta.title_en)  # rebuilt from rules
+    assert any(w.code == "writer-dropped" and "untranslated Chinese" in w.message for w in brief.warnings)
+
+
+def test_chinese_the_fact_sheet_knows_is_put_into_english():
+    """A name, glossary term or dictionary word the model copied is filled in, spaced: no retry needed."""
+    brief = article_brief()
+    writer = Writer(Scripted(lambda c: "亚马逊's第三方卖家 grew 10% year on year."), sentences=1,
+                    terms={"卖家": "sellers"})
+    writer.write([brief])
+    assert brief.summary_en and brief.summary_en[0].startswith("Amazon's")
+    assert "sellers grew" in brief.summary_en[0] and not re.search(r"[\u4e00-\u9fff]", brief.summary_en[0])
 
 
 def test_tiny_model_batches_like_one_at_a_time(tiny_generator):
@@ -267,12 +275,12 @@ def test_glossary_terms_never_rewrite_inside_names():
     assert "《出海日报》" in prepared and "「出海宝」" in prepared
     assert "更多 going global 企业" in prepared and "independent website" in prepared
 
-    # A name known only in pinyin is left to the model, and no glossary term rewrites inside it either.
+    # A name known only in pinyin goes in as its pinyin, and no glossary term rewrites inside it.
     text = "出海匠公司宣布，将帮助更多品牌出海。"
     name = Entity(text="出海匠", type="ORG", english="Chuhaijiang", english_source="pinyin",
                   mentions=[Mention(start=100, end=103, text="出海匠", source="recogniser")])
     prepared, _ = substitute(text, 100, [], [name], glossary=glossary)
-    assert prepared == "出海匠公司宣布，将帮助更多品牌 going global。"
+    assert prepared == "Chuhaijiang 公司宣布，将帮助更多品牌 going global。"
 
 
 def test_a_worse_retry_is_not_kept():
@@ -281,24 +289,21 @@ def test_a_worse_retry_is_not_kept():
 
     def answer(conversation):
         retry = "(" in conversation[-1]["content"].split("\n")[-1]
-        return "Amazon 卖家 sales rose 55%, 77 stores." if retry else "Amazon 卖家 sales rose 10%."
+        return "Amazon 闷声 sales rose 55%, 77 stores." if retry else "Amazon 闷声 sales rose 10%."
 
     writer = Writer(Scripted(answer), sentences=1)
     writer.write([brief])
-    assert any(b == "Amazon 卖家 sales rose 10%." for b in brief.summary_en)
-    assert not any("55%" in b for b in brief.summary_en)
-    assert any(w.code == "writer-untranslated" for w in brief.warnings)
+    dropped = [w.message for w in brief.warnings if w.code == "writer-dropped"]
+    assert dropped and all("untranslated Chinese" in m and "55" not in m for m in dropped)
+    assert not any("55%" in b or "闷声" in b for b in brief.summary_en)
 
 
 def test_bullets_are_whole_and_a_left_out_one_is_said():
     brief = article_brief()
-    long_answer = "Amazon reported that its sales rose 10% " + "and sellers did well " * 8 + "卖家."
+    long_answer = "Amazon reported that its sales rose 10% year on year " + "and sellers did well " * 8
     writer = Writer(Scripted(lambda c: long_answer if "1480" not in c[-1]["content"] else "Sales grew 10%."),
                     sentences=3, max_words=30)
     writer.write([brief])
     assert all(len(b.split()) <= 30 for b in brief.summary_en)
     cut = [w for w in brief.warnings if w.code == "writer-length"]
     assert cut and "30 words" in cut[0].message
-    flagged = [w for w in brief.warnings if w.code == "writer-untranslated"]
-    assert len(flagged) == brief.faithfulness.chinese_flagged  # warnings only for English that ships
-    assert all("卖家" not in b for b in brief.summary_en) or flagged

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import sys
+import time
 import traceback
 from pathlib import Path
 from typing import Annotated
@@ -97,51 +98,111 @@ def brief(
     from ..output.terminal import make_console
 
     settings = settings_for(max_mb, max_chars, server_mode=None if use_server else "off")
-    try:
-        writer = load_writer(no_summary, model, settings, sentences=sentences, use_cache=not no_cache)
-    except NewsbriefError as exc:
-        raise fail(str(exc)) from None
+    targets = output_targets([Path(urlsplit(f).path if is_url(f) else f) for f in files], out, fmt) \
+        if out is not None else {}
     several = len(files) > 1
+    written: list[str] = []
     failures = 0
     english_failed = False
     json_items: list[str] = []
-    try:
-        results = list(brief_files(files, summary=writer is not None, writer=writer, settings=settings,
-                                   on_note=note))
-    except NewsbriefError as exc:  # the pipeline itself could not be built (a broken lexicon...)
-        if debug:
-            traceback.print_exc()
-        raise fail(str(exc)) from None
-    targets = output_targets([Path(urlsplit(r.path).path if is_url(r.path) else r.path) for r in results], out, fmt) \
-        if out is not None else {}
-    for index, result in enumerate(results):
-        if result.brief is None:
-            failures += 1
-            err.print(f"newsbrief: error: {result.error}", markup=False)
-            continue
-        if result.english_error and not english_failed:  # the fact sheets are still written below
-            english_failed = True
-            failures += 1
-            err.print(f"newsbrief: error: the English could not be written: {result.english_error}", markup=False)
-        if out is not None:
-            target = targets[index]
-            try:
-                write_atomic(target, render(result.brief, fmt))
-            except NewsbriefError as exc:  # this output is lost, the others are still written
-                failures += 1
-                err.print(f"newsbrief: error: {exc}", markup=False)
-                continue
-            err.print(f"wrote {target}", markup=False)
-        elif fmt is OutputFormat.rich:
-            make_console().print(BriefView(result.brief))
-        elif fmt is OutputFormat.json and several:
-            json_items.append(render(result.brief, fmt))
-        else:
-            sys.stdout.write(render(result.brief, fmt))
+    with ModelStatus(err) as status:
+        try:
+            if not no_summary:
+                status.update(f"loading the model{f' {model}' if model else ''} (the first load of a session "
+                              "takes longest)", plain=False)  # without a terminal, said once it worked
+            started = time.perf_counter()
+            writer = load_writer(no_summary, model, settings, sentences=sentences, use_cache=not no_cache)
+            if writer is not None:
+                status.update(f"loaded the model {writer.generator.label} in {time.perf_counter() - started:.0f} s")
+                writer.progress = status.generation
+                status.update(f"fact sheets of {len(files)} article{'s' if several else ''}")
+            results = brief_files(files, summary=writer is not None, writer=writer, settings=settings,
+                                  on_note=note)
+            for index, result in enumerate(results):
+                if result.brief is None:
+                    failures += 1
+                    status.print(f"newsbrief: error: {result.error}")
+                    continue
+                if result.english_error and not english_failed:  # the fact sheets are still written below
+                    english_failed = True
+                    failures += 1
+                    status.print(f"newsbrief: error: the English could not be written: {result.english_error}")
+                if out is not None:
+                    target = targets[index]
+                    try:
+                        write_atomic(target, render(result.brief, fmt))
+                    except NewsbriefError as exc:  # this output is lost, the others are still written
+                        failures += 1
+                        status.print(f"newsbrief: error: {exc}")
+                        continue
+                    written.append(str(target))
+                    status.print(f"wrote {target}")
+                elif fmt is OutputFormat.rich:
+                    status.stop()
+                    make_console().print(BriefView(result.brief))
+                    written.append(result.path)
+                elif fmt is OutputFormat.json and several:
+                    json_items.append(render(result.brief, fmt))
+                else:
+                    sys.stdout.write(render(result.brief, fmt))
+                    written.append(result.path)
+        except NewsbriefError as exc:  # the model or the pipeline itself could not be loaded
+            if debug:
+                traceback.print_exc()
+            raise fail(str(exc)) from None
+        except KeyboardInterrupt:
+            status.stop()
+            kept = f"kept the {len(written)} brief{'s' if len(written) != 1 else ''} already written" + (
+                f" ({', '.join(written[:3])}{' …' if len(written) > 3 else ''})" if written else "")
+            raise fail(f"interrupted: {kept}; nothing else was written", code=130) from None
     if json_items:
         sys.stdout.write("[\n" + ",\n".join(item.rstrip("\n") for item in json_items) + "\n]\n")
     if failures:
         raise typer.Exit(1)
+
+
+class ModelStatus:
+    """What the command is doing while the model loads and writes: a rich status line on a terminal,
+    plain lines (one per phase) otherwise."""
+
+    def __init__(self, console) -> None:
+        self.console = console
+        self.live = console.is_terminal
+        self._status = None
+        self._said: set[str] = set()
+
+    def __enter__(self) -> ModelStatus:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def update(self, message: str, *, plain: bool = True) -> None:
+        if self.live:
+            if self._status is None:
+                self._status = self.console.status(message)
+                self._status.start()
+            else:
+                self._status.update(message)
+        elif plain and message.split(" (")[0] not in self._said:
+            self._said.add(message.split(" (")[0])
+            self.console.print(f"newsbrief: {message}", markup=False)
+
+    def generation(self, what: str, done: int, total: int) -> None:
+        """The writer's progress: `what` (writing, retrying), pieces done of total."""
+        if self.live:
+            self.update(f"{what} English: {done}/{total} pieces")
+        else:
+            self.update(f"{what} English ({total} pieces)")
+
+    def print(self, message: str) -> None:
+        self.console.print(message, markup=False)
+
+    def stop(self) -> None:
+        if self._status is not None:
+            self._status.stop()
+            self._status = None
+            self.live = False  # once the output has started, no status line over it
 
 
 @app.command()

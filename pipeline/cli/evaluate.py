@@ -135,3 +135,72 @@ def eval_mt(
     make_console().print(table)
     if save:
         write_atomic(save, "\n".join(result.hypotheses) + "\n")
+
+
+@eval_app.command("english")
+def eval_english(
+    files: Annotated[list[Path], typer.Argument(help="Article files to brief with the model.", show_default=False)],
+    model: ModelOption = None,
+    fresh: Annotated[bool, typer.Option("--fresh", help="Generate afresh instead of reusing cached English.")]
+    = False,
+    errors: Annotated[bool, typer.Option("--errors", help="List every finding, not only the counts.")] = False,
+) -> None:
+    """Brief the files with the model and check the English a reader gets, per article: Chinese
+    characters in English fields, names without a source, bullet numbers that are not figures of
+    their own sentence, figure relations turned round, figure subjects in English, sentences
+    dropped, seconds; and totals."""
+    import time
+
+    from ..api import brief_path
+    from ..eval.english import check_english
+    from ..nlp import Pipeline
+    from ..writer import default_writer
+
+    try:
+        with err.status("loading the model and the pipeline"):
+            writer = default_writer(model, use_cache=not fresh)
+            nlp = Pipeline()
+        checks = []
+        for path in files:
+            with err.status(f"briefing {path.name}"):
+                started = time.perf_counter()
+                brief = brief_path(path, nlp)[0]
+                writer.write([brief])
+                checks.append(check_english(path.name, brief, writer.common_words, time.perf_counter() - started,
+                                            writer.glossary))
+    except NewsbriefError as exc:
+        raise fail(str(exc)) from None
+    # Chinese characters in English fields; names without a source; bullet numbers not of their own
+    # sentence (of all); figure relations turned round; subjects in English; sentences dropped; titles rebuilt.
+    columns = ("article", "Chinese", "names", "numbers", "relations", "subjects", "dropped", "rebuilt", "s")
+    table = Table(title=f"English of {len(checks)} article{'s' if len(checks) != 1 else ''} "
+                        f"({writer.generator.label})", title_justify="left")
+    for column in columns:
+        table.add_column(column, justify="left" if column == "article" else "right", overflow="fold",
+                         min_width=12 if column == "article" else None)
+    for c in checks:
+        table.add_row(c.name, str(c.chinese_chars), str(len(c.untraceable_names)),
+                      f"{len(c.numbers_untraceable)}/{c.bullet_numbers}", str(len(c.relations_broken)),
+                      f"{c.subjects_en}/{c.subjects}", str(c.sentences_dropped), str(c.titles_rebuilt),
+                      f"{c.seconds:.1f}")
+    subjects, subjects_en = sum(c.subjects for c in checks), sum(c.subjects_en for c in checks)
+    table.add_row("total", str(sum(c.chinese_chars for c in checks)),
+                  str(sum(len(c.untraceable_names) for c in checks)),
+                  f"{sum(len(c.numbers_untraceable) for c in checks)}/{sum(c.bullet_numbers for c in checks)}",
+                  str(sum(len(c.relations_broken) for c in checks)),
+                  f"{subjects_en}/{subjects} ({subjects_en / max(1, subjects):.0%})",
+                  str(sum(c.sentences_dropped for c in checks)), str(sum(c.titles_rebuilt for c in checks)),
+                  f"{sum(c.seconds for c in checks):.1f}", style="bold")
+    console = make_console()
+    console.print(table)
+    console.print("Chinese: Chinese characters in English fields; names: names in the title and bullets that trace "
+                  "to no entity or word of the source; numbers: bullet numbers that are no figure of their own "
+                  "sentence (of all); relations: figures turned round; subjects: figures with an English subject "
+                  "(of those with a subject); dropped/rebuilt: sentences left out, titles rebuilt from rules.",
+                  style="newsbrief.muted", markup=False)
+    if errors:
+        for c in checks:
+            for kind, items in (("Chinese", c.chinese_fields), ("name", c.untraceable_names),
+                                ("number", c.numbers_untraceable), ("relation", c.relations_broken)):
+                for item in items:
+                    console.print(f"{c.name}: {kind}: {item}", markup=False)

@@ -76,6 +76,9 @@ class EntityExtractor:
         self.keys = tuple(k for k in CANDIDATE_KEYS if not (k == "suffix" and "newsbrief_recogniser" in sources))
         self.gazetteer = load_gazetteer(resources)
         self.dictionary = load_dictionary()
+        from ..terms import load_terms
+
+        self.business_terms = frozenset(load_terms(resources))  # 毛利润 is gross profit, not a Mr Mao
 
     def __call__(
         self,
@@ -127,11 +130,12 @@ class EntityExtractor:
         return found
 
     def _common_word(self, surface: str, label: str, source: str) -> bool:
-        """芬太尼 as a person, 青云 as a place: the dictionary knows these only as common words.
-        An organisation the recogniser found keeps its name (苹果 from its context is Apple)."""
+        """芬太尼 as a person, 青云 as a place: the dictionary (or the project's business terms: 毛利润)
+        knows these only as common words. An organisation the recogniser found keeps its name (苹果
+        from its context is Apple)."""
         if source not in _GUESSING_SOURCES or (source == "recogniser" and label == "ORG"):
             return False
-        return self.dictionary.is_common_word(surface)
+        return surface in self.business_terms or self.dictionary.is_common_word(surface)
 
     @staticmethod
     def _repeat_mentions(text: str, chosen: list[_Candidate]) -> list[_Candidate]:

@@ -43,17 +43,22 @@ def translate_sentences(sources: list[str], references: list[str], *, model: str
     # A measurement: generate afresh, never from the cache of earlier runs.
     writer = writer or default_writer(model, batch_size=batch_size, use_cache=False)
     nlp = Pipeline(["segment", "entities", "figures"])
-    segments = []
+    segments, names = [], []
     for i, sentence in enumerate(sources):
         # A one-sentence article with no publish date: dates without a year stay without one.
         brief = nlp(Article(text=sentence, title="", paragraphs=[(0, len(sentence))]))
         prepared, rendered = substitute_text(sentence, 0, brief.figures, brief.entities, glossary=writer.glossary) \
             if substitute else (sentence, [])
         segments.append(Segment(i, "sentence", 0, sentence, prepared, allowed_numbers(brief, prepared), rendered))
+        names.append(writer.names_for(brief))
     started = time.perf_counter()
     writer.translate(segments)
-    failing = [s for s in segments if writer.problems(s)]
+    for seg in segments:  # Chinese the fact sheet has English for is filled in, as the writer does
+        seg.output = writer.fill_chinese(seg.output, names[seg.brief])
+    failing = [s for s in segments if writer.check(s, None)]  # numbers and Chinese: no entities to trace names to
     writer.translate(failing, retry=True)  # the writer's retry with the figures spelled out
+    for seg in failing:
+        seg.output = writer.fill_chinese(seg.output, names[seg.brief])
     seconds = time.perf_counter() - started
     problems = [writer.problems(s) for s in segments]
     return TranslationResult(

@@ -20,7 +20,7 @@ def schema_json() -> str:
 
 
 FIGURE_COLUMNS = ["article", "title", "published", "figure", "kind", "value", "low", "high", "unit", "period",
-                  "english", "subject", "approx", "change", "comparison", "forecast", "salience"]
+                  "english", "subject_en", "approx", "change", "comparison", "forecast", "salience"]
 
 
 def csv_cell(value: object) -> object:
@@ -43,7 +43,7 @@ def figures_csv(briefs: list[tuple[str, Brief]]) -> str:
             writer.writerow(map(csv_cell, [
                 slug, brief.meta.title_en or brief.meta.title, published, f.text, f.kind,
                 "" if f.value is None else f.value, "" if f.low is None else f.low, "" if f.high is None else f.high,
-                f.unit or "", f.period or "", f.english, f.subject_en or f.subject or "", f.approx or "",
+                f.unit or "", f.period or "", f.english, f.subject_en or "", f.approx or "",
                 f.change.direction if f.change and f.change.direction else "", f.comparison or "",
                 "yes" if f.forecast else "", f.salience,
             ]))

@@ -72,11 +72,26 @@ def faithfulness_line(brief: Brief) -> str:
     f = brief.faithfulness
     if f is None:
         return ""
-    parts = [f"English by {f.model}", f"{f.numbers_checked} numbers checked against the fact sheet"]
+    parts = [f"English by {f.model}", f"{f.numbers_checked} numbers checked against their sentence's figures",
+             f"{f.figure_phrases_checked} figure relations checked"]
     if f.numbers_repaired:
         parts.append(f"{f.numbers_repaired} repaired by a retry")
     if f.sentences_dropped or f.sentences_replaced:
         parts.append(f"{f.sentences_dropped} dropped, {f.sentences_replaced} rebuilt from rules")
     return "; ".join(parts)
+
+
+def source_text(brief: Brief) -> str:
+    """The publisher in English with its own form: '36Kr (36氪)'; as written when no English is known."""
+    meta = brief.meta
+    if meta.source_en:
+        return f"{meta.source_en} ({meta.source})"
+    return meta.source or "unknown"
+
+
+def keywords_english(brief: Brief) -> str:
+    """The keywords in English, each with its source form: 'second-hand luxury goods (二手奢侈品)'."""
+    return ", ".join(k.english if k.english == k.word else f"{k.english} ({k.word})"
+                     for k in brief.keywords if k.english)
 
 

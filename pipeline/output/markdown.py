@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..schema import Brief
-from .fields import faithfulness_line, printable, published_text, visible
+from .fields import faithfulness_line, keywords_english, printable, published_text, source_text, visible
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#])")
 
@@ -21,7 +21,7 @@ def to_markdown(brief: Brief) -> str:
     lines = [f"# {md_escape(meta.title_en or meta.title)}", ""]
     if meta.title_en:
         lines += [f"*{md_escape(meta.title)}*", ""]
-    lines += [f"**Source:** {md_escape(meta.source or 'unknown')} · **Published:** {published_text(brief)}"]
+    lines += [f"**Source:** {md_escape(source_text(brief))} · **Published:** {published_text(brief)}"]
     if meta.file:
         lines += [f"**File:** {md_escape(meta.file)}"]
     lines.append("")
@@ -29,15 +29,15 @@ def to_markdown(brief: Brief) -> str:
         lines += ["## Summary", ""] + [f"- {md_escape(b)}" for b in brief.summary_en] + [""]
         if brief.faithfulness:
             lines += [f"*{faithfulness_line(brief)}*", ""]
-    if brief.keywords:
-        lines += [f"**Keywords:** {md_escape('、'.join(k.word for k in brief.keywords))}", ""]
+    if any(k.english for k in brief.keywords):
+        lines += [f"**Keywords:** {md_escape(keywords_english(brief))}", ""]
     lines += ["## Key figures", ""]
     if brief.figures:
         lines += ["| Figure | English | Kind | Measures | Period |", "|---|---|---|---|---|"]
         for f in sorted(brief.figures, key=lambda f: -f.salience):
             lines.append(
                 f"| {md_escape(f.text)} | {md_escape(f.english)} | {f.kind} | "
-                f"{md_escape(f.subject_en or f.subject or '')} | {md_escape(f.period or '')} |"
+                f"{md_escape(f.subject_en or '')} | {md_escape(f.period or '')} |"
             )
     else:
         lines.append("No figures extracted.")
@@ -48,7 +48,7 @@ def to_markdown(brief: Brief) -> str:
             english = e.english + (" (pinyin)" if e.english_source == "pinyin" else "")
             lines.append(
                 f"| {md_escape(english)} | {md_escape(e.text)} | {e.type} | {e.count} | "
-                f"{md_escape(e.role_en or e.role or '')} |"
+                f"{md_escape(e.role_en or '')} |"
             )
     else:
         lines.append("No entities extracted.")
@@ -76,14 +76,14 @@ def digest_markdown(briefs: list[tuple[str, Brief]], top_figures: int = 5) -> st
     lines += ["## Contents", ""]
     for slug, brief in ordered:
         title = md_escape(brief.meta.title_en or brief.meta.title)
-        source = md_escape(brief.meta.source or "unknown")
+        source = md_escape(source_text(brief))
         lines.append(f"- [{title}](#{_anchor(slug)}) — {source}, {published_text(brief)}")
     for slug, brief in ordered:
         meta = brief.meta
         lines += ["", f'<a id="{_anchor(slug)}"></a>', "", f"## {md_escape(meta.title_en or meta.title)}", ""]
         if meta.title_en:
             lines += [f"*{md_escape(meta.title)}*", ""]
-        lines += [f"**Source:** {md_escape(meta.source or 'unknown')} · **Published:** {published_text(brief)} · "
+        lines += [f"**Source:** {md_escape(source_text(brief))} · **Published:** {published_text(brief)} · "
                   f"[full brief]({slug}.md)", ""]
         if brief.summary_en:
             lines += [f"- {md_escape(b)}" for b in brief.summary_en] + [""]
@@ -91,7 +91,7 @@ def digest_markdown(briefs: list[tuple[str, Brief]], top_figures: int = 5) -> st
         if top:
             lines += ["Key figures:", ""]
             for f in top:
-                what = f.subject_en or f.subject
+                what = f.subject_en
                 lines.append(f"- **{md_escape(f.english)}**" + (f" — {md_escape(what)}" if what else "")
                              + f" (`{f.text.replace('`', '')}`)")
         entities = ", ".join(md_escape(e.english) for e in brief.entities[:8])

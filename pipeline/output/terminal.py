@@ -15,7 +15,15 @@ from rich.text import Text
 from rich.theme import Theme
 
 from ..schema import Brief
-from .fields import faithfulness_line, format_value, published_text, snippet, visible
+from .fields import (
+    faithfulness_line,
+    format_value,
+    keywords_english,
+    published_text,
+    snippet,
+    source_text,
+    visible,
+)
 
 MAX_TABLE_ROWS = 15
 
@@ -73,7 +81,7 @@ class BriefView:
             body.append(meta.title_en + "\n", style="newsbrief.heading")
         body.append(meta.title, style="newsbrief.heading" if not meta.title_en else "")
         body.append("\n")
-        body.append(meta.source or "source unknown", style="newsbrief.source")
+        body.append(source_text(self.brief) if meta.source else "source unknown", style="newsbrief.source")
         body.append("  ·  ")
         body.append(published_text(self.brief), style="newsbrief.date")
         if meta.file:
@@ -95,9 +103,9 @@ class BriefView:
 
     def keywords(self) -> Text:
         text = Text("Keywords: ", style="newsbrief.heading")
-        if not self.brief.keywords:
-            return text.append("none", style="newsbrief.muted")
-        return text.append("、".join(k.word for k in self.brief.keywords))
+        if not any(k.english for k in self.brief.keywords):
+            return text.append("none in English", style="newsbrief.muted")
+        return text.append(keywords_english(self.brief))
 
     def figures_table(self) -> Table:
         figures = sorted(self.brief.figures, key=lambda f: -f.salience)[: self.max_rows]
@@ -112,7 +120,7 @@ class BriefView:
                 Text(figure.text),
                 Text(f"{figure.kind}: {format_value(figure)}"),
                 Text(figure.english),
-                Text(figure.subject_en or figure.subject or ""),
+                Text(figure.subject_en or ""),
                 Text(snippet(self.brief, figure)),
             )
         if not figures:
@@ -133,7 +141,7 @@ class BriefView:
                 english.append(" (pinyin)", style="newsbrief.muted")
             table.add_row(
                 english, Text(entity.text), Text(entity.type), Text(str(entity.count)),
-                Text(entity.role_en or entity.role or ""),
+                Text(entity.role_en or ""),
             )
         if not entities:
             table.add_row(Text("no entities extracted", style="newsbrief.muted"), "", "", "", "")

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from ..resources import Resources, default_resources
 from ..settings import Settings
+from ..terms import load_glossary, load_terms
 from .checks import load_common_words, numbers_in
 from .generation import GenerationCache, Generator, TransformersGenerator
 from .models import ExtraMissing, ModelError, require_writer_extra, resolve
-from .prepare import load_glossary, substitute
+from .prepare import substitute
 from .writer import Writer
 
 __all__ = [
@@ -54,4 +55,4 @@ def default_writer(
     generator = TransformersGenerator.from_ref(resolve(model, settings), batch_size=batch_size)
     cache = GenerationCache(settings.generation_cache) if use_cache else None
     return Writer(generator, cache, sentences=sentences, glossary=load_glossary(resources),
-                  common_words=load_common_words(resources))
+                  common_words=load_common_words(resources), terms=load_terms(resources))

@@ -5,17 +5,19 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from ..figures import core_english
 from ..ingest.clean import BIDI_CONTROLS
 from ..resources import Resources, read_lines
-from ..schema import Brief
+from ..schema import Brief, Figure
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
-_NUMBER = re.compile(
-    r"(?<![A-Za-z0-9.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s?(trillion|billion|million|thousand|bn|mn|m|k)\b)?"
+HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_NUMBER = re.compile(  # not after a letter, nor a letter and a hyphen (COVID-19, TT123)
+    r"(?<![A-Za-z0-9.])(?<![A-Za-z]-)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s?(trillion|billion|million|thousand|bn|mn|m|k)\b)?"
 )
 _SCALE = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6, "m": 1e6, "thousand": 1e3,
           "k": 1e3}
-_CAPITALISED = re.compile(r"(?<![A-Za-z.])[A-Z][A-Za-z&'\-]+(?:\s[A-Z][A-Za-z&'\-]+)*")
+_CAPITALISED = re.compile(r"(?<![A-Za-z0-9.])[A-Z][A-Za-z&'\-]+(?:\s[A-Z][A-Za-z&'\-]+)*")
 
 
 @cache
@@ -52,24 +54,146 @@ def clean_output(text: str) -> str:
 
 
 def known_names(brief: Brief) -> set[str]:
+    """The words of the entities' English names and Latin mentions, and the initials of the longer
+    names (CIIE for China International Import Expo)."""
     names: set[str] = set()
     for e in brief.entities:
-        names.update(e.english.split())
+        words = re.findall(r"[A-Za-z0-9][A-Za-z0-9&'\-]*", e.english)  # Co., Ltd. -> Co, Ltd
+        names.update(words)
         names.update(m.text for m in e.mentions if not HAN.search(m.text))
+        capitals = [w[0] for w in words if w[:1].isupper()]
+        if len(capitals) >= 2:
+            names.add("".join(capitals))
     return names
 
 
-def unknown_names(text: str, known: set[str], source: str, common: frozenset[str]) -> list[str]:
-    """Capitalised names in the English that the source does not contain (not a sentence start)."""
+def unknown_names(text: str, known: set[str], source: str, common: frozenset[str],
+                  vocabulary: frozenset[str] = frozenset(), ordinary: frozenset[str] = frozenset()) -> list[str]:
+    """Capitalised names in the English that trace to nothing in the source (not a sentence start).
+
+    A word traces when an entity's English or a Latin mention has it, the source writes it, or it is
+    in `vocabulary`, the English of the source's dictionary words (足球场 'football field', 国家统计局
+    'National Bureau of Statistics'): a name the model translated is kept, one it made up is not.
+    Case is ignored (SHEIN, Shein). The first word of a sentence is no name when it is an ordinary
+    English word (`ordinary`: 'Additionally', 'Meanwhile')."""
+    known_lower = {k.lower() for k in known}
+    source_lower = source.lower()
     found = []
     for m in _CAPITALISED.finditer(text):
-        words = [re.sub(r"'s?$|’s?$", "", w) for w in m.group(0).split()]
+        words = [re.sub(r"'s?$|’s?$|-$", "", w) for w in m.group(0).split()]
+        if words and words[0].lower() in ordinary and re.search(r"(?:^|[.!?:]\s+|[\"“‘(]\s*)$", text[:m.start()]):
+            words = words[1:]  # a capital because it starts a sentence
         words = [w for w in words if w and w not in common]
         if not words or (m.start() == 0 and len(words) == 1):
             continue
-        if all(w in known or w in source for w in words):
+        if all(_traces(w.lower(), known_lower, source_lower, vocabulary) for w in words):
             continue
         found.append(" ".join(words))
     return found
 
 
+def source_vocabulary(text: str) -> frozenset[str]:
+    """What a faithful English of `text` may name (lower case): the English of its CC-CEDICT words and
+    the pinyin of its runs of up to four characters (王海松 'wanghaisong', 'haisong'; 执势 'zhishi'):
+    a transliteration traces, a made-up spelling (Haosheng) does not."""
+    from pypinyin import Style, lazy_pinyin
+
+    from ..dictionary import load_dictionary
+
+    words = set(load_dictionary().english_words(text))
+    for run in HAN_RUN.findall(text):
+        syllables = [p.replace("ü", "u").replace("v", "u") for p in lazy_pinyin(run, style=Style.NORMAL)]
+        for start in range(len(syllables)):
+            for end in range(start + 1, min(len(syllables), start + 4) + 1):
+                words.add("".join(syllables[start:end]))
+    return frozenset(words)
+
+
+def _traces(word: str, known: set[str], source: str, vocabulary: frozenset[str]) -> bool:
+    if word in known or word in source:
+        return True
+    word = word.replace("ü", "u")
+    stems = [word, word[:-1] if word.endswith("s") else "", word[:-2] if word.endswith("es") else "",
+             word[:-3] + "y" if word.endswith("ies") else "", word[:-3] if word.endswith("ern") else "",
+             re.sub(r"(?:or|er)s?$", "", word), word[:-1] if word.endswith("ed") else "",
+             word[:-2] if word.endswith("ed") else ""]
+    return any(stem and stem in vocabulary for stem in stems)  # sports: sport; eastern: east; exhibitor: exhibit
+
+
+# Words that say which way a figure moved, and how it is compared: read around the number in the English.
+_UP = re.compile(r"\b(?:up|increas\w*|ris(?:e|es|en|ing)|rose|gr[eo]w\w*|higher|gain\w*|jump\w*|surg\w*|climb\w*|"
+                 r"expand\w*|boost\w*|soar\w*|doubl\w*|tripl\w*|more)\b", re.I)
+_DOWN = re.compile(r"\b(?:down|decreas\w*|declin\w*|f[ae]ll\w*|drop\w*|lower\w*|reduc\w*|shr[iau]nk\w*|"
+                   r"narrow\w*|cut\w*|slump\w*|plung\w*|contract\w*|slid\w*|less|fewer)\b", re.I)
+_COMPARED = {
+    "yoy": re.compile(r"year[- ](?:on|over)[- ]year|\by-?o-?y\b|(?:a|the previous|last|prior) year|same period"
+                      r"|annual|from a year", re.I),
+}
+# 环比 compares with the period before, a month or a quarter as the text's periods are: either English is right.
+_COMPARED["qoq"] = _COMPARED["mom"] = re.compile(
+    r"(?:quarter|month)[- ](?:on|over)[- ](?:quarter|month)|\b[qm]-?o-?[qm]\b|(?:previous|last|prior|preceding|"
+    r"earlier) (?:quarter|month|period)|sequential|from the month before|from a month earlier", re.I)
+_CLAUSE = re.compile(r"[;:]|,\s|\.\s|\.$| and | while | whereas | but ")
+
+
+def _clause_around(text: str, start: int, end: int) -> str:
+    """The clause of the English a number stands in: between the punctuation (or 'and') around it."""
+    before = [m.end() for m in _CLAUSE.finditer(text, 0, start)]
+    after = _CLAUSE.search(text, end)
+    return text[before[-1] if before else 0: after.start() if after else len(text)]
+
+
+def _places(text: str, value: float) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _NUMBER.finditer(text)
+            if _close(numbers_in(m.group(0))[0], value)]
+
+
+def broken_relations(text: str, figures: list[Figure]) -> list[str]:
+    """What the English breaks of the figures its source sentence states: a figure left out, a change
+    turned the other way ('fell' for 增长), a 'from … to …' that lost one end or its order, a
+    year-on-year figure no longer said to be year on year."""
+    broken: list[str] = []
+    for f in figures:
+        if f.kind in ("date", "period") or not isinstance(f.value, int | float):
+            continue
+        phrase = core_english(f)
+        wanted = numbers_in(phrase)
+        if not wanted:
+            continue
+        places = _places(text, wanted[0])
+        if not places:
+            broken.append(f"{phrase} left out")
+            continue
+        clause = _clause_around(text, *places[0])
+        change = f.change
+        if change and change.from_value is not None and change.to_value is not None:
+            other = change.to_value if _close(float(f.value), change.from_value) else change.from_value
+            other_places = _places(text, other)
+            if not other_places:
+                broken.append(f"{phrase}: the other end of its change is missing")
+            else:
+                is_from = other == change.to_value
+                from_at, to_at = (places[0], other_places[0]) if is_from else (other_places[0], places[0])
+                said_from = re.search(r"\bfrom\s+(?:\S+\s+)?\S*$", text[:to_at[0]][-24:])
+                said_to = re.search(r"\bto\s+(?:\S+\s+)?\S*$", text[:from_at[0]][-24:])
+                if said_from or said_to or (from_at[0] > to_at[0] and "from" not in text[to_at[1]:from_at[0]]):
+                    broken.append(f"{phrase}: 'from' and 'to' swapped")
+        if change and change.direction in ("up", "down"):
+            same, opposite = (_UP, _DOWN) if change.direction == "up" else (_DOWN, _UP)
+            if opposite.search(clause) and not same.search(clause):
+                broken.append(f"{phrase}: said to go {'down' if change.direction == 'up' else 'up'}")
+        if f.comparison in _COMPARED and not _COMPARED[f.comparison].search(text):
+            broken.append(f"{phrase}: no longer compared {f.comparison}")
+    return broken
+
+
+def relation_phrase(figure: Figure, figures: list[Figure]) -> str:
+    """The figure as the fact sheet states it, relation included: 'down from US$53.2 million to
+    US$41.3 million', 'up 6% year on year'."""
+    change = figure.change
+    if change and change.from_value is not None and change.to_value is not None:
+        ends = {f.value: core_english(f) for f in figures if f.change == change}
+        if change.from_value in ends and change.to_value in ends:
+            way = f"{change.direction} " if change.direction in ("up", "down") else ""
+            return f"{way}from {ends[change.from_value]} to {ends[change.to_value]}"
+    return figure.english

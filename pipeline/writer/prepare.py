@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from ..figures import core_english
-from ..resources import Resources, read_lines
 from ..schema import Brief, Entity, Figure
 from .checks import HAN, numbers_in
 
-Kind = Literal["title", "sentence", "subject", "name"]
+Kind = Literal["title", "sentence", "subject", "role", "keyword", "name"]
+# Short phrases of the fact sheet (a figure's subject, a role, a keyword): all English, or none.
+PHRASE_KINDS = ("subject", "role", "keyword")
 
 
 @dataclass
@@ -21,20 +22,30 @@ class Segment:
 
     brief: int
     kind: Kind
-    ref: int  # sentence index, figure index or entity index
+    ref: int  # sentence index, figure index, entity index or keyword index
     source: str
     prepared: str
     allowed: list[float]
     figures: list[str]  # English renderings inside, for the retry note
     output: str = ""
-    status: Literal["ok", "repaired", "replaced", "dropped", "flagged"] = "ok"
+    status: Literal["ok", "repaired", "replaced", "dropped"] = "ok"
     numbers_checked: int = 0
+    own_figures: list[Figure] = field(default_factory=list)  # the source sentence's: their relations are checked
+    also: list[int] = field(default_factory=list)  # further figures with the same subject
+    problems: list[str] = field(default_factory=list)  # what the checks found in `output`
+    pinyin: str = ""  # for a name: its pinyin English, which the model's answer may use
+    untraced: list[str] = field(default_factory=list)  # names in `output` that trace to nothing in the source
 
 
 # Names the model does not know (周受资, ThredUp) are replaced by their English; places it renders
-# well itself, and reads badly replaced ("TikTok United States"). Pinyin names stay Chinese: on
-# WMT21 (eval mt, 200 sentences) replacing them and the places too lowered chrF from 45.5 to 43.4.
+# well itself, and reads badly replaced ("TikTok United States"). Names known only in pinyin are
+# replaced too when they are people or short brands: left in Chinese, the model invents an English
+# for them (客优云 -> "Guesty", 王海松 -> "Wang Haosheng") that the names check must then drop with
+# its sentence. Longer pinyin names are descriptive (参展商联盟, 公共卫生防疫专委会): the model
+# translates their words better than pinyin reads ("Canzhanshang Lianmeng"), and the names check
+# traces that English to the dictionary's words of the source.
 SUBSTITUTED_TYPES = ("ORG", "PERSON", "PRODUCT", "EVENT")
+PINYIN_SUBSTITUTED_LENGTH = 4  # Chinese characters, for names other than people
 _BRACKETED = re.compile(r"《[^《》]{1,40}》|「[^「」]{1,40}」|『[^『』]{1,40}』")
 
 
@@ -68,7 +79,8 @@ def substitute(
             found = [(m.start - offset, m.end - offset) for m in e.mentions
                      if offset <= m.start and m.end <= offset + len(text) and HAN.search(m.text)]
         names += found
-        if e.type in SUBSTITUTED_TYPES and e.english_source != "pinyin":
+        if e.type in SUBSTITUTED_TYPES and (e.english_source != "pinyin" or e.type == "PERSON"
+                                            or len(HAN.findall(e.text)) <= PINYIN_SUBSTITUTED_LENGTH):
             spans += [(start, end, e.english) for start, end in found]
     # Titles of publications and names the writer brackets (《出海日报》, 「客优云」) are names too.
     names += [(m.start(), m.end()) for m in _BRACKETED.finditer(text)]
@@ -97,17 +109,23 @@ def _joins(neighbour: str) -> bool:
     return bool(neighbour) and (bool(HAN.match(neighbour)) or neighbour.isalnum())
 
 
-def allowed_numbers(brief: Brief, extra_text: str = "") -> list[float]:
-    """Numbers the English may contain: every figure of the fact sheet (value, bounds, English
-    rendering), the publish year, and digits already in Latin text (TT123, Q2)."""
+def figure_numbers(figures: Sequence[Figure]) -> list[float]:
+    """The numbers that stand for these figures in English: value, bounds, English renderings."""
     values: list[float] = []
-    for f in brief.figures:
+    for f in figures:
         values += [v for v in (f.value, f.low, f.high) if isinstance(v, float | int)]
         if f.kind in ("fraction",) and isinstance(f.value, float):
             values.append(f.value * 100)
         values += numbers_in(f.english) + numbers_in(core_english(f))
         if isinstance(f.value, str):
             values += numbers_in(f.value.replace("-", " "))
+    return values
+
+
+def allowed_numbers(brief: Brief, extra_text: str = "", figures: Sequence[Figure] | None = None) -> list[float]:
+    """Numbers the English may contain: the figures' (by default every figure of the fact sheet; a
+    bullet passes its own sentence's), the publish year, and digits already in Latin text (TT123, Q2)."""
+    values = figure_numbers(brief.figures if figures is None else figures)
     if brief.meta.published:
         values += [brief.meta.published.year, brief.meta.published.day]
     values += numbers_in(extra_text)
@@ -127,14 +145,15 @@ def select_sentences(brief: Brief, count: int) -> list[int]:
         score += sum(1 for k in keywords if k in s.text) * 0.5
         score += 3.0 if s.index == 0 else (1.5 if s.index < 3 else 0)
         scored.append((score, s.index))
-    chosen: list[int] = []
+    # The lead (the first whole sentence of the body) says the news: it is always the first bullet.
+    chosen: list[int] = [min(index for _, index in scored)] if scored else []
     for _, index in sorted(scored, reverse=True):
+        if len(chosen) >= count:
+            break
         text = brief.sentences[index].text
-        if any(_similarity(text, brief.sentences[i].text) > 0.6 for i in chosen):
+        if index in chosen or any(_similarity(text, brief.sentences[i].text) > 0.6 for i in chosen):
             continue
         chosen.append(index)
-        if len(chosen) == count:
-            break
     return sorted(chosen)
 
 
@@ -142,12 +161,3 @@ def _similarity(a: str, b: str) -> float:
     grams_a = {a[i:i + 2] for i in range(len(a) - 1)}
     grams_b = {b[i:i + 2] for i in range(len(b) - 1)}
     return len(grams_a & grams_b) / max(1, len(grams_a | grams_b))
-
-
-
-def load_glossary(resources: Resources) -> dict[str, str]:
-    """Domain terms with the English the writer must use (corpus/lexicon/glossary.tsv)."""
-    if not resources.glossary.is_file():
-        return {}
-    pairs = (line.split("\t") for line in read_lines(resources.glossary))
-    return {chinese.strip(): english.strip() for chinese, english, *_ in pairs}

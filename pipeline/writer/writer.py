@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..figures import FigureExtractor, core_english
+from ..dictionary import load_dictionary
+from ..figures import FigureExtractor
 from ..resources import default_resources
 from ..schema import Brief, BriefWarning, Faithfulness
 from ..segment import split_sentences
-from .checks import HAN, _close, clean_output, known_names, load_common_words, numbers_in, unknown_names
+from ..terms import TermEnglish
+from .checks import (
+    HAN,
+    _close,
+    broken_relations,
+    clean_output,
+    known_names,
+    load_common_words,
+    numbers_in,
+    relation_phrase,
+    source_vocabulary,
+    unknown_names,
+)
 from .generation import GenerationCache, Generator
-from .prepare import Segment, allowed_numbers, select_sentences, substitute
+from .prepare import PHRASE_KINDS, Kind, Segment, allowed_numbers, select_sentences, substitute
+from .repair import fill_chinese, name_outside_the_fact_sheet
 
 SYSTEM_PROMPT = (
     "You are a professional translator of Chinese business news into English. Translate the text the user "
@@ -20,13 +36,22 @@ SYSTEM_PROMPT = (
     "already in English: copy them exactly as written and never change, convert or recompute any number."
 )
 FIGURE_RETRY_NOTE = "Copy these figures exactly as written: {figures}."
+RELATION_RETRY_NOTE = "Keep what the text says of each figure: {relations}."
 CHINESE_RETRY_NOTE = "Translate every Chinese word into English."
+NAMES_RETRY_NOTE = "Use only the names that are in the text; add no other name or source."
 NO_NEW_NUMBERS_NOTE = "Do not add any number, year or date that is not in the text."
 NAME_PROMPT = "Give the usual English name of this Chinese organisation or brand. Output only the name."
+PHRASE_PROMPT = ("Translate this Chinese phrase from a business news article into a short English noun phrase. "
+                 "Output only the English phrase.")
 
-MAX_NEW_TOKENS = {"title": 48, "sentence": 96, "subject": 16, "name": 16}
+# Two budgets, so that a title and the sentences share a batch, and every short phrase another: a
+# batch costs about as much for one prompt as for eight (bench_writer), and the title alone was one.
+MAX_NEW_TOKENS = {"title": 96, "sentence": 96, "subject": 16, "role": 16, "keyword": 16, "name": 16}
+MAX_PHRASE_WORDS = 10
 MAX_WORDS = 120  # of the English summary
-TOP_SUBJECTS = 5  # figures whose subject is put into English
+# A figure of the sentence that the English leaves out: asked for again, but the sentence still ships
+# (it says less, not something wrong).
+LEFT_OUT = "left out"
 
 
 @dataclass
@@ -37,46 +62,61 @@ class WriterReport:
     seconds: float = 0.0
 
 
+Progress = Callable[[str, int, int], None]  # (what, done, total)
+
+
 @dataclass
 class Writer:
-    """Writes the English of briefs with a generator; one call batches across articles."""
+    """Writes the English of briefs with a generator; one call batches across articles.
+
+    Every output is checked before it ships (``problems``): numbers must be figures of its own
+    source sentence, each figure keeps its relation (direction, from/to, year on year), names must
+    trace to an entity of the source, and no Chinese is left. A failing output is retried once with
+    notes; what still fails is dropped (a title is rebuilt from rules), never shipped with a warning.
+    """
 
     generator: Generator
     cache: GenerationCache | None = None
     sentences: int = 5
     max_words: int = MAX_WORDS
-    top_subjects: int = TOP_SUBJECTS
     glossary: dict[str, str] = field(default_factory=dict)
     # Capitalised words that are not names: the packaged lexicon unless given.
     common_words: frozenset[str] = field(default_factory=lambda: load_common_words(default_resources()))
     report: WriterReport = field(default_factory=WriterReport)
+    progress: Progress | None = None  # told of each generation batch (the CLI shows it)
+    terms: dict[str, str] = field(default_factory=dict)  # business terms (corpus/lexicon/terms.tsv)
+    _term_english: TermEnglish | None = field(default=None, init=False, repr=False)
 
     def describe(self) -> dict:
         """What of the writer changes a brief: for the fingerprint of cached briefs."""
-        return self.description(self.generator.checksum, sentences=self.sentences, max_words=self.max_words,
-                                top_subjects=self.top_subjects)
+        return self.description(self.generator.checksum, sentences=self.sentences, max_words=self.max_words)
 
     @staticmethod
-    def description(checksum: str, *, sentences: int, max_words: int = MAX_WORDS, top_subjects: int = TOP_SUBJECTS
-                    ) -> dict:
+    def description(checksum: str, *, sentences: int, max_words: int = MAX_WORDS) -> dict:
         """:meth:`describe` for a writer not loaded here (the Ray engine's workers load it)."""
-        return {"model": checksum, "sentences": sentences, "max_words": max_words, "top_subjects": top_subjects}
+        return {"model": checksum, "sentences": sentences, "max_words": max_words}
 
     def write(self, briefs: list[Brief]) -> list[Brief]:
         started = time.perf_counter()
         segments = [seg for i, brief in enumerate(briefs) for seg in self.segments_for(i, brief)]
+        known = [known_names(brief) for brief in briefs]
         self.translate(segments, retry=False)
-        failing, first = [], []  # the segments to retry, and their first output with its problem count
-        for seg in segments:
-            problems = self.problems(seg)
-            if problems:
+        names = [self.names_for(brief) for brief in briefs]
+        for seg in segments:  # what it puts in traces to the source (known) by construction
+            seg.output = self.fill_chinese(seg.output, names[seg.brief], known[seg.brief])
+        failing, first = [], []  # the segments to retry, and their first output with its problems
+        for seg in segments:  # a retry for what would stop the output (a figure left out alone is not worth one)
+            if _weight(self.check(seg, known[seg.brief]))[0]:
                 failing.append(seg)
-                first.append((seg.output, len(problems)))
+                first.append((seg.output, seg.problems))
         self.translate(failing, retry=True)
-        for seg, (output, problem_count) in zip(failing, first, strict=True):
-            if len(self.problems(seg)) > problem_count:
-                seg.output = output  # of the two attempts, the one with fewer problems
-            self._settle(seg)
+        for seg in failing:
+            seg.output = self.fill_chinese(seg.output, names[seg.brief], known[seg.brief])
+        for seg, (output, problems) in zip(failing, first, strict=True):
+            if _weight(self.check(seg, known[seg.brief])) > _weight(problems):
+                seg.output, seg.problems = output, problems  # of the two attempts, the one with fewer problems
+            hard = [p for p in seg.problems if not p.endswith(LEFT_OUT)]
+            seg.status = "repaired" if not hard else "replaced" if seg.kind == "title" else "dropped"
         for i, brief in enumerate(briefs):
             self._assemble(brief, [s for s in segments if s.brief == i])
         self.report.segments += len(segments)
@@ -85,42 +125,70 @@ class Writer:
 
     # -- segments
 
+    def _glossary_for(self, brief: Brief) -> dict[str, str]:
+        """The glossary, and the publisher's English name (36氪 -> 36Kr): bylines name it in the text."""
+        glossary = dict(self.glossary)
+        if brief.meta.source and brief.meta.source_en and " via " not in brief.meta.source_en:
+            glossary[brief.meta.source] = brief.meta.source_en
+        return glossary
+
     def segments_for(self, index: int, brief: Brief) -> list[Segment]:
         segments = []
+        glossary = self._glossary_for(brief)
         title_figures = FigureExtractor()(brief.meta.title, split_sentences(brief.meta.title),
                                           published=brief.meta.published, precision=brief.meta.published_precision)
         title_prepared, title_rendered = substitute(brief.meta.title, 0, title_figures, brief.entities, by_search=True,
-                                                    glossary=self.glossary)
+                                                    glossary=glossary)
         segments.append(Segment(index, "title", 0, brief.meta.title, title_prepared,
-                                allowed_numbers(brief, title_prepared) + [v for f in title_figures
-                                                                          for v in numbers_in(core_english(f))],
-                                title_rendered))
+                                allowed_numbers(brief, title_prepared, title_figures), title_rendered,
+                                own_figures=title_figures))
         for sentence_index in select_sentences(brief, self.sentences):
             s = brief.sentences[sentence_index]
-            prepared, rendered = substitute(s.text, s.start, brief.figures, brief.entities, glossary=self.glossary)
+            own = [f for f in brief.figures if s.start <= f.start and f.end <= s.end]
+            prepared, rendered = substitute(s.text, s.start, own, brief.entities, glossary=glossary)
             segments.append(Segment(index, "sentence", sentence_index, s.text, prepared,
-                                    allowed_numbers(brief, prepared), rendered))
-        top = sorted(range(len(brief.figures)), key=lambda i: -brief.figures[i].salience)[: self.top_subjects]
-        for figure_index in top:
-            subject = brief.figures[figure_index].subject
-            if subject:
-                prepared = substitute(subject, 0, [], brief.entities, by_search=True, glossary=self.glossary)[0]
-                segments.append(Segment(index, "subject", figure_index, subject, prepared,
-                                        allowed_numbers(brief, prepared), []))
+                                    allowed_numbers(brief, prepared, own), rendered, own_figures=own))
+        by_subject: dict[str, Segment] = {}
+        for figure_index, figure in enumerate(brief.figures):
+            if figure.subject and not figure.subject_en:
+                if figure.subject in by_subject:
+                    by_subject[figure.subject].also.append(figure_index)
+                    continue
+                by_subject[figure.subject] = self._phrase(index, "subject", figure_index, figure.subject, brief)
+        segments += by_subject.values()
+        for entity_index, entity in enumerate(brief.entities):
+            if entity.role and not entity.role_en:
+                segments.append(self._phrase(index, "role", entity_index, entity.role, brief))
+        for keyword_index, keyword in enumerate(brief.keywords):
+            if not keyword.english:
+                segments.append(self._phrase(index, "keyword", keyword_index, keyword.word, brief))
         for entity_index, entity in enumerate(brief.entities):
             if entity.english_source == "pinyin" and entity.type in ("ORG", "PRODUCT"):
-                segments.append(Segment(index, "name", entity_index, entity.text, entity.text, [], []))
+                segments.append(Segment(index, "name", entity_index, entity.text, entity.text, [], [],
+                                        pinyin=entity.english))
         return segments
+
+    def _phrase(self, index: int, kind: Kind, ref: int, phrase: str, brief: Brief) -> Segment:
+        prepared = substitute(phrase, 0, [], brief.entities, by_search=True, glossary=self._glossary_for(brief))[0]
+        return Segment(index, kind, ref, phrase, prepared, allowed_numbers(brief, prepared, []), [])
 
     def _conversation(self, seg: Segment, retry: bool) -> list[dict]:
         if seg.kind == "name":
             return [{"role": "system", "content": NAME_PROMPT}, {"role": "user", "content": seg.prepared}]
+        if seg.kind in PHRASE_KINDS:
+            user = seg.prepared + (f"\n\n({CHINESE_RETRY_NOTE})" if retry else "")
+            return [{"role": "system", "content": PHRASE_PROMPT}, {"role": "user", "content": user}]
         user = seg.prepared
         if retry:
-            notes = [CHINESE_RETRY_NOTE] if HAN.search(seg.output) else []
+            notes = [CHINESE_RETRY_NOTE] if any(p.startswith("untranslated") for p in seg.problems) else []
+            if any(p.startswith("names") for p in seg.problems):
+                notes.append(NAMES_RETRY_NOTE)
+            relations = [relation_phrase(f, seg.own_figures) for f in seg.own_figures if f.change or f.comparison]
             if seg.figures:
                 notes.append(FIGURE_RETRY_NOTE.format(figures="; ".join(seg.figures)))
-            elif not notes:
+            if any(p.startswith("relation") for p in seg.problems) and relations:
+                notes.append(RELATION_RETRY_NOTE.format(relations="; ".join(dict.fromkeys(relations))))
+            if not notes:
                 notes.append(NO_NEW_NUMBERS_NOTE)
             user = f"{seg.prepared}\n\n({' '.join(notes)})"
         return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
@@ -130,109 +198,182 @@ class Writer:
         by_budget: dict[int, list[Segment]] = {}
         for seg in segments:
             by_budget.setdefault(MAX_NEW_TOKENS[seg.kind], []).append(seg)
+        done = 0
         for budget, group in by_budget.items():
             conversations = [self._conversation(seg, retry) for seg in group]
             keys = [GenerationCache.key(self.generator.checksum, c, budget) for c in conversations]
             cached = self.cache.get_many(keys) if self.cache else {}
             todo = [i for i, key in enumerate(keys) if key not in cached]
-            if todo:
-                outputs = self.generator.generate([conversations[i] for i in todo], budget)
-                fresh = {keys[i]: out for i, out in zip(todo, outputs, strict=True)}
+            step = max(1, getattr(self.generator, "batch_size", len(todo) or 1))
+            for start in range(0, len(todo), step):  # in batches, so progress can be told
+                if self.progress:
+                    self.progress("retrying" if retry else "writing", done + start, len(segments))
+                chunk = todo[start:start + step]
+                outputs = self.generator.generate([conversations[i] for i in chunk], budget)
+                fresh = {keys[i]: out for i, out in zip(chunk, outputs, strict=True)}
                 if self.cache:
                     self.cache.put_many(fresh)
                 cached.update(fresh)
-                self.report.generated += len(todo)
+                self.report.generated += len(chunk)
+            done += len(group)
             self.report.cached += len(group) - len(todo)
             for seg, key in zip(group, keys, strict=True):
                 seg.output = clean_output(cached[key])
+        if self.progress and segments:
+            self.progress("retrying" if retry else "writing", len(segments), len(segments))
+
+    # -- Chinese the model left
+
+    def names_for(self, brief: Brief) -> dict[str, str]:
+        """Chinese forms with their English: the entities' mentions and the glossary. Pinyin names
+        come with a mark (`pinyin:`) so that a dictionary reading of a longer one goes first."""
+        names = self._glossary_for(brief)
+        for entity in brief.entities:
+            for form in {entity.text, *(m.text for m in entity.mentions)}:
+                if HAN.search(form):
+                    names[form] = ("pinyin:" if entity.english_source == "pinyin" else "") + entity.english
+        return names
+
+    def fill_chinese(self, output: str, names: dict[str, str], inserted: set[str] | None = None) -> str:
+        """Chinese the model copied that the fact sheet has English for, put into English (repair);
+        the words put in are added to `inserted`."""
+        return fill_chinese(output, names, self._terms(), name_outside_the_fact_sheet, inserted)
+
+    def _terms(self) -> TermEnglish:
+        if self._term_english is None:
+            self._term_english = TermEnglish(load_dictionary(), self.glossary, self.terms)
+        return self._term_english
 
     # -- checks
 
-    def problems(self, seg: Segment) -> list[str]:
+    def check(self, seg: Segment, known: set[str] | None) -> list[str]:
+        """Set and return `seg.problems`: what keeps its output from shipping."""
+        seg.problems = self.problems(seg, known)
+        return seg.problems
+
+    def problems(self, seg: Segment, known: set[str] | None = None) -> list[str]:
+        output = seg.output
         problems = []
         if seg.kind == "name":
-            if not seg.output or HAN.search(seg.output) or numbers_in(seg.output) or len(seg.output) > 60:
-                problems.append("unusable name")
-            return problems
-        numbers = numbers_in(seg.output)
+            if not output or HAN.search(output) or numbers_in(output) or len(output) > 60:
+                return ["unusable name"]
+            # Verified, or pinyin stays: each word must be the name's pinyin or the English of its
+            # characters (光云科技 'Guangyun Technology'), never a made-up brand ('Guesty').
+            pinyin = set(seg.pinyin.split()) | {seg.pinyin.replace(" ", "")}
+            invented = unknown_names(f"named {output}", pinyin, "", self.common_words,  # not a sentence start
+                                     source_vocabulary(seg.source))
+            return [f"name {', '.join(invented)} not verified"] if invented else []
+        if not output.strip():
+            return ["empty output"]
+        numbers = numbers_in(output)
         seg.numbers_checked = len(numbers)
         bad = [n for n in numbers if not any(_close(n, a) for a in seg.allowed)]
         if bad:
-            problems.append("numbers " + ", ".join(f"{n:g}" for n in bad) + " match no figure")
-        if HAN.search(seg.output):
+            problems.append("numbers " + ", ".join(f"{n:g}" for n in bad) + " match no figure of the sentence")
+        if HAN.search(output):
             problems.append("untranslated Chinese")
-        if not seg.output.strip():
-            problems.append("empty output")
+        if known is not None:
+            dictionary = load_dictionary()  # the English of the source's words, and ordinary English words
+            names = unknown_names(output, known, seg.prepared, self.common_words,
+                                  source_vocabulary(seg.source), dictionary.ordinary_words)
+            seg.untraced = names
+            if names:
+                problems.append("names " + ", ".join(names) + " match no entity of the source")
+        if seg.kind in PHRASE_KINDS:
+            if len(output.split()) > MAX_PHRASE_WORDS:
+                problems.append("phrase too long")
+            return problems
+        broken = broken_relations(output, seg.own_figures)
+        if seg.kind == "title":  # a headline may leave figures out, but not turn them round
+            broken = [b for b in broken if not b.endswith(LEFT_OUT)]
+        problems += [f"relation: {b}" for b in broken]
         return problems
-
-    def _settle(self, seg: Segment) -> None:
-        """After the retry: accept, flag, or replace/drop what still fails."""
-        problems = self.problems(seg)
-        if not problems:
-            seg.status = "repaired"
-        elif any(p.startswith("numbers") or p == "empty output" for p in problems) or seg.kind == "name":
-            seg.status = "replaced" if seg.kind == "title" else "dropped"
-        else:
-            seg.status = "flagged"  # Chinese left in the English: kept, with a warning
 
     def _assemble(self, brief: Brief, segments: list[Segment]) -> None:
         report = Faithfulness(model=self.generator.label)
         warnings: list[BriefWarning] = []
-        known = known_names(brief)
         bullets: list[str] = []
+        sources: list[int] = []
+        missing: dict[str, int] = {}
         words = 0
+        title_failed = False
+        renamed: dict[str, str] = {}  # pinyin -> a verified English name the model gave
         for seg in segments:
-            report.numbers_checked += seg.numbers_checked
+            if seg.kind in ("title", "sentence"):
+                report.numbers_checked += seg.numbers_checked
+                report.figure_phrases_checked += len([f for f in seg.own_figures
+                                                      if f.kind not in ("date", "period")])
             if seg.status == "repaired":
                 report.numbers_repaired += 1
-            if seg.status == "dropped" and seg.kind != "name":
+            if seg.status == "dropped" and seg.kind in ("title", "sentence"):
                 report.sentences_dropped += 1
-                message = f"{seg.kind} left out: its English failed the checks ({seg.source[:40]})"
+                report.names_withheld += [n for n in seg.untraced if n not in report.names_withheld]
+                if any(p.startswith("relation") for p in seg.problems):
+                    report.relations_broken += 1
+                message = f"sentence left out: {'; '.join(seg.problems)} ({seg.source[:40]})"
                 warnings.append(BriefWarning(code="writer-dropped", message=message))
-            used = seg.status != "dropped"
             if seg.kind == "title":
                 if seg.status == "replaced":
                     report.sentences_replaced += 1
-                    brief.meta.title_en = rule_title(brief)
+                    title_failed = True
                     warnings.append(BriefWarning(code="writer-title", message="title rebuilt from rules: the model's "
-                                                 "English failed the number check"))
+                                                 f"English failed the checks ({'; '.join(seg.problems)})"))
                 else:
                     brief.meta.title_en = seg.output
             elif seg.kind == "sentence" and seg.status != "dropped":
                 length = len(seg.output.split())
-                used = len(bullets) < 5 and words + length <= self.max_words
-                if used:  # bullets are whole sentences: one that does not fit is left out, and said so
-                    bullets.append(seg.output)
+                if len(bullets) < 5 and words + length <= self.max_words:
+                    bullets.append(seg.output)  # bullets are whole sentences: one that does not fit is said
+                    sources.append(seg.ref)
                     words += length
                 else:
                     warnings.append(BriefWarning(code="writer-length", message="sentence left out: the summary "
                                                  f"is limited to {self.max_words} words ({seg.source[:40]})"))
-            elif seg.kind == "subject" and seg.status != "dropped":
-                brief.figures[seg.ref].subject_en = seg.output.rstrip(".")
+            elif seg.kind in PHRASE_KINDS:
+                english = seg.output.rstrip(".") if seg.status != "dropped" else None
+                if english is None:
+                    missing[seg.kind] = missing.get(seg.kind, 0) + 1
+                if seg.kind == "subject":
+                    for figure_index in (seg.ref, *seg.also):
+                        brief.figures[figure_index].subject_en = english
+                elif seg.kind == "role":
+                    brief.entities[seg.ref].role_en = english
+                else:
+                    brief.keywords[seg.ref].english = english
             elif seg.kind == "name" and seg.status != "dropped":
                 entity = brief.entities[seg.ref]
-                entity.english, entity.english_source = seg.output.rstrip("."), "model"
-            if seg.status == "flagged" and used:  # a warning only for English that ships
-                report.chinese_flagged += 1
-                warnings.append(BriefWarning(code="writer-untranslated",
-                                             message=f"Chinese left in the English of: {seg.source[:40]}"))
-            if seg.kind in ("title", "sentence") and used:
-                for name in unknown_names(seg.output, known, seg.prepared, self.common_words):
-                    if name not in report.unknown_names:
-                        report.unknown_names.append(name)
-        if report.unknown_names:
-            warnings.append(BriefWarning(code="writer-names", message="English names that match no entity of the "
-                                         "source: " + ", ".join(report.unknown_names)))
-        brief.summary_en = bullets
+                renamed[entity.english] = seg.output.rstrip(".")
+                entity.english, entity.english_source = renamed[entity.english], "model"
+        if missing:
+            said = ", ".join(f"{count} {kind}{'s' if count != 1 else ''}" for kind, count in missing.items())
+            warnings.append(BriefWarning(code="writer-no-english", message=f"left without English ({said}): the "
+                                         "dictionary does not know them and the model's English failed the checks"))
+        for pinyin, name in renamed.items():  # the English says what the fact sheet says
+            bullets = [re.sub(rf"\b{re.escape(pinyin)}\b", name, b) for b in bullets]
+            if brief.meta.title_en and not title_failed:
+                brief.meta.title_en = re.sub(rf"\b{re.escape(pinyin)}\b", name, brief.meta.title_en)
+        brief.summary_en, brief.summary_sources = bullets, sources
+        if title_failed:
+            brief.meta.title_en = rule_title(brief)
         brief.faithfulness = report
         brief.warnings += warnings
         if "writer" not in brief.stages:
             brief.stages.append("writer")
 
 
+def _weight(problems: list[str]) -> tuple[int, int]:
+    """Problems that stop an output from shipping count first; a figure left out is retried for, not dropped."""
+    soft = sum(1 for p in problems if p.endswith(LEFT_OUT))
+    return len(problems) - soft, soft
+
 
 def rule_title(brief: Brief) -> str:
-    """A title from rules: the leading entity and the leading figure, both already in English."""
+    """A title from checked English: the lead bullet when it is short enough for a headline, else the
+    leading entity and the leading figure, both already in English."""
+    if brief.summary_en and brief.summary_sources and brief.summary_sources[0] == min(
+            (s.index for s in brief.sentences if len(s.text) >= 12), default=-1) \
+            and len(brief.summary_en[0].split()) <= 25:
+        return brief.summary_en[0].rstrip(".")
     parts = []
     if brief.entities:
         parts.append(brief.entities[0].english)
@@ -241,5 +382,3 @@ def rule_title(brief: Brief) -> str:
         what = top[0].subject_en or ""
         parts.append(f"{what} {top[0].english}".strip())
     return ": ".join(parts) if parts else "Untitled article"
-
-

@@ -142,14 +142,16 @@ def make_terms(resources: Resources, config: TermsConfig) -> Component:
     from .entities.gazetteer import load_gazetteer
     from .terms import TermEnglish, load_glossary, load_terms
 
-    terms = TermEnglish(load_dictionary(), load_glossary(resources), load_terms(resources),
-                        max_pieces=config.max_pieces)
+    dictionary = load_dictionary()
+    terms = TermEnglish(dictionary, load_glossary(resources), load_terms(resources), max_pieces=config.max_pieces)
     gazetteer = load_gazetteer(resources)
 
     def english_terms(doc: Doc) -> Doc:
         if doc.article.source:  # the publisher (36氪, 新华网 via 亿邦动力): each part by its English name
             parts = [part for part in re.split(r"\s+via\s+|\s+", doc.article.source) if part]
-            names = [(entry.english if (entry := gazetteer.lookup(part)) else terms.english(part)) for part in parts]
+            # A name, never a translation of its words (卖家周刊 is not "sellers weekly publication").
+            names = [(entry.english if (entry := gazetteer.lookup(part)) else dictionary.english_name(part))
+                     for part in parts]
             doc.source_en = " via ".join(names) if all(names) and names != parts else None
         for keyword in doc.keywords:
             keyword.english = keyword.english or terms.english(keyword.word, doc.entities)

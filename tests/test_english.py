@@ -250,3 +250,9 @@ def test_chinese_names_the_entities_missed_are_named_as_the_entity_stage_would()
     assert repaired == '36Kr learned that "Guangyun Technology" invested, and Zhishi Capital advised.'
     assert {"36Kr", "Guangyun", "Zhishi", "Capital"} <= inserted  # traced by the names check
     assert writer.fill_chinese("它闷声赚钱。", {}) == "它闷声赚钱。"  # nothing known: left for the checks
+
+
+def test_the_publisher_gets_an_english_name_never_a_translation():
+    known = brief_text(RESULTS.replace("卖家周刊", "36氪"))
+    assert known.meta.source == "36氪" and known.meta.source_en == "36Kr"
+    assert results_brief().meta.source_en is None  # 卖家周刊 is not "sellers weekly publication"

@@ -1,10 +1,10 @@
 """English for the fact sheet's short phrases (figure subjects, roles, keywords) from data, not a model.
 
-The order is the glossary (the project's own domain terms) -> a name of the article's entities ->
-a CC-CEDICT entry for the whole phrase -> the phrase cut into CC-CEDICT words (longest match), when it
-is at most `max_pieces` words, every one of them known. Anything else is left for the writer's model
-(short phrases, checked and cached) or, without it, left out: a phrase is all English or it is None,
-never mixed.
+The order is the glossary (the project's own domain terms) -> the business terms
+(corpus/lexicon/terms.tsv) -> a name of the article's entities -> a CC-CEDICT entry for the whole
+phrase -> the phrase cut into known words (longest match) when it is at most `max_pieces` words, at
+most one of them a dictionary guess. Anything else is left for the writer's model (short phrases,
+checked and cached) or, without it, left out: a phrase is all English or it is None, never mixed.
 """
 
 from __future__ import annotations

@@ -23,6 +23,11 @@ DEFAULT_ENTITY_SOURCES = ENTITY_SOURCES[:-1]  # all but jieba's part-of-speech n
 RECOGNISER_HEADS = ("msra", "cluener")
 
 
+def publisher_parts(source: str | None) -> list[str]:
+    """The names in a byline's source: '开菠萝财经 via 36氪' -> ['开菠萝财经', '36氪']."""
+    return [part for part in re.split(r"\s+via\s+|\s+", source or "") if part]
+
+
 class SegmentConfig(ComponentConfig):
     # Traditional script (Hong Kong, Taiwan) is analysed in Simplified form, character for character.
     fold_traditional: bool = True
@@ -82,7 +87,7 @@ def make_entities(resources: Resources, config: EntitiesConfig) -> Component:
     def entities(doc: Doc) -> Doc:
         article = doc.article
         # The publisher's own name (TT123获悉, 36氪了解到) is a byline, not an entity of the story.
-        publisher = tuple(part for part in re.split(r"\s+via\s+|\s+", article.source or "") if part)
+        publisher = tuple(publisher_parts(article.source))
         doc.entities = extractor(doc.tokens, title=doc.analysis_title or article.title, exclude=publisher,
                                  pos_tags=doc.pos_tags)
         if doc.analysis_text:  # found in the Simplified form; quoted as the article writes them
@@ -148,19 +153,20 @@ def make_terms(resources: Resources, config: TermsConfig) -> Component:
 
     def english_terms(doc: Doc) -> Doc:
         if doc.article.source:  # the publisher (36氪, 新华网 via 亿邦动力): each part by its English name
-            parts = [part for part in re.split(r"\s+via\s+|\s+", doc.article.source) if part]
+            parts = publisher_parts(doc.article.source)
             # A name, never a translation of its words (卖家周刊 is not "sellers weekly publication").
             names = [(entry.english if (entry := gazetteer.lookup(part)) else dictionary.english_name(part))
                      for part in parts]
             doc.source_en = " via ".join(names) if all(names) and names != parts else None
+        names = terms.names_of(doc.entities)  # once per article, for every phrase
         for keyword in doc.keywords:
-            keyword.english = keyword.english or terms.english(keyword.word, doc.entities)
+            keyword.english = keyword.english or terms.english(keyword.word, names=names)
         for figure in doc.figures:
             if figure.subject and not figure.subject_en:
-                figure.subject_en = terms.english(figure.subject, doc.entities)
+                figure.subject_en = terms.english(figure.subject, names=names)
         for entity in doc.entities:
             if entity.role and not entity.role_en:
-                entity.role_en = terms.english(entity.role, doc.entities)
+                entity.role_en = terms.english(entity.role, names=names)
         return doc
 
     return english_terms

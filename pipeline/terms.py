@@ -53,17 +53,28 @@ class TermEnglish:
     terms: dict[str, str] = field(default_factory=dict)  # business terms before the dictionary
     max_pieces: int = 2
 
-    def english(self, phrase: str, entities: Sequence[Entity] = ()) -> str | None:
-        phrase = self.dictionary.simplified(phrase.strip())  # Traditional phrases are looked up as Simplified
-        if not phrase:
-            return None
-        if not HAN.search(phrase):
-            return phrase  # already Latin (ThredUp, GMV)
+    def __post_init__(self) -> None:
+        self._longest_term = max([8, *map(len, self.glossary), *map(len, self.terms)])
+
+    def names_of(self, entities: Sequence[Entity]) -> dict[str, str]:
+        """The article's Chinese names (Simplified) with their English: what `english` reads them by."""
         fold = self.dictionary.simplified
         # A person's pinyin is their English name; for anything else pinyin is only a guess.
         named = [e for e in entities if e.english_source != "pinyin" or e.type == "PERSON"]
         names = {fold(m.text): e.english for e in named for m in e.mentions if HAN.search(m.text)}
         names.update({fold(e.text): e.english for e in named if HAN.search(e.text)})
+        return names
+
+    def english(self, phrase: str, entities: Sequence[Entity] = (), *, names: dict[str, str] | None = None
+                ) -> str | None:
+        """`names`: :meth:`names_of` the article's entities, when many phrases of one article are asked."""
+        phrase = self.dictionary.simplified(phrase.strip())  # Traditional phrases are looked up as Simplified
+        if not phrase:
+            return None
+        if not HAN.search(phrase):
+            return phrase  # already Latin (ThredUp, GMV)
+        if names is None:
+            names = self.names_of(entities)
         whole = self._word(phrase, names)
         if whole:
             return whole[1].removesuffix(" of")
@@ -103,7 +114,7 @@ class TermEnglish:
         """Longest-match cut into known words (lexicons, names, dictionary), Latin runs and 的/之."""
         pieces: list[tuple[str, str]] = []
         position = 0
-        longest = max([8, *map(len, self.glossary), *map(len, self.terms), *map(len, names)])
+        longest = max([self._longest_term, *map(len, names)])
         while position < len(phrase):
             latin = _LATIN.match(phrase, position)
             if latin:

@@ -8,7 +8,6 @@ the bullet turns round, and how many figure subjects carry English.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from ..dictionary import load_dictionary
@@ -18,6 +17,7 @@ from ..writer.checks import (
     _close,
     broken_relations,
     known_names,
+    latin_words,
     numbers_in,
     source_vocabulary,
     unknown_names,
@@ -66,7 +66,7 @@ def check_english(name: str, brief: Brief, common_words: frozenset[str], seconds
 
     def vocabulary(text: str) -> frozenset[str]:
         terms = " ".join(english for term, english in glossary.items() if term in text).lower()
-        return source_vocabulary(text) | frozenset(re.findall(r"[a-z0-9][a-z0-9&'\-]*", terms))
+        return source_vocabulary(text) | frozenset(latin_words(terms))
 
     dictionary = load_dictionary()
     sources = brief.summary_sources if len(brief.summary_sources) == len(brief.summary_en) else []

@@ -17,6 +17,7 @@ _NUMBER = re.compile(  # not after a letter, nor a letter and a hyphen (COVID-19
 )
 _SCALE = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6, "m": 1e6, "thousand": 1e3,
           "k": 1e3}
+_LATIN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9&'\-]*")
 _CAPITALISED = re.compile(r"(?<![A-Za-z0-9.])[A-Z][A-Za-z&'\-]+(?:\s[A-Z][A-Za-z&'\-]+)*")
 
 
@@ -53,12 +54,17 @@ def clean_output(text: str) -> str:
     return " ".join(text.split())
 
 
+def latin_words(text: str) -> list[str]:
+    """The words of a name in Latin script, without its punctuation: 'Co., Ltd.' -> ['Co', 'Ltd']."""
+    return _LATIN_WORD.findall(text)
+
+
 def known_names(brief: Brief) -> set[str]:
     """The words of the entities' English names and Latin mentions, and the initials of the longer
     names (CIIE for China International Import Expo)."""
     names: set[str] = set()
     for e in brief.entities:
-        words = re.findall(r"[A-Za-z0-9][A-Za-z0-9&'\-]*", e.english)  # Co., Ltd. -> Co, Ltd
+        words = latin_words(e.english)
         names.update(words)
         names.update(m.text for m in e.mentions if not HAN.search(m.text))
         capitals = [w[0] for w in words if w[:1].isupper()]

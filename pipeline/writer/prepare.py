@@ -97,13 +97,13 @@ def substitute(
         out.append(text[position:start])
         left = text[start - 1] if start else ""
         right = text[end] if end < len(text) else ""
-        out.append((" " if _joins(left) else "") + english + (" " if _joins(right) else ""))
+        out.append((" " if needs_space(left) else "") + english + (" " if needs_space(right) else ""))
         position = end
     out.append(text[position:])
     return "".join(out), rendered
 
 
-def _joins(neighbour: str) -> bool:
+def needs_space(neighbour: str) -> bool:
     """English put in next to this character needs a space between (Chinese, a letter or a digit:
     `RMB 50 million A轮`, not `millionA轮`); punctuation and spaces need none."""
     return bool(neighbour) and (bool(HAN.match(neighbour)) or neighbour.isalnum())

@@ -6,7 +6,8 @@ import re
 from collections.abc import Callable
 
 from ..terms import TermEnglish
-from .checks import HAN
+from .checks import HAN, latin_words
+from .prepare import needs_space
 
 # A run of Chinese in the model's English, with the digits stuck to it (36氪).
 _CHINESE_RUN = re.compile(r"[0-9]*[\u4e00-\u9fff]+(?:[0-9·]+[\u4e00-\u9fff]+)*")
@@ -33,10 +34,10 @@ def fill_chinese(output: str, names: dict[str, str], terms: TermEnglish,
         if not found or HAN.search(found):
             return run
         if inserted is not None:
-            inserted.update(re.findall(r"[A-Za-z0-9][A-Za-z0-9&'\-]*", found))
+            inserted.update(latin_words(found))
         left = output[match.start() - 1] if match.start() else ""
         right = output[match.end()] if match.end() < len(output) else ""
-        return (" " if left.isalnum() else "") + found + (" " if right.isalnum() else "")
+        return (" " if needs_space(left) else "") + found + (" " if needs_space(right) else "")
 
     return " ".join(_CHINESE_RUN.sub(english, output).split())
 

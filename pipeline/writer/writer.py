@@ -154,22 +154,24 @@ class Writer:
                 if figure.subject in by_subject:
                     by_subject[figure.subject].also.append(figure_index)
                     continue
-                by_subject[figure.subject] = self._phrase(index, "subject", figure_index, figure.subject, brief)
+                by_subject[figure.subject] = self._phrase(index, "subject", figure_index, figure.subject, brief,
+                                                          glossary)
         segments += by_subject.values()
         for entity_index, entity in enumerate(brief.entities):
             if entity.role and not entity.role_en:
-                segments.append(self._phrase(index, "role", entity_index, entity.role, brief))
+                segments.append(self._phrase(index, "role", entity_index, entity.role, brief, glossary))
         for keyword_index, keyword in enumerate(brief.keywords):
             if not keyword.english:
-                segments.append(self._phrase(index, "keyword", keyword_index, keyword.word, brief))
+                segments.append(self._phrase(index, "keyword", keyword_index, keyword.word, brief, glossary))
         for entity_index, entity in enumerate(brief.entities):
             if entity.english_source == "pinyin" and entity.type in ("ORG", "PRODUCT"):
                 segments.append(Segment(index, "name", entity_index, entity.text, entity.text, [], [],
                                         pinyin=entity.english))
         return segments
 
-    def _phrase(self, index: int, kind: Kind, ref: int, phrase: str, brief: Brief) -> Segment:
-        prepared = substitute(phrase, 0, [], brief.entities, by_search=True, glossary=self._glossary_for(brief))[0]
+    def _phrase(self, index: int, kind: Kind, ref: int, phrase: str, brief: Brief, glossary: dict[str, str]
+                ) -> Segment:
+        prepared = substitute(phrase, 0, [], brief.entities, by_search=True, glossary=glossary)[0]
         return Segment(index, kind, ref, phrase, prepared, allowed_numbers(brief, prepared, []), [])
 
     def _conversation(self, seg: Segment, retry: bool) -> list[dict]:

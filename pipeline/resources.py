@@ -94,7 +94,8 @@ def ensure_jieba(resources: Resources) -> None:
         _loaded_userdicts.add(path)
 
 
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+# A Chinese character (CJK Unified Ideographs): the one definition every stage uses.
+HAN = re.compile(r"[\u4e00-\u9fff]")
 _POS_FOR_TYPE = {"ORG": "nt", "PERSON": "nr", "GPE": "ns", "LOC": "ns", "PRODUCT": "nz", "EVENT": "nz"}
 
 
@@ -107,7 +108,7 @@ def gazetteer_words(resources: Resources) -> list[tuple[str, str]]:
     for row in read_tsv(path):
         tag = _POS_FOR_TYPE.get(row.get("type", ""), "nz")
         for form in [row["name"], *split_aliases(row.get("aliases", ""))]:
-            if _HAN.search(form) and " " not in form:
+            if HAN.search(form) and " " not in form:
                 words.append((form, tag))
     return words
 

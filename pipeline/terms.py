@@ -14,10 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .dictionary import ChineseEnglishDictionary
-from .resources import Resources, read_lines
+from .resources import HAN, Resources, read_lines
 from .schema import Entity
 
-HAN = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9&.+'\- ]*")
 # Gloss decorations: "(abbr. for ...)", "CL:個|个[ge4]", "(old)", "(Tw)".
 _PARENTHESES = re.compile(r"\s*\([^)]*\)\s*")

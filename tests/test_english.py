@@ -256,3 +256,29 @@ def test_the_publisher_gets_an_english_name_never_a_translation():
     known = brief_text(RESULTS.replace("卖家周刊", "36氪"))
     assert known.meta.source == "36氪" and known.meta.source_en == "36Kr"
     assert results_brief().meta.source_en is None  # 卖家周刊 is not "sellers weekly publication"
+
+
+def test_word_hints_give_rare_nouns_their_dictionary_english(terms):
+    from pipeline.resources import ensure_jieba
+    from pipeline.writer.hints import hint_note, rare_word_hints
+
+    ensure_jieba(default_resources())
+    # Written for this test: 芬太尼 and 港交所 are rare nouns CC-CEDICT knows; 公司, 宣布 and 彰显
+    # are common or verbs, and get no hint.
+    hints = dict(rare_word_hints("这家公司宣布向港交所递交申请，彰显其应对芬太尼危机的决心。", terms))
+    assert hints == {"芬太尼": "fentanyl", "港交所": "Hong Kong Stock Exchange"}
+    assert hint_note([("芬太尼", "fentanyl")]) == "(Words: 芬太尼 = fentanyl.)"
+    assert hint_note([]) == ""
+
+    def answer(conversation):
+        return sentence_answer(conversation) or "Yunfan"
+
+    with_hints = Writer(Scripted(answer), sentences=1, hints=True)
+    without = Writer(Scripted(answer), sentences=1)
+    brief = brief_text("云帆电商8月1日宣布，向港交所递交上市申请，第二季度营收为12亿元。\n")
+    for writer in (with_hints, without):
+        writer.write([brief.model_copy(deep=True)])
+    prompts = [c[-1]["content"] for c in with_hints.generator.calls if c[0]["content"].startswith("You are")]
+    assert prompts and all("港交所 = Hong Kong Stock Exchange" in p for p in prompts if "港交所" in p)
+    assert not any("(Words:" in c[-1]["content"] for c in without.generator.calls)
+    assert with_hints.describe()["hints"] and "hints" not in without.describe()  # cached briefs keep apart

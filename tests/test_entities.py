@@ -6,9 +6,11 @@ import pytest
 
 from pipeline import brief_file, brief_text
 from pipeline.entities import EntityExtractor, chinese_name_pinyin, load_vocabulary, org_pinyin
+from pipeline.entities.recogniser import load_recogniser
 from pipeline.eval.gold import load_gold, score_entities
-from pipeline.eval.ner import entity_spans, read_bio, read_cluener, read_ner_file, score_ner
+from pipeline.eval.ner import entity_spans, model_spans, read_bio, read_cluener, read_ner_file, score_ner
 from pipeline.resources import default_resources
+from pipeline.settings import packaged_recogniser
 
 from .conftest import SEED_GOLD
 
@@ -153,11 +155,18 @@ def test_msra_test_set(shared):
 
 def test_cluener_dev_set(shared):
     """CLUENER dev with its types mapped (name -> PER; company, organization, government -> ORG;
-    address -> LOC). The issue asks F1 >= 0.75: not reached. The default stage follows MSRA's and the
-    product's conventions (every country and city is a place; CLUENER labels few), and scores 0.52;
-    the recogniser's CLUENER head alone scores 0.727. These floors keep what was measured."""
+    address -> LOC). The issue asks F1 >= 0.75. The trained model's `cluener` head reaches it on its
+    own spans (0.761 measured). The stage does not: it follows MSRA's and the product's conventions
+    (every country and city is a place; CLUENER labels few, and labels clubs and games), and scores
+    0.52; the head inside the stage's evidence checks, which leave Latin script to the Latin-name
+    rule, 0.727. These floors keep what was measured."""
     sentences = read_ner_file(shared / "ner" / "cluener_dev.jsonl")
     assert len(sentences) == 1343
+    model = load_recogniser(packaged_recogniser())
+    resources = default_resources()
+    own = score_ner(sentences, [model_spans(text, model, ("cluener",), resources) for text, _ in sentences])
+    assert own.overall.f1 >= 0.75
+    assert min(own.by_label[t].f1 for t in ("PER", "ORG", "LOC")) >= 0.58
     _, stage = _stage_report(shared / "ner" / "cluener_dev.jsonl")
     assert stage.overall.f1 >= 0.50
     extract = EntityExtractor(default_resources(), ("newsbrief_recogniser",), recogniser={"heads": "cluener"})
@@ -165,6 +174,23 @@ def test_cluener_dev_set(shared):
     head = score_ner(sentences, predicted)
     assert head.overall.f1 >= 0.72
     assert head.by_label["PER"].f1 >= 0.78
+
+
+def test_eval_ner_scores_the_model_alone_or_inside_the_stage(shared, tmp_path):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    dev = shared / "ner" / "cluener_dev.jsonl"
+    runner = CliRunner()
+    raw = runner.invoke(app, ["eval", "ner", str(dev), "--limit", "60", "--head", "cluener", "--raw"])
+    checked = runner.invoke(app, ["eval", "ner", str(dev), "--limit", "60", "--head", "cluener", "--recogniser-only"])
+    assert raw.exit_code == 0 and checked.exit_code == 0, raw.output + checked.output
+    assert "the model's own spans" in raw.output and "recogniser only" in checked.output
+    for output in (raw.output, checked.output):
+        assert all(label in output for label in ("LOC", "ORG", "PER", "overall"))
+    missing = runner.invoke(app, ["eval", "ner", str(dev), "--recogniser-model", str(tmp_path / "none.npz")])
+    assert missing.exit_code != 0 and "none.npz: no such file" in missing.output
 
 
 # --------------------------------------------------------------------------- unseen-article failures

@@ -22,6 +22,8 @@ from pipeline.entities.recogniser import (
     soft_word_tags,
     viterbi,
 )
+from pipeline.entities.word_lexicon import KINDS, POSITIONS, WordLexicon, load_word_lexicon
+from pipeline.entities.word_lexicon import WIDTH as LEXICON_WIDTH
 from pipeline.settings import packaged_recogniser
 
 from .conftest import ROOT
@@ -63,6 +65,25 @@ def test_feature_tags():
     assert list(dictionary_tags("在汇丰银行工作", frozenset({"汇丰银行", "银行"}), 4)) == [0, 1, 2, 2, 3, 0, 0]
 
 
+def test_the_lexicon_feature_marks_every_word_covering_a_character_by_kind():
+    org, place = KINDS.index("organisation"), KINDS.index("place")
+    lexicon = WordLexicon.from_words({"汇丰银行": 1 << org, "汇丰": 1 << org, "香港": 1 << place})
+    tags = lexicon.tags("香港汇丰银行")
+    assert tags.shape == (6, LEXICON_WIDTH)
+    b, m, e = (org * POSITIONS + i for i in range(3))
+    # overlapping words both count: 汇 begins 汇丰 and 汇丰银行; 丰 ends one and continues the other
+    assert [tuple(row[[b, m, e]]) for row in tags[2:]] == [(1, 0, 0), (0, 1, 1), (0, 1, 0), (0, 0, 1)]
+    assert tags[0, place * POSITIONS] == 1 and tags[1, place * POSITIONS + 2] == 1
+    assert tags[:, [c for c in range(LEXICON_WIDTH) if c // POSITIONS not in (org, place)]].sum() == 0
+
+
+def test_the_lexicon_reads_the_bundled_dictionaries_only():
+    lexicon = load_word_lexicon()
+    assert lexicon.kinds["北京"] >> KINDS.index("place") & 1  # jieba: 北京 ns
+    assert lexicon.kinds["汇丰银行"] >> KINDS.index("cedict_proper") & 1  # CC-CEDICT: HSBC
+    assert "独立站" not in lexicon.kinds  # the project's user dictionary is not read
+
+
 torch = pytest.importorskip("torch", reason="the training side needs the writer extra (torch)")
 
 
@@ -77,7 +98,8 @@ def test_numpy_network_equals_the_torch_network_it_was_trained_as():
     train = _training_module()
     torch.manual_seed(0)
     dilations = [1, 2, 4]
-    net = train.Net(n_chars=30, n_bigrams=40, char_dim=8, bigram_dim=6, hidden=12, dilations=dilations, dropout=0.0)
+    net = train.Net(n_chars=30, n_bigrams=40, char_dim=8, bigram_dim=6, hidden=12, dilations=dilations, dropout=0.0,
+                    lex_dim=5)
     for parameter in net.parameters():  # not the zero-initialised CRF: every weight matters here
         torch.nn.init.normal_(parameter, std=0.5)
     net.eval()
@@ -86,16 +108,20 @@ def test_numpy_network_equals_the_torch_network_it_was_trained_as():
     model = Recogniser(train.export(net, dilations, 12), meta)
     rng = np.random.default_rng(1)
     lengths = [7, 3, 11]
-    rows = [Features(rng.integers(1, 32, n), rng.integers(1, 42, n), rng.integers(1, 5, n), rng.integers(0, 4, n))
+    rows = [Features(rng.integers(1, 32, n), rng.integers(1, 42, n), rng.integers(1, 5, n), rng.integers(0, 4, n),
+                     lexicon=(rng.random((n, LEXICON_WIDTH)) < 0.2).astype(np.float32))
             for n in lengths]
     longest = max(lengths)
     batch = [np.zeros((len(rows), longest), dtype=np.int64) for _ in range(4)]
     for i, row in enumerate(rows):
         for column, values in zip(batch, (row.chars, row.bigrams, row.soft_words, row.dictionary), strict=True):
             column[i, : len(values)] = values
+    lexicon = np.zeros((len(rows), longest, LEXICON_WIDTH), dtype=np.float32)
+    for i, row in enumerate(rows):
+        lexicon[i, : lengths[i]] = row.lexicon
     tensors = [torch.from_numpy(c) for c in batch]
     with torch.no_grad():
-        expected = net("msra", *tensors, tensors[0] != 0).numpy()
+        expected = net("msra", *tensors, tensors[0] != 0, None, torch.from_numpy(lexicon)).numpy()
     weight, bias = model.heads["msra"][:2]
     for i, row in enumerate(rows):
         got = model.hidden(row) @ weight + bias

@@ -68,6 +68,11 @@ def eval_ner(
         "--head", help="Recogniser head(s) to run: msra, cluener (repeat for both; default: the stage's).")] = None,
     recogniser_only: Annotated[bool, typer.Option(
         "--recogniser-only", help="Only the trained recogniser, without gazetteer, rules and tags.")] = False,
+    raw: Annotated[bool, typer.Option(
+        "--raw", help="The recogniser's spans as the model decodes them, before the stage's evidence checks "
+                      "(script, dictionary glosses, surnames) type or drop them.")] = False,
+    recogniser_model: Annotated[Path | None, typer.Option(
+        "--recogniser-model", help="Another trained recogniser (.npz from scripts/train_ner.py).")] = None,
 ) -> None:
     """Span-level P/R/F1 of the entity stage on a general-news NER test set (PER/LOC/ORG), per type,
     and the confusion between types."""
@@ -75,29 +80,45 @@ def eval_ner(
 
     from ..components import EntitiesConfig
     from ..entities import EntityExtractor
-    from ..eval.ner import entity_spans, read_ner_file, score_ner
+    from ..eval.ner import entity_spans, model_spans, read_ner_file, score_ner
     from ..output import confusion_table
     from ..resources import default_resources
 
-    if not test_file.is_file():
-        raise fail(f"{test_file}: no such file")
+    for path in (test_file, recogniser_model):
+        if path is not None and not path.is_file():
+            raise fail(f"{path}: no such file")
     try:
         config = EntitiesConfig(**({"recogniser_heads": tuple(head)} if head else {}),
+                                **({"recogniser_model": str(recogniser_model)} if recogniser_model else {}),
                                 **({"sources": ("newsbrief_recogniser",)} if recogniser_only else {}))
     except ValueError as exc:
         raise fail(f"--head {' '.join(head or [])}: expected msra or cluener ({exc.errors()[0]['msg']})") from None
     sentences = read_ner_file(test_file)[:limit]
-    extractor = EntityExtractor(default_resources(), tuple(config.sources), recogniser={
-        "heads": ",".join(config.recogniser_heads), "model_path": config.recogniser_model})
+    resources = default_resources()
+    if raw:
+        from ..entities.recogniser import load_recogniser
+        from ..settings import packaged_recogniser
+
+        model = load_recogniser(Path(config.recogniser_model) if config.recogniser_model else packaged_recogniser())
+        heads = tuple(config.recogniser_heads)
+
+        def tag(sentence: str) -> list[tuple[int, int, str]]:
+            return model_spans(sentence, model, heads, resources)
+    else:
+        extractor = EntityExtractor(resources, tuple(config.sources), recogniser={
+            "heads": ",".join(config.recogniser_heads), "model_path": config.recogniser_model})
+
+        def tag(sentence: str) -> list[tuple[int, int, str]]:
+            return entity_spans(extractor(sentence))
     predicted = []
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task("tagging", total=len(sentences))
         for sentence, _ in sentences:
-            predicted.append(entity_spans(extractor(sentence)))
+            predicted.append(tag(sentence))
             progress.advance(task)
     report = score_ner(sentences, predicted)
     report.title = f"NER (span level): {test_file.name}, heads {', '.join(config.recogniser_heads)}" + (
-        ", recogniser only" if recogniser_only else "")
+        ", the model's own spans" if raw else ", recogniser only" if recogniser_only else "")
     _print_report(report, errors)
     make_console().print(confusion_table(report))
 
@@ -110,6 +131,7 @@ def eval_mt(
     model: ModelOption = None,
     substitute: Annotated[bool, typer.Option(help="Replace figures and entity names by their English first.")] = True,
     batch_size: Annotated[int, typer.Option(help="Sentences per generation batch.")] = 8,
+    hints: Annotated[bool, typer.Option(help="Give the prompt rare words' dictionary English (CC-CEDICT).")] = False,
     save: Annotated[Path | None, typer.Option(help="Write the translations to this file.")] = None,
 ) -> None:
     """Translate N sentences with the writer's translation path; chrF, BLEU, speed, numbers kept."""
@@ -124,10 +146,11 @@ def eval_mt(
         raise fail(f"{source} and {reference} have different numbers of lines")
     try:
         result = translate_sentences(sources, references, model=model, substitute=substitute,
-                                     batch_size=batch_size)
+                                     batch_size=batch_size, hints=hints)
     except NewsbriefError as exc:
         raise fail(str(exc)) from None
-    table = Table(title=f"Translation of {len(sources)} sentences ({result.model})", title_justify="left")
+    table = Table(title=f"Translation of {len(sources)} sentences ({result.model}"
+                        + (", with word hints)" if hints else ")"), title_justify="left")
     for column in ("chrF", "BLEU", "s/sentence", "numbers all kept", "Chinese left"):
         table.add_column(column, justify="right")
     table.add_row(f"{result.chrf:.1f}", f"{result.bleu:.1f}", f"{result.seconds_per_sentence:.2f}",

@@ -16,11 +16,11 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..resources import Resources
+from ..resources import HAN, Resources
 from ..segment import pos_tags
 from ..spacy_import import import_spacy
 from .gazetteer import Gazetteer, load_gazetteer
-from .vocabulary import HAN, EntityVocabulary, load_vocabulary
+from .vocabulary import EntityVocabulary, load_vocabulary
 
 if TYPE_CHECKING:
     from spacy.language import Language

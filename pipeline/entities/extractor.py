@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..dictionary import load_dictionary
-from ..resources import Resources
+from ..resources import HAN, Resources
 from ..schema import Entity, Mention
 from ..segment import chinese_nlp
 from ..spans import SpanIndex
@@ -30,7 +30,7 @@ from .components import (
 from .gazetteer import load_gazetteer
 from .naming import chinese_name_pinyin, org_pinyin
 from .roles import role_of
-from .vocabulary import HAN, load_vocabulary
+from .vocabulary import load_vocabulary
 
 
 @dataclass

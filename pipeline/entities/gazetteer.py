@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from ..resources import Resources, read_tsv, split_aliases
-from .vocabulary import HAN, load_vocabulary
+from ..resources import HAN, Resources, read_tsv, split_aliases
+from .vocabulary import load_vocabulary
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 Each character is read with its right-hand bigram, its place in the jieba word it belongs to
 (B/M/E/S, the "soft word" feature), that word itself (where the model has a word vocabulary) and
-its place in the longest CC-CEDICT proper noun that covers it. A stack of dilated convolutions
+its place in the longest CC-CEDICT proper noun that covers it (and, for a model trained with
+``--lexicon-dim``, every dictionary word that covers it: ``word_lexicon``). A stack of dilated convolutions
 with residual connections gives every head its emission scores, and a linear-chain CRF per head
 decodes well-formed BIO spans. Heads follow the
 conventions of their training sets: ``msra`` (PER/LOC/ORG) and ``cluener`` (name, company,
@@ -18,11 +19,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
 import numpy as np
+
+from .word_lexicon import WordLexicon, load_word_lexicon
 
 PAD, UNK = 0, 1
 SINGLE = 2  # word feature: the character is a word by itself
@@ -122,8 +125,10 @@ class Features:
     soft_words: np.ndarray
     dictionary: np.ndarray
     words: np.ndarray | None = None  # only for a model with a word vocabulary
+    lexicon: np.ndarray | None = None  # (length, word_lexicon.WIDTH) multi-hot; only for a model trained with it
 
     def columns(self) -> list[np.ndarray]:
+        """The id columns, one embedding table each (the lexicon is not one: see `hidden`)."""
         return [self.chars, self.bigrams, self.soft_words, self.dictionary,
                 *([self.words] if self.words is not None else [])]
 
@@ -140,7 +145,7 @@ class FeatureVocabulary:
         self.word_ids = {w: i + 3 for i, w in enumerate(self.words)}
 
     def features(self, text: str, word_spans: Iterable[tuple[int, int]], proper_forms: frozenset[str],
-                 longest: int) -> Features:
+                 longest: int, lexicon: WordLexicon | None = None) -> Features:
         word_spans = list(word_spans)
         normal = normalise_text(text)
         char_ids = self.char_ids
@@ -156,7 +161,8 @@ class FeatureVocabulary:
                 if end - start >= 2:
                     words[start:end] = self.word_ids.get(normal[start:end], UNK)
         return Features(chars, bigrams, soft_word_tags(len(text), word_spans),
-                        dictionary_tags(text, proper_forms, longest), words)
+                        dictionary_tags(text, proper_forms, longest), words,
+                        lexicon.tags(text) if lexicon is not None else None)
 
 
 def pieces(text: str) -> list[tuple[int, int]]:
@@ -253,6 +259,8 @@ class Recogniser:
         w = {k: v.astype(np.float32) for k, v in arrays.items()}
         self.embeddings = [w["emb_char"], w["emb_bigram"], w["emb_seg"], w["emb_dict"],
                            *([w["emb_word"]] if "emb_word" in w else [])]
+        self.lexicon_projection = w.get("lex_w")  # (WIDTH, lex_dim), for a model trained with the lexicon
+        self.lexicon = load_word_lexicon() if self.lexicon_projection is not None else None
         self.projection = (w["proj_w"], w["proj_b"])
         self.layers = [(w[f"conv{i}_w"], w[f"conv{i}_b"], w[f"norm{i}_g"], w[f"norm{i}_b"])
                        for i in range(len(self.dilations))]
@@ -272,7 +280,10 @@ class Recogniser:
 
     def hidden(self, features: Features) -> np.ndarray:
         """The encoder's output for one (already gap-joined) sequence; padding rows stay zero."""
-        x = np.concatenate([table[i] for table, i in zip(self.embeddings, features.columns(), strict=True)], axis=1)
+        parts = [table[i] for table, i in zip(self.embeddings, features.columns(), strict=True)]
+        if self.lexicon_projection is not None:
+            parts.append(features.lexicon @ self.lexicon_projection)
+        x = np.concatenate(parts, axis=1)
         mask = (features.chars != PAD)[:, None].astype(np.float32)
         h = np.maximum(x @ self.projection[0] + self.projection[1], 0.0) * mask
         for d, (weight, bias, gain, norm_bias) in zip(self.dilations, self.layers, strict=True):
@@ -286,7 +297,7 @@ class Recogniser:
                 longest: int, heads: Sequence[str] = ("msra",),
                 spans: Sequence[tuple[int, int]] | None = None) -> dict[str, list[tuple[int, int, str]]]:
         """Entity spans of `text` per head: {head: [(start, end, type)]}, offsets into `text`."""
-        features = self.vocabulary.features(text, word_spans, proper_forms, longest)
+        features = self.vocabulary.features(text, word_spans, proper_forms, longest, self.lexicon)
         spans = pieces(text) if spans is None else spans
         result: dict[str, list[tuple[int, int, str]]] = {head: [] for head in heads}
         if not spans:
@@ -309,6 +320,10 @@ class Recogniser:
         # see across a piece boundary, exactly as in training, and numpy works on one matrix.
         index = np.concatenate([np.concatenate([np.arange(s, e), np.full(self.gap, -1)]) for s, e in spans])
         joined = Features(*(np.where(index >= 0, column[np.maximum(index, 0)], PAD) for column in features.columns()))
+        if features.lexicon is not None:
+            gaps = np.zeros((1, features.lexicon.shape[1]), dtype=features.lexicon.dtype)
+            joined = replace(joined, lexicon=np.where((index >= 0)[:, None], features.lexicon[np.maximum(index, 0)],
+                                                      gaps))
         h = self.hidden(joined)
         bounds, offset = [], 0
         for s, e in spans:

@@ -11,8 +11,6 @@ from functools import cache, cached_property
 
 from ..resources import Resources, read_lines, read_tsv
 
-HAN = re.compile(r"[\u4e00-\u9fff]")
-
 # What may follow a Chinese name after a title (总经理周受资表示): a verb, a particle, punctuation.
 _NAME_END = (
     r"(?=表示|称|说|指出|认为|介绍|透露|告诉|也|在|从|于|将|和|与|及|的|、|，|。|：|:|（|\(|是|对|为|已|曾|就|等"

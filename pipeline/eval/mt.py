@@ -28,7 +28,8 @@ class TranslationResult:
 
 
 def translate_sentences(sources: list[str], references: list[str], *, model: str | None = None,
-                        substitute: bool = True, batch_size: int = 8, writer=None) -> TranslationResult:
+                        substitute: bool = True, batch_size: int = 8, hints: bool = False,
+                        writer=None) -> TranslationResult:
     """The writer's sentence path on bare sentences: figures (and entity names) are replaced by
     their English before translation, and the output numbers are checked against the figures."""
     import time
@@ -41,7 +42,7 @@ def translate_sentences(sources: list[str], references: list[str], *, model: str
     from ..writer.prepare import substitute as substitute_text
 
     # A measurement: generate afresh, never from the cache of earlier runs.
-    writer = writer or default_writer(model, batch_size=batch_size, use_cache=False)
+    writer = writer or default_writer(model, batch_size=batch_size, use_cache=False, hints=hints)
     nlp = Pipeline(["segment", "entities", "figures"])
     segments, names = [], []
     for i, sentence in enumerate(sources):
@@ -49,7 +50,8 @@ def translate_sentences(sources: list[str], references: list[str], *, model: str
         brief = nlp(Article(text=sentence, title="", paragraphs=[(0, len(sentence))]))
         prepared, rendered = substitute_text(sentence, 0, brief.figures, brief.entities, glossary=writer.glossary) \
             if substitute else (sentence, [])
-        segments.append(Segment(i, "sentence", 0, sentence, prepared, allowed_numbers(brief, prepared), rendered))
+        segments.append(Segment(i, "sentence", 0, sentence, prepared, allowed_numbers(brief, prepared), rendered,
+                                hints=writer.hints_for(prepared)))
         names.append(writer.names_for(brief))
     started = time.perf_counter()
     writer.translate(segments)

@@ -86,6 +86,21 @@ def entity_spans(entities) -> list[tuple[int, int, str]]:  # entities: list[pipe
     return [(m.start, m.end, NER_TYPE_MAP[e.type]) for e in entities if e.type in NER_TYPE_MAP for m in e.mentions]
 
 
+def model_spans(text: str, recogniser, heads: tuple[str, ...], resources) -> list[tuple[int, int, str]]:
+    """The trained recogniser's spans as it decodes them, typed PER/LOC/ORG: what the model alone
+    knows, before the entity stage's evidence (script, dictionary glosses, surnames) types or drops
+    them. `recogniser`: a pipeline.entities.recogniser.Recogniser."""
+    from ..dictionary import load_dictionary
+    from ..entities.recognised import RECOGNISER_TYPES
+    from ..segment import tokenize
+
+    dictionary = load_dictionary()
+    words = [(t.idx, t.idx + len(t.text)) for t in tokenize(text, resources)]
+    found = recogniser.predict(text, words, dictionary.proper_forms, dictionary.longest_proper, heads=heads)
+    return [(start, end, NER_TYPE_MAP[RECOGNISER_TYPES[head][label]])
+            for head in heads for start, end, label in found[head] if label in RECOGNISER_TYPES[head]]
+
+
 def score_ner(gold: list[tuple[str, list[tuple[int, int, str]]]],
               predicted: list[list[tuple[int, int, str]]]) -> Report:
     """Exact span-level precision/recall/F1 per type, and the confusion between types."""

@@ -47,6 +47,7 @@ def default_writer(
     use_cache: bool = True,
     settings: Settings | None = None,
     resources: Resources | None = None,
+    hints: bool = False,
 ) -> Writer:
     """The writer with the default (or given) model and the persistent cache in NEWSBRIEF_HOME."""
     settings = settings or Settings.from_env()
@@ -55,4 +56,5 @@ def default_writer(
     generator = TransformersGenerator.from_ref(resolve(model, settings), batch_size=batch_size)
     cache = GenerationCache(settings.generation_cache) if use_cache else None
     return Writer(generator, cache, sentences=sentences, glossary=load_glossary(resources),
-                  common_words=load_common_words(resources), terms=load_terms(resources))
+                  common_words=load_common_words(resources), terms=load_terms(resources), resources=resources,
+                  hints=hints)

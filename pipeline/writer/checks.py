@@ -7,10 +7,9 @@ from functools import cache
 
 from ..figures import core_english
 from ..ingest.clean import BIDI_CONTROLS
-from ..resources import Resources, read_lines
+from ..resources import HAN, Resources, read_lines
 from ..schema import Brief, Figure
 
-HAN = re.compile(r"[\u4e00-\u9fff]")
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _NUMBER = re.compile(  # not after a letter, nor a letter and a hyphen (COVID-19, TT123)
     r"(?<![A-Za-z0-9.])(?<![A-Za-z]-)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s?(trillion|billion|million|thousand|bn|mn|m|k)\b)?"

@@ -35,6 +35,7 @@ class Segment:
     problems: list[str] = field(default_factory=list)  # what the checks found in `output`
     pinyin: str = ""  # for a name: its pinyin English, which the model's answer may use
     untraced: list[str] = field(default_factory=list)  # names in `output` that trace to nothing in the source
+    hints: list[tuple[str, str]] = field(default_factory=list)  # rare words with their English, for the prompt
 
 
 # Names the model does not know (周受资, ThredUp) are replaced by their English; places it renders

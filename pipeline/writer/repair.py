@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ..resources import Resources
 from ..terms import TermEnglish
 from .checks import HAN, latin_words
 from .prepare import needs_space
@@ -42,16 +43,14 @@ def fill_chinese(output: str, names: dict[str, str], terms: TermEnglish,
     return " ".join(_CHINESE_RUN.sub(english, output).split())
 
 
-def name_outside_the_fact_sheet(run: str) -> str | None:
+def name_outside_the_fact_sheet(run: str, resources: Resources) -> str | None:
     """A name the entity stage missed: the gazetteer's English (36氪 -> 36Kr), or, for a run that ends
     in an organisation suffix (执势资本, 光云科技), its pinyin name as the entity stage gives one
-    (Zhishi Capital)."""
+    (Zhishi Capital). `resources`: the writer's lexicons, gazetteer included."""
     from ..entities.gazetteer import load_gazetteer
     from ..entities.naming import org_pinyin
     from ..entities.vocabulary import load_vocabulary
-    from ..resources import default_resources
 
-    resources = default_resources()
     entry = load_gazetteer(resources).lookup(run)
     if entry is not None:
         return entry.english

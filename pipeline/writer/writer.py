@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from ..dictionary import load_dictionary
 from ..figures import FigureExtractor
-from ..resources import default_resources
+from ..resources import Resources, default_resources
 from ..schema import Brief, BriefWarning, Faithfulness
 from ..segment import split_sentences
 from ..terms import TermEnglish
@@ -26,6 +26,7 @@ from .checks import (
     unknown_names,
 )
 from .generation import GenerationCache, Generator
+from .hints import hint_note, rare_word_hints
 from .prepare import PHRASE_KINDS, Kind, Segment, allowed_numbers, select_sentences, substitute
 from .repair import fill_chinese, name_outside_the_fact_sheet
 
@@ -82,6 +83,8 @@ class Writer:
     glossary: dict[str, str] = field(default_factory=dict)
     # Capitalised words that are not names: the packaged lexicon unless given.
     common_words: frozenset[str] = field(default_factory=lambda: load_common_words(default_resources()))
+    resources: Resources | None = None  # gazetteer and lexicons for names the fact sheet lacks (default: packaged)
+    hints: bool = False  # rare words' dictionary English in the sentence prompts (writer.hints)
     report: WriterReport = field(default_factory=WriterReport)
     progress: Progress | None = None  # told of each generation batch (the CLI shows it)
     terms: dict[str, str] = field(default_factory=dict)  # business terms (corpus/lexicon/terms.tsv)
@@ -89,12 +92,13 @@ class Writer:
 
     def describe(self) -> dict:
         """What of the writer changes a brief: for the fingerprint of cached briefs."""
-        return self.description(self.generator.checksum, sentences=self.sentences, max_words=self.max_words)
+        return self.description(self.generator.checksum, sentences=self.sentences, max_words=self.max_words,
+                                hints=self.hints)
 
     @staticmethod
-    def description(checksum: str, *, sentences: int, max_words: int = MAX_WORDS) -> dict:
+    def description(checksum: str, *, sentences: int, max_words: int = MAX_WORDS, hints: bool = False) -> dict:
         """:meth:`describe` for a writer not loaded here (the Ray engine's workers load it)."""
-        return {"model": checksum, "sentences": sentences, "max_words": max_words}
+        return {"model": checksum, "sentences": sentences, "max_words": max_words, **({"hints": True} if hints else {})}
 
     def write(self, briefs: list[Brief]) -> list[Brief]:
         started = time.perf_counter()
@@ -141,13 +145,14 @@ class Writer:
                                                     glossary=glossary)
         segments.append(Segment(index, "title", 0, brief.meta.title, title_prepared,
                                 allowed_numbers(brief, title_prepared, title_figures), title_rendered,
-                                own_figures=title_figures))
+                                own_figures=title_figures, hints=self.hints_for(title_prepared)))
         for sentence_index in select_sentences(brief, self.sentences):
             s = brief.sentences[sentence_index]
             own = [f for f in brief.figures if s.start <= f.start and f.end <= s.end]
             prepared, rendered = substitute(s.text, s.start, own, brief.entities, glossary=glossary)
             segments.append(Segment(index, "sentence", sentence_index, s.text, prepared,
-                                    allowed_numbers(brief, prepared, own), rendered, own_figures=own))
+                                    allowed_numbers(brief, prepared, own), rendered, own_figures=own,
+                                    hints=self.hints_for(prepared)))
         by_subject: dict[str, Segment] = {}
         for figure_index, figure in enumerate(brief.figures):
             if figure.subject and not figure.subject_en:
@@ -180,7 +185,7 @@ class Writer:
         if seg.kind in PHRASE_KINDS:
             user = seg.prepared + (f"\n\n({CHINESE_RETRY_NOTE})" if retry else "")
             return [{"role": "system", "content": PHRASE_PROMPT}, {"role": "user", "content": user}]
-        user = seg.prepared
+        user = "\n\n".join(filter(None, [seg.prepared, hint_note(seg.hints)]))
         if retry:
             notes = [CHINESE_RETRY_NOTE] if any(p.startswith("untranslated") for p in seg.problems) else []
             if any(p.startswith("names") for p in seg.problems):
@@ -192,7 +197,7 @@ class Writer:
                 notes.append(RELATION_RETRY_NOTE.format(relations="; ".join(dict.fromkeys(relations))))
             if not notes:
                 notes.append(NO_NEW_NUMBERS_NOTE)
-            user = f"{seg.prepared}\n\n({' '.join(notes)})"
+            user = f"{user}\n\n({' '.join(notes)})"
         return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
 
     def translate(self, segments: list[Segment], *, retry: bool = False) -> None:
@@ -239,7 +244,12 @@ class Writer:
     def fill_chinese(self, output: str, names: dict[str, str], inserted: set[str] | None = None) -> str:
         """Chinese the model copied that the fact sheet has English for, put into English (repair);
         the words put in are added to `inserted`."""
-        return fill_chinese(output, names, self._terms(), name_outside_the_fact_sheet, inserted)
+        resources = self.resources or default_resources()
+        return fill_chinese(output, names, self._terms(), lambda run: name_outside_the_fact_sheet(run, resources),
+                            inserted)
+
+    def hints_for(self, prepared: str) -> list[tuple[str, str]]:
+        return rare_word_hints(prepared, self._terms()) if self.hints else []
 
     def _terms(self) -> TermEnglish:
         if self._term_english is None:

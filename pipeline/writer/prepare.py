@@ -134,8 +134,12 @@ def allowed_numbers(brief: Brief, extra_text: str = "", figures: Sequence[Figure
 
 
 def select_sentences(brief: Brief, count: int) -> list[int]:
-    """Key sentences: lead, figure and entity density, keyword overlap; no near-duplicates."""
+    """Key sentences: the lead, then the sentence that best repeats the headline (the share of the
+    title's Chinese character pairs it has, Edmundson's title method: the headline is the editor's
+    own summary, so its news is told even where that sentence has no figures), then by figure and
+    entity density and keyword overlap; no near-duplicates."""
     keywords = {k.word for k in brief.keywords}
+    title_pairs = _han_pairs(brief.meta.title)
     scored: list[tuple[float, int]] = []
     for s in brief.sentences:
         if len(s.text) < 12 or len(s.text) > 220 or (not re.search(r"[。！？!?；;]$", s.text) and len(s.text) < 25):
@@ -148,6 +152,12 @@ def select_sentences(brief: Brief, count: int) -> list[int]:
         scored.append((score, s.index))
     # The lead (the first whole sentence of the body) says the news: it is always the first bullet.
     chosen: list[int] = [min(index for _, index in scored)] if scored else []
+    if title_pairs and count > 1:
+        overlap = {i: len(title_pairs & _han_pairs(brief.sentences[i].text)) / len(title_pairs) for _, i in scored}
+        best = max(overlap, key=lambda i: (overlap[i], -i), default=None)
+        if best is not None and overlap[best] >= TITLE_OVERLAP and best not in chosen \
+                and not any(_similarity(brief.sentences[best].text, brief.sentences[i].text) > 0.6 for i in chosen):
+            chosen.append(best)
     for _, index in sorted(scored, reverse=True):
         if len(chosen) >= count:
             break
@@ -156,6 +166,13 @@ def select_sentences(brief: Brief, count: int) -> list[int]:
             continue
         chosen.append(index)
     return sorted(chosen)
+
+
+TITLE_OVERLAP = 0.25  # of the headline's character pairs: less is a shared word or two, not its news
+
+
+def _han_pairs(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1) if HAN.match(text[i]) and HAN.match(text[i + 1])}
 
 
 def _similarity(a: str, b: str) -> float:

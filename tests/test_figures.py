@@ -58,7 +58,8 @@ def test_vague_amount_has_bounds():
     figure = only("公司完成数千万元天使轮融资。")
     assert figure.text == "数千万元" and figure.value is None
     assert (figure.low, figure.high, figure.unit) == (1e7, 1e8, "CNY")
-    assert figure.english == "RMB tens of millions"
+    assert figure.english == "tens of millions of yuan"
+    assert only("获得IDG资本数百万美元投资。").english == "millions of US dollars"  # not "US$millions"
 
 
 def test_nearly_six_billion_without_currency():

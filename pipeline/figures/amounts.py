@@ -26,7 +26,7 @@ from .patterns import (
     _vague_english,
     rule,
 )
-from .vocabulary import COUNT_UNITS, CURRENCIES, CURRENCY_ENGLISH, CURRENCY_SYMBOLS, DURATION_UNITS
+from .vocabulary import COUNT_UNITS, CURRENCIES, CURRENCY_NAMES, CURRENCY_SYMBOLS, DURATION_UNITS
 
 # ---- money
 
@@ -63,7 +63,7 @@ def _money(m: re.Match[str], anchor: Anchor) -> Candidate | None:
         unit = CURRENCIES.get(m.group("pre"), unit) if m.group("pre") != "人民币" else "CNY"
     if number[0] in "数几上":
         low, high = _vague_bounds(number)
-        english = f"{CURRENCY_ENGLISH.get(unit, unit + ' ')}{_vague_english(low)}"
+        english = f"{_vague_english(low)} of {CURRENCY_NAMES.get(unit, unit)}"
         return Candidate(*_span(m), "money", None, 3, low=low, high=high, unit=unit, english=english)
     if not _plausible_cn_number(number, implied_one=number not in ("万", "千万")):
         return None

@@ -19,6 +19,12 @@ CURRENCY_ENGLISH: dict[str, str] = {
     "USD": "US$", "CNY": "RMB ", "HKD": "HK$", "TWD": "NT$", "EUR": "€", "GBP": "£", "SGD": "S$", "AUD": "A$",
     "CAD": "C$",  # others as ISO codes: JPY 1.2 billion, KRW …, IDR …, VND …, THB …
 }
+# A currency by name, for amounts without a number: "millions of US dollars", never "US$millions".
+CURRENCY_NAMES: dict[str, str] = {
+    "USD": "US dollars", "CNY": "yuan", "HKD": "Hong Kong dollars", "TWD": "New Taiwan dollars", "EUR": "euros",
+    "GBP": "pounds", "SGD": "Singapore dollars", "AUD": "Australian dollars", "CAD": "Canadian dollars",
+    "JPY": "yen", "KRW": "won",
+}
 
 # Count units: the noun or measure word right after a number, with its English plural.
 COUNT_UNITS: dict[str, str] = {

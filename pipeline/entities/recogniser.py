@@ -222,7 +222,7 @@ def viterbi(emissions: list[np.ndarray], transitions: np.ndarray, start: np.ndar
     for t in range(1, longest):
         candidates = score[:, :, None] + transitions[None, :, :]
         best = candidates.argmax(axis=1)
-        new = np.take_along_axis(candidates, best[:, None, :], axis=1)[:, 0] + scores[:, t]
+        new = candidates.max(axis=1) + scores[:, t]  # the value at `best`, without an index gather
         active = (t < lengths)[:, None]
         score = np.where(active, new, score)
         back[:, t] = best

@@ -19,10 +19,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+
+from benchmarks.worktree import revision_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "corpus" / "articles" / "00_tt123_tiktok_us_secondhand.txt"
@@ -64,13 +67,13 @@ def main() -> None:
     brief = ["brief", str(args.file.resolve()), "--no-summary", "-f", "json"]
     rows: list[tuple[str, list[float], list[float]]] = []
     outputs: dict[str, str] = {}
+    stack = ExitStack()  # the baseline's worktree, removed before the folder that holds it
     try:
         if args.baseline:
-            tree = work / "baseline"
-            made = subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), args.baseline],
-                                  capture_output=True, text=True)
-            if made.returncode:
-                Console(stderr=True).print(f"baseline {args.baseline} skipped: {made.stderr.strip()}", markup=False)
+            try:
+                tree = stack.enter_context(revision_tree(args.baseline, work / "baseline"))
+            except subprocess.CalledProcessError as exc:
+                Console(stderr=True).print(f"baseline {args.baseline} skipped: {exc.stderr.strip()}", markup=False)
             else:
                 # PYTHONPATH comes before the editable install's finder, so the old package is imported.
                 env = {**base_env, "PYTHONPATH": str(tree)}
@@ -96,9 +99,7 @@ def main() -> None:
         times, peaks, _ = measure(floor, base_env, ROOT, args.runs)
         rows.append(("for scale: python + jieba's dictionary only", times, peaks))
     finally:
-        if args.baseline and (work / "baseline").exists():
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(work / "baseline")],
-                           capture_output=True)
+        stack.close()
         shutil.rmtree(work, ignore_errors=True)
 
     if len({outputs[k] for k in ("cold", "warm")}) != 1:

@@ -27,6 +27,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from benchmarks.worktree import revision_tree
+
 ROOT = Path(__file__).resolve().parent.parent
 STAGES = ("segment", "keywords", "entities", "figures")
 SIZES = (50_000, 100_000, 200_000)
@@ -122,10 +124,7 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(prefix="newsbrief-hostile-") as tmp:
         work = Path(tmp)
-        tree = work / "baseline"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(tree), args.baseline],
-                       check=True)
-        try:
+        with revision_tree(args.baseline, work / "baseline") as tree:
             table = Table(title=f"Whole `newsbrief brief --no-summary` process, limit {args.timeout:.0f} s")
             for column in ("input", "bytes", f"baseline {args.baseline} s", "now s", "baseline / now"):
                 table.add_column(column, justify="left" if column == "input" else "right")
@@ -140,8 +139,6 @@ def main() -> None:
                               f"{(before or args.timeout) / now:.1f}" + ("" if before is not None else "+")
                               if now else "")
             console.print(table)
-        finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False)
 
 
 if __name__ == "__main__":

@@ -14,17 +14,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
+from benchmarks.worktree import revision_tree
 from pipeline.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,22 +54,15 @@ def main() -> None:
     parser.add_argument("--file", type=Path, default=SEED)
     args = parser.parse_args()
     models = Settings.from_env().models
-    trees = {"this tree": ROOT}
-    worktree = None
-    if args.baseline:
-        worktree = Path(tempfile.mkdtemp(prefix="bench-seed-"))
-        subprocess.run(["git", "worktree", "add", "--detach", str(worktree), args.baseline], cwd=ROOT, check=True,
-                       capture_output=True)
-        trees = {f"baseline {args.baseline}": worktree, **trees}
-    results: dict[str, list[tuple[float, dict]]] = {name: [] for name in trees}
-    try:
+    with tempfile.TemporaryDirectory(prefix="bench-seed-") as tmp, ExitStack() as stack:
+        trees = {"this tree": ROOT}
+        if args.baseline:
+            baseline = stack.enter_context(revision_tree(args.baseline, Path(tmp) / "baseline"))
+            trees = {f"baseline {args.baseline}": baseline, **trees}
+        results: dict[str, list[tuple[float, dict]]] = {name: [] for name in trees}
         for _ in range(args.runs):
             for name, tree in trees.items():
                 results[name].append(run_once(tree, args.file, models))
-    finally:
-        if worktree is not None:
-            subprocess.run(["git", "worktree", "remove", "--force", str(worktree)], cwd=ROOT, capture_output=True)
-            shutil.rmtree(worktree, ignore_errors=True)
     table = Table(title=f"{args.file.name} with English, uncached, model load included ({args.runs} run"
                         f"{'s' if args.runs != 1 else ''} each)", title_justify="left")
     for column in ("tree", "median s", "best s", "ratio", "bullets", "subjects in English", "keywords in English"):

@@ -19,6 +19,9 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.worktree import revision_tree  # noqa: E402
 
 
 def brief_folder(code: Path, files: list[Path], out: Path) -> None:
@@ -40,13 +43,9 @@ def main() -> int:
         sys.exit(f"{args.folder}: no articles (.txt, .md, .html)")
     with tempfile.TemporaryDirectory(prefix="newsbrief-compare-") as tmp:
         work = Path(tmp)
-        tree = work / "tree"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(tree), args.rev], check=True)
-        try:
+        with revision_tree(args.rev, work / "tree") as tree:
             brief_folder(tree, files, work / "before")
             brief_folder(ROOT, files, work / "after")
-        finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False)
         differing = 0
         print(f"{'article':<48} {args.rev} vs working tree")
         for path in files:

@@ -10,14 +10,12 @@ prompt; nothing checks that the model used them.
 
 from __future__ import annotations
 
-import re
-
 from ..terms import TermEnglish
+from .checks import HAN_RUN
 
 RARE_BELOW = 200  # jieba frequency (its dictionary's total is about 60 million)
 MAX_HINTS = 4
 MAX_HINT_WORDS = 4  # a longer English is a definition, not a translation
-_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def rare_word_hints(text: str, terms: TermEnglish, limit: int = MAX_HINTS) -> list[tuple[str, str]]:
@@ -29,7 +27,7 @@ def rare_word_hints(text: str, terms: TermEnglish, limit: int = MAX_HINTS) -> li
 
     frequency, tags = jieba.dt.FREQ, jieba.posseg.dt.word_tag_tab
     found: dict[str, tuple[int, str]] = {}
-    for run in _HAN_RUN.findall(text):
+    for run in HAN_RUN.findall(text):
         for word in jieba.cut(run, HMM=False):
             count = frequency.get(word, 0)
             if len(word) < 2 or count >= RARE_BELOW or word in found or tags.get(word, "n")[0] not in "nj":

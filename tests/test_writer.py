@@ -307,3 +307,76 @@ def test_bullets_are_whole_and_a_left_out_one_is_said():
     assert all(len(b.split()) <= 30 for b in brief.summary_en)
     cut = [w for w in brief.warnings if w.code == "writer-length"]
     assert cut and "30 words" in cut[0].message
+
+
+def test_a_shared_system_prompt_is_computed_once_and_changes_no_output(tiny_model):
+    plain = TransformersGenerator.from_ref(resolve(str(tiny_model)), batch_size=4, share_prefix=False)
+    shared = TransformersGenerator.from_ref(resolve(str(tiny_model)), batch_size=4)
+    texts = ("亚马逊第二季度营收增长10%。", "TikTok在美国拥有1.5亿活跃用户。", "你好", "美国消费者支出为1741亿美元")
+    sentences = [[{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": t}] for t in texts]
+    phrase = [{"role": "system", "content": PHRASE_PROMPT}, {"role": "user", "content": "营收"}]
+    mixed = [*sentences[:3], phrase]  # two system prompts in one batch: little in common, nothing kept
+    assert shared.generate(mixed, 12) == plain.generate(mixed, 12)
+    assert not shared._prefixes
+    assert shared.generate(sentences, 12) == plain.generate(sentences, 12)
+    assert len(shared._prefixes) == 1
+    assert shared.generate(sentences[1:2], 12) == plain.generate(sentences[1:2], 12)  # one prompt reuses it
+    assert len(shared._prefixes) == 1
+
+
+def test_the_int4_copy_decodes_near_the_weights_and_a_stale_one_is_ignored(tiny_model, tmp_path):
+    import shutil
+
+    import torch
+
+    from pipeline.writer import int4
+    from pipeline.writer.models import _prepare_int4, load
+
+    folder = shutil.copytree(tiny_model, tmp_path / "model")
+    ref = resolve(str(folder))
+    _prepare_int4(ref, None)  # what `model pull` does
+    built = (folder / int4.FILE).stat().st_mtime_ns
+    _prepare_int4(ref, None)
+    assert (folder / int4.FILE).stat().st_mtime_ns == built  # built once
+    assert resolve(str(folder)).checksum == ref.checksum  # the copy is not part of the model's identity
+    model, _ = load(ref)
+    assert model.newsbrief_int4 == 2 * 7  # q, k, v, o, gate, up, down of both blocks
+    layer = model.model.layers[0].mlp.down_proj
+    torch.manual_seed(0)
+    few, many = torch.randn(2, 64, dtype=torch.bfloat16), torch.randn(40, 64, dtype=torch.bfloat16)
+    exact = torch.nn.functional.linear(few.float(), layer.weight.float())
+    error = (layer(few).float() - exact).norm() / exact.norm()
+    assert 0 < error < 0.15  # a decoding step: the 4-bit copy, near the weights
+    assert torch.equal(layer(many), torch.nn.functional.linear(many, layer.weight))  # prefill: the weights
+    int4.build(load(ref, int4=False)[0], folder, "another model")
+    assert load(ref)[0].newsbrief_int4 == 0
+
+
+def test_chinese_the_retry_left_is_translated_span_by_span():
+    from pipeline.eval.mt import translate_sentences
+
+    def answer(conversation):
+        text = conversation[-1]["content"]
+        return {"獾": "badger", "“刺挠”": "itch 刺挠"}.get(text, "The pig 獾 scratched its “刺挠” on 3 trees.")
+
+    writer = Writer(Scripted(answer))
+    result = translate_sentences(["猪獾在三棵树上蹭“刺挠”。"], ["A hog badger rubbed its itch on three trees."],
+                                 writer=writer)
+    # the span whose English still has Chinese stays, and so does the problem: the writer drops such a sentence
+    assert result.hypotheses == ['The pig badger scratched its "刺挠" on 3 trees.']
+    assert result.chinese_left == 1
+    assert [c[-1]["content"] for c in writer.generator.calls].count("獾") == 1
+
+
+def test_english_put_in_for_chinese_spans_is_spaced_and_punctuated():
+    from pipeline.writer.repair import chinese_left, put_in
+
+    output = "China News Service 26 July 电 据外媒报道，18 July，法国南特的大教堂受到严重损毁。"
+    spans = chinese_left(output)
+    assert spans == ["电 据外媒报道", "法国南特的大教堂受到严重损毁。"]
+    english = {spans[0]: "According to foreign media reports.", spans[1]: "The cathedral in Nantes was badly damaged."}
+    assert put_in(output, english) == ("China News Service 26 July According to foreign media reports, 18 July, "
+                                       "The cathedral in Nantes was badly damaged.")
+    assert put_in("The热血竞技秀《运动吧少年》 aired on湖南卫视.", {"热血竞技秀《运动吧少年》": "show \"Go, Boys\".",
+                                                       "湖南卫视": "Hunan TV."}) \
+        == 'The show "Go, Boys" aired on Hunan TV.'

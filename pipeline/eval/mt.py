@@ -61,6 +61,7 @@ def translate_sentences(sources: list[str], references: list[str], *, model: str
     writer.translate(failing, retry=True)  # the writer's retry with the figures spelled out
     for seg in failing:
         seg.output = writer.fill_chinese(seg.output, names[seg.brief])
+    writer.translate_chinese_left(failing)  # what is still Chinese, span by span
     seconds = time.perf_counter() - started
     problems = [writer.problems(s) for s in segments]
     return TranslationResult(

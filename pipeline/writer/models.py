@@ -22,6 +22,7 @@ from ..errors import NewsbriefError
 from ..settings import Settings
 
 MARKER = "newsbrief-model.json"
+INT4_FILE = "decode-int4-g32.safetensors"  # int4.FILE, named here so that resolving needs no torch
 
 
 class ModelError(NewsbriefError):
@@ -118,6 +119,7 @@ def pull(
     spec = specs[name]
     target = model_dir(name, settings)
     if not force and installed_marker(name, settings) and _weights_present(target):
+        _prepare_int4(ModelRef(name, str(target), spec.sha256), progress)  # installed before the 4-bit copy
         return target
     require_writer_extra()  # converting needs torch and transformers
     work = settings.downloads / name
@@ -127,7 +129,28 @@ def pull(
         _fetch_chunks(spec, work, gguf, progress)
     _convert(spec, gguf, target, progress)
     gguf.unlink(missing_ok=True)  # 1.1 GB we no longer need: the converted copy loads faster
+    _prepare_int4(ModelRef(name, str(target), spec.sha256), progress)
     return target
+
+
+def _prepare_int4(ref: ModelRef, progress: Progress | None) -> None:
+    """Build the model's 4-bit copy for decoding (``int4``) unless it is there; skipped where the
+    writer extra is missing or torch lacks the kernel (decoding then reads the bf16 weights)."""
+    try:
+        require_writer_extra()
+    except ExtraMissing:
+        return
+    from . import int4
+
+    path = Path(ref.path) / int4.FILE
+    if not int4.available() or int4.matches(path, ref.checksum):
+        return
+    if progress:
+        progress("building 4-bit weights for decoding (about 30 s)", 0, 1)
+    model, _ = load(ref, int4=False)
+    int4.build(model, Path(ref.path), ref.checksum)
+    if progress:
+        progress("installed", 1, 1)
 
 
 def _fetch_chunks(spec: ModelSpec, work: Path, gguf: Path, progress: Progress | None) -> None:
@@ -238,6 +261,8 @@ def _folder_checksum(folder: Path) -> str:
     """Cheap identity of a local model folder: config plus weight file names and sizes."""
     digest = hashlib.sha256()
     for path in sorted(folder.iterdir()):
+        if path.name == INT4_FILE:  # derived from the weights (``int4``), not part of the model
+            continue
         if path.suffix in (".json", ".safetensors", ".bin", ".model", ".txt"):
             digest.update(path.name.encode())
             digest.update(str(path.stat().st_size).encode())
@@ -281,8 +306,10 @@ def _quiet_transformers() -> None:
     hf_logging.disable_progress_bar()
 
 
-def load(ref: ModelRef, dtype: str = "bfloat16"):  # -> (model, tokenizer)
-    """Load for generation on the CPU; damaged files raise ModelError with the fix."""
+def load(ref: ModelRef, dtype: str = "bfloat16", *, int4: bool = True):  # -> (model, tokenizer)
+    """Load for generation on the CPU; damaged files raise ModelError with the fix. With `int4`,
+    decoding uses the model's 4-bit copy where `model pull` built one (``int4``); the number of
+    layers that have it is ``model.newsbrief_int4``."""
     require_writer_extra()
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -301,6 +328,11 @@ def load(ref: ModelRef, dtype: str = "bfloat16"):  # -> (model, tokenizer)
         raise ModelError(f"model {ref.label} could not be loaded ({type(exc).__name__}: "
                          f"{str(exc).splitlines()[0][:160] if str(exc) else ''}); {hint}") from None
     model.eval()
+    model.newsbrief_int4 = 0
+    if int4 and dtype == "bfloat16" and Path(ref.path).is_dir():
+        from . import int4 as int4_copy
+
+        model.newsbrief_int4 = int4_copy.apply(model, Path(ref.path), ref.checksum)
     tokenizer.padding_side = "left"  # batched generation needs the prompt flush right
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token

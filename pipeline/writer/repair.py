@@ -1,4 +1,5 @@
-"""Chinese the model copied into its English, put into English where the fact sheet already has it."""
+"""Repairs: Chinese the model copied into its English put into English (from the fact sheet, or
+translated span by span), and the rule title that replaces a model title that failed."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import re
 from collections.abc import Callable
 
 from ..resources import Resources
+from ..schema import Brief
 from ..terms import TermEnglish
 from .checks import HAN, latin_words
 from .prepare import needs_space
@@ -58,3 +60,53 @@ def name_outside_the_fact_sheet(run: str, resources: Resources) -> str | None:
     if any(run.endswith(suffix) and len(run) >= len(suffix) + 2 for suffix in vocabulary.org_suffixes):
         return org_pinyin(run, vocabulary)
     return None
+
+
+# Chinese left in an output: from a Chinese character to the last one before any Latin letter,
+# with the brackets and quotes around it (`the热血竞技秀《运动吧少年》 officially` -> one span).
+_LEFT_SPAN = re.compile(r"[《“「『]?[\u4e00-\u9fff](?:[^A-Za-z]*[\u4e00-\u9fff])?[》”」』]?[。！？]?")
+# Chinese punctuation around a span put into English.
+_PUNCTUATION = str.maketrans({"，": ", ", "。": ". ", "；": "; ", "：": ": ", "！": "! ", "？": "? ", "（": " (",
+                              "）": ") ", "、": ", ", "“": '"', "”": '"', "《": '"', "》": '"'})
+
+
+def chinese_left(output: str) -> list[str]:
+    """The spans of Chinese an output still has after the retry and :func:`fill_chinese`, each to be
+    translated on its own (the model copies a span it skipped inside a sentence, or a whole
+    sentence after an English dateline, `China News Service 26 July 电 据外媒报道，…`)."""
+    return list(dict.fromkeys(m.group(0).strip() for m in _LEFT_SPAN.finditer(output)))
+
+
+def put_in(output: str, english: dict[str, str]) -> str:
+    """`output` with each span of :func:`chinese_left` that has an English replaced by it, spaced from
+    letters and digits, and the Chinese punctuation around made English."""
+    for span, words in english.items():
+        start = output.find(span)
+        if start < 0 or not words:
+            continue
+        end = start + len(span)
+        left = output[start - 1] if start else ""
+        right = output[end] if end < len(output) else ""
+        if right and span[-1] not in "。！？":  # a clause inside the sentence: no full stop of its own
+            words = words.rstrip(".")
+        output = output[:start] + (" " if needs_space(left) else "") + words \
+            + (" " if needs_space(right) else "") + output[end:]
+    output = " ".join(output.translate(_PUNCTUATION).split())
+    return re.sub(r" ([,.;:!?)])", r"\1", output)
+
+
+def rule_title(brief: Brief) -> str:
+    """A title from checked English: the lead bullet when it is short enough for a headline, else the
+    leading entity and the leading figure, both already in English."""
+    if brief.summary_en and brief.summary_sources and brief.summary_sources[0] == min(
+            (s.index for s in brief.sentences if len(s.text) >= 12), default=-1) \
+            and len(brief.summary_en[0].split()) <= 25:
+        return brief.summary_en[0].rstrip(".")
+    parts = []
+    if brief.entities:
+        parts.append(brief.entities[0].english)
+    top = sorted(brief.figures, key=lambda f: -f.salience)
+    if top:
+        what = top[0].subject_en or ""
+        parts.append(f"{what} {top[0].english}".strip())
+    return ": ".join(parts) if parts else "Untitled article"

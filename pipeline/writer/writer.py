@@ -28,7 +28,7 @@ from .checks import (
 from .generation import GenerationCache, Generator
 from .hints import hint_note, rare_word_hints
 from .prepare import PHRASE_KINDS, Kind, Segment, allowed_numbers, select_sentences, substitute
-from .repair import fill_chinese, name_outside_the_fact_sheet
+from .repair import chinese_left, fill_chinese, name_outside_the_fact_sheet, put_in, rule_title
 
 SYSTEM_PROMPT = (
     "You are a professional translator of Chinese business news into English. Translate the text the user "
@@ -119,6 +119,9 @@ class Writer:
         for seg, (output, problems) in zip(failing, first, strict=True):
             if _weight(self.check(seg, known[seg.brief])) > _weight(problems):
                 seg.output, seg.problems = output, problems  # of the two attempts, the one with fewer problems
+        for seg in self.translate_chinese_left(failing):
+            self.check(seg, known[seg.brief])
+        for seg in failing:
             hard = [p for p in seg.problems if not p.endswith(LEFT_OUT)]
             seg.status = "repaired" if not hard else "replaced" if seg.kind == "title" else "dropped"
         for i, brief in enumerate(briefs):
@@ -230,6 +233,19 @@ class Writer:
             self.progress("retrying" if retry else "writing", len(segments), len(segments))
 
     # -- Chinese the model left
+
+    def translate_chinese_left(self, segments: list[Segment]) -> list[Segment]:
+        """Chinese a title or sentence still has after its retry: each span translated on its own and
+        put in (``repair.chinese_left``) unless its English has Chinese or a number the sentence lacks.
+        Returns the segments changed, to be checked again (names included)."""
+        owners = [seg for seg in segments if seg.kind in ("title", "sentence") and HAN.search(seg.output)]
+        parts = [(seg, Segment(seg.brief, "sentence", seg.ref, span, span, seg.allowed, []))
+                 for seg in owners for span in chinese_left(seg.output)]
+        self.translate([part for _, part in parts])
+        for seg in owners:
+            seg.output = put_in(seg.output, {part.source: part.output for owner, part in parts
+                                             if owner is seg and not self.problems(part)})
+        return owners
 
     def names_for(self, brief: Brief) -> dict[str, str]:
         """Chinese forms with their English: the entities' mentions and the glossary. Pinyin names
@@ -377,20 +393,3 @@ def _weight(problems: list[str]) -> tuple[int, int]:
     """Problems that stop an output from shipping count first; a figure left out is retried for, not dropped."""
     soft = sum(1 for p in problems if p.endswith(LEFT_OUT))
     return len(problems) - soft, soft
-
-
-def rule_title(brief: Brief) -> str:
-    """A title from checked English: the lead bullet when it is short enough for a headline, else the
-    leading entity and the leading figure, both already in English."""
-    if brief.summary_en and brief.summary_sources and brief.summary_sources[0] == min(
-            (s.index for s in brief.sentences if len(s.text) >= 12), default=-1) \
-            and len(brief.summary_en[0].split()) <= 25:
-        return brief.summary_en[0].rstrip(".")
-    parts = []
-    if brief.entities:
-        parts.append(brief.entities[0].english)
-    top = sorted(brief.figures, key=lambda f: -f.salience)
-    if top:
-        what = top[0].subject_en or ""
-        parts.append(f"{what} {top[0].english}".strip())
-    return ": ".join(parts) if parts else "Untitled article"

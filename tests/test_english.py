@@ -301,3 +301,15 @@ def test_the_headline_news_is_told_and_its_hedge_kept():
     prepared, _ = substitute(brief.meta.title, 0, [], brief.entities, by_search=True,
                              glossary=load_glossary(default_resources()))
     assert "may" in prepared and "或将" not in prepared
+
+
+def test_a_sentence_is_told_its_figures_relations_on_the_first_attempt():
+    brief = results_brief()
+    writer = Writer(Scripted(lambda c: sentence_answer(c) or "Yunfan's net loss narrowed."), sentences=3)
+    writer.write([brief])
+    first = [c[-1]["content"] for c in writer.generator.calls if c[0]["content"].startswith("You are")
+             and "Copy these figures" not in c[-1]["content"]]
+    told = [u for u in first if RELATION_RETRY_NOTE.split(":")[0] in u]
+    assert any("down from US$53.2 million to US$41.3 million" in u for u in told)
+    assert any("up 8% year on year" in u for u in told)
+    assert all(u.count("\n\n(") <= 1 for u in first)

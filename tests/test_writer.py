@@ -288,7 +288,7 @@ def test_a_worse_retry_is_not_kept():
     brief = article_brief()
 
     def answer(conversation):
-        retry = "(" in conversation[-1]["content"].split("\n")[-1]
+        retry = "Translate every Chinese word" in conversation[-1]["content"]
         return "Amazon 闷声 sales rose 55%, 77 stores." if retry else "Amazon 闷声 sales rose 10%."
 
     writer = Writer(Scripted(answer), sentences=1)

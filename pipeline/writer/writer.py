@@ -189,11 +189,13 @@ class Writer:
             user = seg.prepared + (f"\n\n({CHINESE_RETRY_NOTE})" if retry else "")
             return [{"role": "system", "content": PHRASE_PROMPT}, {"role": "user", "content": user}]
         user = "\n\n".join(filter(None, [seg.prepared, hint_note(seg.hints)]))
+        relations = [relation_phrase(f, seg.own_figures) for f in seg.own_figures if f.change or f.comparison]
+        if not retry and relations and seg.kind == "sentence":  # said first, a retry less often needed
+            user = f"{user}\n\n({RELATION_RETRY_NOTE.format(relations='; '.join(dict.fromkeys(relations)))})"
         if retry:
             notes = [CHINESE_RETRY_NOTE] if any(p.startswith("untranslated") for p in seg.problems) else []
             if any(p.startswith("names") for p in seg.problems):
                 notes.append(NAMES_RETRY_NOTE)
-            relations = [relation_phrase(f, seg.own_figures) for f in seg.own_figures if f.change or f.comparison]
             if seg.figures:
                 notes.append(FIGURE_RETRY_NOTE.format(figures="; ".join(seg.figures)))
             if any(p.startswith("relation") for p in seg.problems) and relations:

@@ -26,6 +26,8 @@ from pathlib import Path
 import torch
 from safetensors.torch import load_file, save_file
 
+from .models import INT4_FILE
+
 LOG = logging.getLogger("newsbrief")
 
 GROUP = 32
@@ -34,7 +36,7 @@ GROUP = 32
 # fast as bf16 for one row, 2.1x for four, 1.3x for eight, and slower from about twelve
 # (8960x1536, two cores).
 DECODE_ROWS = 8
-FILE = f"decode-int4-g{GROUP}.safetensors"  # models.INT4_FILE
+FILE = INT4_FILE  # named in models, which resolves a model without torch
 FORMAT = "newsbrief-int4-v2"
 
 

@@ -22,7 +22,7 @@ from ..errors import NewsbriefError
 from ..settings import Settings
 
 MARKER = "newsbrief-model.json"
-INT4_FILE = "decode-int4-g32.safetensors"  # int4.FILE, named here so that resolving needs no torch
+INT4_FILE = "decode-int4-g32.safetensors"  # the 4-bit copy for decoding (``int4``; groups of 32)
 
 
 class ModelError(NewsbriefError):
@@ -142,7 +142,7 @@ def _prepare_int4(ref: ModelRef, progress: Progress | None) -> None:
         return
     from . import int4
 
-    path = Path(ref.path) / int4.FILE
+    path = Path(ref.path) / INT4_FILE
     if not int4.available() or int4.matches(path, ref.checksum):
         return
     if progress:

@@ -96,12 +96,17 @@ def substitute(
         if start < position:
             continue  # overlaps an earlier replacement
         out.append(text[position:start])
-        left = text[start - 1] if start else ""
-        right = text[end] if end < len(text) else ""
-        out.append((" " if needs_space(left) else "") + english + (" " if needs_space(right) else ""))
+        out.append(spaced(text, start, end, english))
         position = end
     out.append(text[position:])
     return "".join(out), rendered
+
+
+def spaced(text: str, start: int, end: int, english: str) -> str:
+    """`english`, to take the place of `text[start:end]`, with the spaces its neighbours need."""
+    left = text[start - 1] if start else ""
+    right = text[end] if end < len(text) else ""
+    return (" " if needs_space(left) else "") + english + (" " if needs_space(right) else "")
 
 
 def needs_space(neighbour: str) -> bool:

@@ -10,7 +10,7 @@ from ..resources import Resources
 from ..schema import Brief
 from ..terms import TermEnglish
 from .checks import HAN, latin_words
-from .prepare import needs_space
+from .prepare import spaced
 
 # A run of Chinese in the model's English, with the digits stuck to it (36氪).
 _CHINESE_RUN = re.compile(r"[0-9]*[\u4e00-\u9fff]+(?:[0-9·]+[\u4e00-\u9fff]+)*")
@@ -38,9 +38,7 @@ def fill_chinese(output: str, names: dict[str, str], terms: TermEnglish,
             return run
         if inserted is not None:
             inserted.update(latin_words(found))
-        left = output[match.start() - 1] if match.start() else ""
-        right = output[match.end()] if match.end() < len(output) else ""
-        return (" " if needs_space(left) else "") + found + (" " if needs_space(right) else "")
+        return spaced(output, match.start(), match.end(), found)
 
     return " ".join(_CHINESE_RUN.sub(english, output).split())
 
@@ -85,12 +83,9 @@ def put_in(output: str, english: dict[str, str]) -> str:
         if start < 0 or not words:
             continue
         end = start + len(span)
-        left = output[start - 1] if start else ""
-        right = output[end] if end < len(output) else ""
-        if right and span[-1] not in "。！？":  # a clause inside the sentence: no full stop of its own
+        if end < len(output) and span[-1] not in "。！？":  # a clause inside the sentence: no full stop of its own
             words = words.rstrip(".")
-        output = output[:start] + (" " if needs_space(left) else "") + words \
-            + (" " if needs_space(right) else "") + output[end:]
+        output = output[:start] + spaced(output, start, end, words) + output[end:]
     output = " ".join(output.translate(_PUNCTUATION).split())
     return re.sub(r" ([,.;:!?)])", r"\1", output)
 

@@ -331,14 +331,14 @@ def test_the_int4_copy_decodes_near_the_weights_and_a_stale_one_is_ignored(tiny_
     import torch
 
     from pipeline.writer import int4
-    from pipeline.writer.models import _prepare_int4, load
+    from pipeline.writer.models import INT4_FILE, _prepare_int4, load
 
     folder = shutil.copytree(tiny_model, tmp_path / "model")
     ref = resolve(str(folder))
     _prepare_int4(ref, None)  # what `model pull` does
-    built = (folder / int4.FILE).stat().st_mtime_ns
+    built = (folder / INT4_FILE).stat().st_mtime_ns
     _prepare_int4(ref, None)
-    assert (folder / int4.FILE).stat().st_mtime_ns == built  # built once
+    assert (folder / INT4_FILE).stat().st_mtime_ns == built  # built once
     assert resolve(str(folder)).checksum == ref.checksum  # the copy is not part of the model's identity
     model, _ = load(ref)
     assert model.newsbrief_int4 == 2 * 7  # q, k, v, o, gate, up, down of both blocks
@@ -349,7 +349,7 @@ def test_the_int4_copy_decodes_near_the_weights_and_a_stale_one_is_ignored(tiny_
     error = (layer(few).float() - exact).norm() / exact.norm()
     assert 0 < error < 0.15  # a decoding step: the 4-bit copy, near the weights
     assert torch.equal(layer(many), torch.nn.functional.linear(many, layer.weight))  # prefill: the weights
-    int4.build(load(ref, int4=False)[0], folder, "another model")
+    int4.build(load(ref, int4=False)[0], folder / INT4_FILE, "another model")
     assert load(ref)[0].newsbrief_int4 == 0
 
 

@@ -26,8 +26,6 @@ from pathlib import Path
 import torch
 from safetensors.torch import load_file, save_file
 
-from .models import INT4_FILE
-
 LOG = logging.getLogger("newsbrief")
 
 GROUP = 32
@@ -36,7 +34,6 @@ GROUP = 32
 # fast as bf16 for one row, 2.1x for four, 1.3x for eight, and slower from about twelve
 # (8960x1536, two cores).
 DECODE_ROWS = 8
-FILE = INT4_FILE  # named in models, which resolves a model without torch
 FORMAT = "newsbrief-int4-v2"
 
 
@@ -65,12 +62,12 @@ def _linear_layers(model) -> dict:
             if isinstance(module, torch.nn.Linear) and module.in_features % GROUP == 0}
 
 
-def build(model, folder: Path, checksum: str) -> Path:
-    """Quantise the model's block layers and write FILE into `folder` (atomically)."""
+def build(model, target: Path, checksum: str) -> Path:
+    """Quantise the model's block layers and write them to `target` (atomically; `models` names the
+    file, ``INT4_FILE`` beside the weights)."""
     tensors = {}
     for name, layer in _linear_layers(model).items():
         tensors[f"{name}.packed"], tensors[f"{name}.scales"] = quantise(layer.weight.detach())
-    target = folder / FILE
     partial = target.with_name(target.name + ".partial")
     save_file(tensors, str(partial), metadata=_metadata(checksum))
     os.replace(partial, target)
@@ -93,11 +90,10 @@ def _metadata(checksum: str) -> dict[str, str]:
     return {"format": FORMAT, "group": str(GROUP), "model": checksum, "torch": torch.__version__}
 
 
-def apply(model, folder: Path, checksum: str) -> int:
-    """Give the model's block layers their 4-bit copy from `folder`; the number of layers changed.
+def apply(model, path: Path, checksum: str) -> int:
+    """Give the model's block layers their 4-bit copy from `path`; the number of layers changed.
     Nothing changes (0) when the file is absent, of another model or format, or this torch lacks
     the kernel: generation then runs on the bf16 weights alone, only slower."""
-    path = folder / FILE
     if not path.is_file() or not available():
         return 0
     if not matches(path, checksum):

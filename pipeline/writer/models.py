@@ -148,7 +148,7 @@ def _prepare_int4(ref: ModelRef, progress: Progress | None) -> None:
     if progress:
         progress("building 4-bit weights for decoding (about 30 s)", 0, 1)
     model, _ = load(ref, int4=False)
-    int4.build(model, Path(ref.path), ref.checksum)
+    int4.build(model, path, ref.checksum)
     if progress:
         progress("installed", 1, 1)
 
@@ -332,7 +332,7 @@ def load(ref: ModelRef, dtype: str = "bfloat16", *, int4: bool = True):  # -> (m
     if int4 and dtype == "bfloat16" and Path(ref.path).is_dir():
         from . import int4 as int4_copy
 
-        model.newsbrief_int4 = int4_copy.apply(model, Path(ref.path), ref.checksum)
+        model.newsbrief_int4 = int4_copy.apply(model, Path(ref.path) / INT4_FILE, ref.checksum)
     tokenizer.padding_side = "left"  # batched generation needs the prompt flush right
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token

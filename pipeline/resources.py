@@ -52,6 +52,10 @@ class Resources:
         return self.lexicon / "terms.tsv"
 
     @property
+    def news_agencies(self) -> Path:
+        return self.lexicon / "news_agencies.tsv"
+
+    @property
     def gazetteer(self) -> Path:
         return self.corpus_dir / "gazetteer" / "gazetteer.tsv"
 

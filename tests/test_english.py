@@ -16,9 +16,9 @@ from pipeline.eval.english import check_english, english_fields
 from pipeline.resources import default_resources
 from pipeline.terms import TermEnglish
 from pipeline.writer import Writer
-from pipeline.writer.checks import broken_relations, load_common_words, unknown_names
+from pipeline.writer.checks import broken_relations, clean_output, is_quotation, load_common_words, unknown_names
 from pipeline.writer.prepare import select_sentences
-from pipeline.writer.writer import NAMES_RETRY_NOTE, PHRASE_PROMPT, RELATION_RETRY_NOTE
+from pipeline.writer.prompts import NAMES_RETRY_NOTE, PHRASE_PROMPT, RELATION_RETRY_NOTE
 
 from .test_writer import Scripted
 
@@ -313,3 +313,67 @@ def test_a_sentence_is_told_its_figures_relations_on_the_first_attempt():
     assert any("down from US$53.2 million to US$41.3 million" in u for u in told)
     assert any("up 8% year on year" in u for u in told)
     assert all(u.count("\n\n(") <= 1 for u in first)
+
+
+def test_a_wire_dateline_is_set_in_english_by_rule_never_given_to_the_model():
+    # Written for this test (invented events).
+    brief = brief_text("云帆电商第二季度营收增长\n卖家周刊 2024-08-02 20:15\n\n"
+                       "新华社杭州8月1日电（记者王海松、李娜）云帆电商1日发布财报，第二季度营收为12亿元，同比增长8%。\n"
+                       "公司净亏损从5320万美元缩减至4130万美元。\n")
+    writer = Writer(Scripted(lambda c: sentence_answer(c) or "Yunfan's net loss narrowed."), sentences=3)
+    writer.write([brief])
+    prompts = [c[-1]["content"] for c in writer.generator.calls]
+    assert not any("新华社" in p or "日电" in p or "Xinhua" in p for p in prompts)
+    assert brief.summary_en[0] == ("Hangzhou, 1 August 2024 (Xinhua, Wang Haisong and Li Na) — Yunfan reported "
+                                   "revenue of RMB 1.2 billion for the second quarter, up 8% year on year.")
+    from pipeline.writer.repair import rule_title
+
+    brief.summary_en[0] = "Hangzhou, 1 August 2024 (Xinhua) — Yunfan's revenue rose 8%."
+    assert rule_title(brief) == "Yunfan's revenue rose 8%"  # a headline rebuilt from the lead has no dateline
+
+
+def test_an_answer_that_announces_itself_or_drops_a_quotations_marks_is_cleaned():
+    assert clean_output("Here is the English translation of the given Chinese news copy:\n\n"
+                        "Firefighters at the scene.") == "Firefighters at the scene."
+    assert clean_output("Here's the translation:") == ""  # nothing left: the empty output is retried
+    assert is_quotation("“希望水早点退吧。”") and not is_quotation("“希望水早点退吧，”他说。")
+    assert clean_output("We hope the water goes down soon.", quoted=True) == "“We hope the water goes down soon.”"
+    assert clean_output("“We hope the water goes down soon.”", quoted=True) == "“We hope the water goes down soon.”"
+
+
+def test_brackets_after_a_dateline_that_name_no_reporter_stay_text():
+    from pipeline.writer.prepare import sentence_segment
+
+    brief = brief_text("标题\n\n新华社北京7月26日电（国际观察）美国政府宣布新的关税措施。\n")  # written for this test
+    s = brief.sentences[0]
+    seg = sentence_segment(0, 0, s.text, s.start, [f for f in brief.figures if s.start <= f.start < s.end], brief,
+                           {}, default_resources())
+    assert seg.lead.startswith("Beijing, 26 July") and seg.lead.endswith("(Xinhua) — ")
+    assert seg.prepared.startswith("（国际观察）")
+
+
+def test_the_usual_english_of_a_transliterated_name_traces_and_an_invented_one_does_not():
+    from pipeline.writer.checks import known_names
+    from pipeline.writer.sounds import english_skeleton, pinyin_skeleton, sounds_like
+
+    assert pinyin_skeleton(["bo", "suo", "na", "luo"]) == "BSNL" and english_skeleton("Bolsonaro") == "BLSNL"
+    assert sounds_like("Bolsonaro", "BSNL") and sounds_like("Trump", pinyin_skeleton(["te", "lang", "pu"]))
+    assert not sounds_like("Lula", "BSNL") and not sounds_like("Bolivia", "BSNL")
+    assert not sounds_like("Saied", pinyin_skeleton(["sai", "yi", "de"]))  # two consonants are no evidence
+    # Written for this test: a name CC-CEDICT lacks, so the fact sheet has only its pinyin.
+    brief = brief_text("巴西总统检测结果为阴性\n\n"
+                       "巴西总统博索纳罗25日在社交媒体上宣布，他的最新一次检测结果为阴性，此前他一直在官邸隔离办公。\n")
+    person = next(e for e in brief.entities if e.text == "博索纳罗")
+    assert person.english_source == "pinyin"
+    known = known_names(brief)
+    common = load_common_words(default_resources())
+    assert unknown_names("The president, Bolsonaro, said his test was negative.", known, "", common) == []
+    assert unknown_names("The president, Lula, said his test was negative.", known, "", common) == ["Lula"]
+
+
+def test_the_minutes_of_a_clock_time_are_numbers_the_source_says():
+    from pipeline.writer.checks import numbers_written
+
+    assert numbers_written("截至25日16时，水位为13.2米") == [25, 16, 13.2, 0]  # '16:00'
+    assert 30 in numbers_written("上午9点半") and 15 in numbers_written("9点15分")
+    assert numbers_written("3小时内增长2个百分点") == [3, 2]  # hours and points are no clock

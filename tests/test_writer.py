@@ -9,7 +9,7 @@ from pipeline.schema import Entity, Mention
 from pipeline.writer import GenerationCache, TransformersGenerator, Writer, numbers_in, substitute
 from pipeline.writer.models import ModelError, resolve
 from pipeline.writer.prepare import allowed_numbers
-from pipeline.writer.writer import NAME_PROMPT, PHRASE_PROMPT, SYSTEM_PROMPT
+from pipeline.writer.prompts import NAME_PROMPT, PHRASE_PROMPT, SYSTEM_PROMPT
 
 from .conftest import SEED
 
@@ -381,3 +381,21 @@ def test_english_put_in_for_chinese_spans_is_spaced_and_punctuated():
     assert put_in("The热血竞技秀《运动吧少年》 aired on湖南卫视.", {"热血竞技秀《运动吧少年》": "show \"Go, Boys\".",
                                                        "湖南卫视": "Hunan TV."}) \
         == 'The show "Go, Boys" aired on Hunan TV.'
+
+
+def test_a_span_the_translator_copies_back_or_explains_is_asked_again_as_a_phrase():
+    from pipeline.eval.mt import translate_sentences
+
+    def answer(conversation):
+        system, text = conversation[0]["content"], conversation[-1]["content"]
+        if text == "各级党委政府":  # copied back by the translator's prompt, English as a phrase
+            return "party committees at all levels" if system == PHRASE_PROMPT else "各级党委政府"
+        if text == "农垦":
+            return 'The Chinese word "农垦" translates to "land reclamation" in English.'
+        return "各级党委政府 should support 农垦 workers."
+
+    writer = Writer(Scripted(answer))
+    result = translate_sentences(["各级党委政府要支持农垦职工。"], ["Party committees should support the workers."],
+                                 writer=writer)
+    assert result.hypotheses == ["party committees at all levels should support land reclamation workers."]
+    assert result.chinese_left == 0

@@ -19,6 +19,7 @@ from ..writer.checks import (
     known_names,
     latin_words,
     numbers_in,
+    numbers_written,
     source_vocabulary,
     unknown_names,
 )
@@ -61,7 +62,8 @@ def check_english(name: str, brief: Brief, common_words: frozenset[str], seconds
         if chars:
             result.chinese_chars += chars
             result.chinese_fields.append(f"{field_name}: {text}")
-    known = known_names(brief) | set((brief.meta.source_en or "").split())
+    known = known_names(brief)  # with the skeletons of its pinyin names
+    known.update((brief.meta.source_en or "").split())
     glossary = glossary or {}
 
     def vocabulary(text: str) -> frozenset[str]:
@@ -82,7 +84,7 @@ def check_english(name: str, brief: Brief, common_words: frozenset[str], seconds
             result.untraceable_names.append(f"bullet {position + 1}: {name_found}")
         own = [f for f in brief.figures if sentence and sentence.start <= f.start and f.end <= sentence.end] \
             if sentence else list(brief.figures)
-        allowed = figure_numbers(own) + numbers_in(source_text)  # digits the sentence writes (TT123, Q2)
+        allowed = figure_numbers(own) + numbers_written(source_text)  # digits it writes (TT123, Q2, 16时)
         if brief.meta.published:
             allowed += [brief.meta.published.year, brief.meta.published.day]
         numbers = numbers_in(bullet)

@@ -37,9 +37,9 @@ def translate_sentences(sources: list[str], references: list[str], *, model: str
     sacrebleu = require_sacrebleu()
     from ..ingest import Article
     from ..nlp import Pipeline
+    from ..resources import default_resources
     from ..writer import default_writer
-    from ..writer.prepare import Segment, allowed_numbers
-    from ..writer.prepare import substitute as substitute_text
+    from ..writer.prepare import sentence_segment
 
     # A measurement: generate afresh, never from the cache of earlier runs.
     writer = writer or default_writer(model, batch_size=batch_size, use_cache=False, hints=hints)
@@ -48,10 +48,10 @@ def translate_sentences(sources: list[str], references: list[str], *, model: str
     for i, sentence in enumerate(sources):
         # A one-sentence article with no publish date: dates without a year stay without one.
         brief = nlp(Article(text=sentence, title="", paragraphs=[(0, len(sentence))]))
-        prepared, rendered = substitute_text(sentence, 0, brief.figures, brief.entities, glossary=writer.glossary) \
-            if substitute else (sentence, [])
-        segments.append(Segment(i, "sentence", 0, sentence, prepared, allowed_numbers(brief, prepared), rendered,
-                                hints=writer.hints_for(prepared)))
+        seg = sentence_segment(i, 0, sentence, 0, brief.figures, brief, writer.glossary,
+                               writer.resources or default_resources(), substituted=substitute)
+        seg.hints = writer.hints_for(seg.prepared)
+        segments.append(seg)
         names.append(writer.names_for(brief))
     started = time.perf_counter()
     writer.translate(segments)
@@ -66,9 +66,9 @@ def translate_sentences(sources: list[str], references: list[str], *, model: str
     problems = [writer.problems(s) for s in segments]
     return TranslationResult(
         model=writer.generator.label,
-        hypotheses=[s.output for s in segments],
-        chrf=sacrebleu.corpus_chrf([s.output for s in segments], [references]).score,
-        bleu=sacrebleu.corpus_bleu([s.output for s in segments], [references]).score,
+        hypotheses=[s.lead + s.output for s in segments],
+        chrf=sacrebleu.corpus_chrf([s.lead + s.output for s in segments], [references]).score,
+        bleu=sacrebleu.corpus_bleu([s.lead + s.output for s in segments], [references]).score,
         seconds_per_sentence=seconds / max(1, len(sources)),
         numbers_kept=sum(1 for p in problems if not any(x.startswith("numbers") for x in p)) / max(1, len(sources)),
         chinese_left=sum(1 for p in problems if "untranslated Chinese" in p),

@@ -9,6 +9,7 @@ from ..figures import core_english
 from ..ingest.clean import BIDI_CONTROLS
 from ..resources import HAN, Resources, read_lines
 from ..schema import Brief, Figure
+from .sounds import pinyin_skeleton, sounds_like
 
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _NUMBER = re.compile(  # not after a letter, nor a letter and a hyphen (COVID-19, TT123)
@@ -35,6 +36,16 @@ def numbers_in(text: str) -> list[float]:
     return values
 
 
+# A clock time in Chinese (16时, 9点半, 9点15分): its English writes minutes the digits do not ('16:00', '9:30').
+_CLOCK = re.compile(r"(\d{1,2})\s*[时点](?:\s*(\d{1,2})\s*分|(半))?")
+
+
+def numbers_written(text: str) -> list[float]:
+    """The numbers a source text writes in digits (:func:`numbers_in`), and the minutes of its clock
+    times, which an English clock time writes: what the English may say beside the figures."""
+    return numbers_in(text) + [30.0 if m.group(3) else float(m.group(2) or 0) for m in _CLOCK.finditer(text)]
+
+
 def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 0.005 * max(abs(a), abs(b)) or abs(a - b) < 1e-9
 
@@ -44,13 +55,31 @@ def _close(a: float, b: float) -> bool:
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS)) + "]")
 
 
-def clean_output(text: str) -> str:
-    """First paragraph of the model's answer, without quotes, a 'Translation:' label or control characters."""
-    text = _CONTROL.sub("", text).strip().split("\n\n")[0].strip()
+# An answer that opens by announcing itself ('Here is the English translation of the text:').
+_PREAMBLE = re.compile(r"^\s*(?:here is|here's|below is)\b[^\n:]{0,100}\btranslat\w*[^\n:]{0,60}:\s*", re.I)
+# An answer that explains instead of translating: 'The Chinese word "黑龙江农垦" translates to "…" in English.'
+_EXPLAINED = re.compile(r"^the chinese (?:word|phrase|term|text|name)s?\b.{0,80}?\b(?:translates?|is translated|means)"
+                        r"\s+(?:to|as|into)?\s*[\"“'‘](?P<english>[^\"”'’]+)[\"”'’]", re.I | re.S)
+# A source sentence that is one quotation (“希望水早点退吧。”): its English is quoted too.
+_QUOTATION = re.compile(r"^\s*[“\"「『][^“”\"「」『』]+[”\"」』][。！？.!?]?\s*$")
+
+
+def is_quotation(text: str) -> bool:
+    return bool(_QUOTATION.match(text))
+
+
+def clean_output(text: str, *, quoted: bool = False) -> str:
+    """First paragraph of the model's answer, without a preamble, quotes, a 'Translation:' label or
+    control characters; in quotation marks when the source is one quotation (`quoted`), whose marks
+    the model tends to drop."""
+    text = _PREAMBLE.sub("", _CONTROL.sub("", text)).strip().split("\n\n")[0].strip()
+    explained = _EXPLAINED.match(text)
+    text = explained.group("english") if explained else text
     text = re.sub(r"^(English|Translation|Title)\s*[:：]\s*", "", text, flags=re.IGNORECASE)
     if len(text) >= 2 and text[0] in "\"“'" and text[-1] in "\"”'":
         text = text[1:-1].strip()
-    return " ".join(text.split())
+    text = " ".join(text.split())
+    return f"“{text}”" if quoted and text else text
 
 
 def latin_words(text: str) -> list[str]:
@@ -58,10 +87,23 @@ def latin_words(text: str) -> list[str]:
     return _LATIN_WORD.findall(text)
 
 
-def known_names(brief: Brief) -> set[str]:
+class KnownNames(set[str]):
+    """The words of an article's names (:func:`known_names`), and `sounds`: the consonant skeletons of
+    the names it has only in pinyin, against which the model's usual English for a transliteration
+    is checked (``sounds.sounds_like``: 博索纳罗 'Bo Suonaluo' may be Bolsonaro)."""
+
+    sounds: frozenset[str] = frozenset()
+
+
+def known_names(brief: Brief) -> KnownNames:
     """The words of the entities' English names and Latin mentions, and the initials of the longer
     names (CIIE for China International Import Expo)."""
-    names: set[str] = set()
+    from pypinyin import Style, lazy_pinyin
+
+    names = KnownNames()
+    names.sounds = frozenset(pinyin_skeleton(lazy_pinyin(part, style=Style.NORMAL))
+                             for e in brief.entities if e.english_source == "pinyin"
+                             for part in re.split(r"[·•・]", e.text) if HAN.search(part))
     for e in brief.entities:
         words = latin_words(e.english)
         names.update(words)
@@ -79,9 +121,12 @@ def unknown_names(text: str, known: set[str], source: str, common: frozenset[str
     A word traces when an entity's English or a Latin mention has it, the source writes it, or it is
     in `vocabulary`, the English of the source's dictionary words (足球场 'football field', 国家统计局
     'National Bureau of Statistics'): a name the model translated is kept, one it made up is not.
-    Case is ignored (SHEIN, Shein). The first word of a sentence is no name when it is an ordinary
-    English word (`ordinary`: 'Additionally', 'Meanwhile')."""
+    With `known` from :func:`known_names`, a word also traces when it sounds like a name the article
+    has only in pinyin (Bolsonaro for 博索纳罗, `KnownNames.sounds`). Case is ignored (SHEIN, Shein).
+    The first word of a sentence is no name when it is an ordinary English word (`ordinary`:
+    'Additionally', 'Meanwhile')."""
     known_lower = {k.lower() for k in known}
+    sounds = getattr(known, "sounds", frozenset())
     source_lower = source.lower()
     found = []
     for m in _CAPITALISED.finditer(text):
@@ -91,7 +136,8 @@ def unknown_names(text: str, known: set[str], source: str, common: frozenset[str
         words = [w for w in words if w and w not in common]
         if not words or (m.start() == 0 and len(words) == 1):
             continue
-        if all(_traces(w.lower(), known_lower, source_lower, vocabulary) for w in words):
+        if all(_traces(w.lower(), known_lower, source_lower, vocabulary)
+               or any(sounds_like(w, skeleton) for skeleton in sounds) for w in words):
             continue
         found.append(" ".join(words))
     return found

@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ..figures import core_english
+from ..resources import Resources
 from ..schema import Brief, Entity, Figure
-from .checks import HAN, numbers_in
+from .checks import HAN, numbers_in, numbers_written
+from .dateline import find_dateline
 
 Kind = Literal["title", "sentence", "subject", "role", "keyword", "name"]
 # Short phrases of the fact sheet (a figure's subject, a role, a keyword): all English, or none.
@@ -36,6 +38,7 @@ class Segment:
     pinyin: str = ""  # for a name: its pinyin English, which the model's answer may use
     untraced: list[str] = field(default_factory=list)  # names in `output` that trace to nothing in the source
     hints: list[tuple[str, str]] = field(default_factory=list)  # rare words with their English, for the prompt
+    lead: str = ""  # English set before the output, made by rule (a wire dateline): not the model's, not checked
 
 
 # Names the model does not know (周受资, ThredUp) are replaced by their English; places it renders
@@ -102,6 +105,19 @@ def substitute(
     return "".join(out), rendered
 
 
+def sentence_segment(index: int, ref: int, text: str, offset: int, own: list[Figure], brief: Brief,
+                     glossary: dict[str, str], resources: Resources, *, substituted: bool = True) -> Segment:
+    """A sentence to translate: its wire dateline (if any) set apart in English as the lead, figures
+    and names of the rest put into English (unless not `substituted`), and the numbers it may say."""
+    dateline = find_dateline(text, offset, own, brief.entities, resources)
+    cut = dateline.end if dateline else 0
+    body = text[cut:]
+    prepared, rendered = substitute(body, offset + cut, own, brief.entities, glossary=glossary) \
+        if substituted else (body, [])
+    return Segment(index, "sentence", ref, text, prepared, allowed_numbers(brief, prepared, own), rendered,
+                   own_figures=own, lead=dateline.english if dateline else "")
+
+
 def spaced(text: str, start: int, end: int, english: str) -> str:
     """`english`, to take the place of `text[start:end]`, with the spaces its neighbours need."""
     left = text[start - 1] if start else ""
@@ -130,11 +146,12 @@ def figure_numbers(figures: Sequence[Figure]) -> list[float]:
 
 def allowed_numbers(brief: Brief, extra_text: str = "", figures: Sequence[Figure] | None = None) -> list[float]:
     """Numbers the English may contain: the figures' (by default every figure of the fact sheet; a
-    bullet passes its own sentence's), the publish year, and digits already in Latin text (TT123, Q2)."""
+    bullet passes its own sentence's), the publish year, and digits already in Latin text (TT123, Q2) or
+    a clock time (16时: '16:00')."""
     values = figure_numbers(brief.figures if figures is None else figures)
     if brief.meta.published:
         values += [brief.meta.published.year, brief.meta.published.day]
-    values += numbers_in(extra_text)
+    values += numbers_written(extra_text)
     return values
 
 

@@ -359,6 +359,7 @@ def test_the_usual_english_of_a_transliterated_name_traces_and_an_invented_one_d
     assert pinyin_skeleton(["bo", "suo", "na", "luo"]) == "BSNL" and english_skeleton("Bolsonaro") == "BLSNL"
     assert sounds_like("Bolsonaro", "BSNL") and sounds_like("Trump", pinyin_skeleton(["te", "lang", "pu"]))
     assert not sounds_like("Lula", "BSNL") and not sounds_like("Bolivia", "BSNL")
+    assert not sounds_like("Kliman", pinyin_skeleton(["ke", "lin", "si", "man"]))  # two of its sounds lost
     assert not sounds_like("Saied", pinyin_skeleton(["sai", "yi", "de"]))  # two consonants are no evidence
     # Written for this test: a name CC-CEDICT lacks, so the fact sheet has only its pinyin.
     brief = brief_text("巴西总统检测结果为阴性\n\n"
@@ -377,3 +378,34 @@ def test_the_minutes_of_a_clock_time_are_numbers_the_source_says():
     assert numbers_written("截至25日16时，水位为13.2米") == [25, 16, 13.2, 0]  # '16:00'
     assert 30 in numbers_written("上午9点半") and 15 in numbers_written("9点15分")
     assert numbers_written("3小时内增长2个百分点") == [3, 2]  # hours and points are no clock
+
+
+def test_a_transliterated_persons_usual_english_replaces_the_pinyin_when_it_sounds_right():
+    from pipeline.writer.prompts import PERSON_PROMPT
+    from pipeline.writer.sounds import transliterated, usual_english
+
+    assert usual_english("Jair Bolsonaro", "博索纳罗") == "Bolsonaro"  # the words the characters write
+    assert usual_english("Patricio Giusto", "帕特里西奥·朱斯托") == "Patricio Giusto"
+    assert usual_english("Patricio", "帕特里西奥·朱斯托") is None  # one part unmatched
+    assert usual_english("Lula da Silva", "博索纳罗") is None
+    surnames = frozenset({"王", "马"})
+    assert transliterated("博索纳罗", surnames, ()) and transliterated("马丁·路德", surnames, ())
+    assert not transliterated("王海松", surnames, ())
+    text = ("巴西总统检测结果为阴性\n\n"  # written for this test
+            "巴西总统博索纳罗25日在社交媒体上宣布，他的最新一次检测结果为阴性，此前他一直在官邸隔离办公。\n")
+    for answer, english in (("Jair Bolsonaro", "Bolsonaro"), ("Lula da Silva", "Bo Suonaluo")):
+        brief = brief_text(text)
+
+        def reply(conversation, answer=answer):
+            if conversation[0]["content"] == PERSON_PROMPT:
+                return answer
+            return "Brazilian President Bo Suonaluo said his latest test was negative."
+
+        writer = Writer(Scripted(reply), sentences=2)
+        writer.write([brief])
+        # asked once: under greedy decoding the same prompt again would give the same name
+        assert [c[0]["content"] for c in writer.generator.calls].count(PERSON_PROMPT) == 1
+        person = next(e for e in brief.entities if e.text == "博索纳罗")
+        assert person.english == english
+        assert person.english_source == ("model" if english == "Bolsonaro" else "pinyin")
+        assert any(english in b for b in brief.summary_en)

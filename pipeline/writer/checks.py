@@ -9,7 +9,7 @@ from ..figures import core_english
 from ..ingest.clean import BIDI_CONTROLS
 from ..resources import HAN, Resources, read_lines
 from ..schema import Brief, Figure
-from .sounds import pinyin_skeleton, sounds_like
+from .sounds import name_skeletons, sounds_like
 
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _NUMBER = re.compile(  # not after a letter, nor a letter and a hyphen (COVID-19, TT123)
@@ -98,12 +98,9 @@ class KnownNames(set[str]):
 def known_names(brief: Brief) -> KnownNames:
     """The words of the entities' English names and Latin mentions, and the initials of the longer
     names (CIIE for China International Import Expo)."""
-    from pypinyin import Style, lazy_pinyin
-
     names = KnownNames()
-    names.sounds = frozenset(pinyin_skeleton(lazy_pinyin(part, style=Style.NORMAL))
-                             for e in brief.entities if e.english_source == "pinyin"
-                             for part in re.split(r"[·•・]", e.text) if HAN.search(part))
+    names.sounds = frozenset(s for e in brief.entities if e.english_source == "pinyin" and HAN.search(e.text)
+                             for s in name_skeletons(e.text))
     for e in brief.entities:
         words = latin_words(e.english)
         names.update(words)

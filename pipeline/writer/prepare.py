@@ -13,7 +13,8 @@ from ..schema import Brief, Entity, Figure
 from .checks import HAN, numbers_in, numbers_written
 from .dateline import find_dateline
 
-Kind = Literal["title", "sentence", "subject", "role", "keyword", "name"]
+Kind = Literal["title", "sentence", "subject", "role", "keyword", "name", "person"]
+NAME_KINDS = ("name", "person")  # an organisation's or brand's English name; a transliterated person's
 # Short phrases of the fact sheet (a figure's subject, a role, a keyword): all English, or none.
 PHRASE_KINDS = ("subject", "role", "keyword")
 

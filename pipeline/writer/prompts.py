@@ -12,5 +12,7 @@ CHINESE_RETRY_NOTE = "Translate every Chinese word into English."
 NAMES_RETRY_NOTE = "Use only the names that are in the text; add no other name or source."
 NO_NEW_NUMBERS_NOTE = "Do not add any number, year or date that is not in the text."
 NAME_PROMPT = "Give the usual English name of this Chinese organisation or brand. Output only the name."
+PERSON_PROMPT = ("Give the usual English spelling of this foreign person's name, as English-language news writes "
+                 "it. Output only the name.")
 PHRASE_PROMPT = ("Translate this Chinese phrase from a business news article into a short English noun phrase. "
                  "Output only the English phrase.")

@@ -10,6 +10,7 @@ that a name the model invents ('Lula da Silva' for 博索纳罗) still traces to
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # Classes of consonants transliteration maps onto each other: B (b p), F (f v), D (d t), N (n m),
 # L (l r), K (g k h, hard c, q), S (s z j, the sh/ch/zh/x/q of pinyin, soft c and g).
@@ -24,7 +25,8 @@ _ENGLISH = [
 ]
 _ENGLISH_RULES = re.compile("|".join(f"(?P<r{i}>{pattern})" for i, (pattern, _) in enumerate(_ENGLISH)))
 MIN_CONSONANTS = 3  # shorter skeletons (Saied: S D) match too many words to be evidence
-MAX_EXTRA = 2  # consonants one side may have that the other drops (Bolsonaro's l, 汉娜's second n)
+MAX_EXTRA = 2  # consonants the English may have that the characters drop (Bolsonaro's l)
+MAX_MISSING = 1  # consonants the characters write that the English lacks (汉娜's second n): 'Kliman' is no 克林斯曼
 
 
 def pinyin_skeleton(syllables: list[str]) -> str:
@@ -54,7 +56,7 @@ def sounds_like(word: str, skeleton: str) -> bool:
     english = english_skeleton(word)
     if min(len(english), len(skeleton)) < MIN_CONSONANTS or english[0] != skeleton[0]:
         return False
-    if abs(len(english) - len(skeleton)) > MAX_EXTRA:
+    if not -MAX_MISSING <= len(english) - len(skeleton) <= MAX_EXTRA:
         return False
     return _inside(skeleton, english) or _inside(english, skeleton)
 
@@ -62,3 +64,30 @@ def sounds_like(word: str, skeleton: str) -> bool:
 def _inside(short: str, long: str) -> bool:
     letters = iter(long)
     return all(c in letters for c in short)
+
+
+_DOTS = re.compile(r"[·•・‧]")
+
+
+def transliterated(name: str, surnames: frozenset[str], compound_surnames: tuple[str, ...]) -> bool:
+    """Whether a person's name is written for its sound (博索纳罗, 帕特里西奥·朱斯托) rather than a Chinese
+    name (王海松): it has a middle dot, or no Chinese surname starts it."""
+    return bool(_DOTS.search(name)) or not (name[:1] in surnames or name[:2] in compound_surnames)
+
+
+@cache
+def name_skeletons(name: str) -> tuple[str, ...]:
+    """The pinyin skeleton of each part of a name: 帕特里西奥·朱斯托 -> ('BDLS', 'SSD')."""
+    from pypinyin import Style, lazy_pinyin
+
+    return tuple(pinyin_skeleton(lazy_pinyin(part, style=Style.NORMAL)) for part in _DOTS.split(name) if part)
+
+
+def usual_english(answer: str, name: str) -> str | None:
+    """The model's usual English for a transliterated name, cut to the words whose sound the characters
+    write ('Jair Bolsonaro' for 博索纳罗 -> 'Bolsonaro'); None unless each part of the name is one of them."""
+    parts = name_skeletons(name)
+    kept = [w for w in re.findall(r"[A-Za-z][A-Za-z'\-]*", answer) if any(sounds_like(w, s) for s in parts)]
+    if parts and all(any(sounds_like(w, s) for w in kept) for s in parts):
+        return " ".join(kept)
+    return None

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..dictionary import load_dictionary
+from ..entities.vocabulary import load_vocabulary
 from ..figures import FigureExtractor
 from ..resources import Resources, default_resources
-from ..schema import Brief, BriefWarning, Faithfulness
+from ..schema import Brief
 from ..segment import split_sentences
 from ..terms import TermEnglish
+from .assemble import assemble
 from .checks import (
     HAN,
     _close,
@@ -28,22 +29,33 @@ from .checks import (
 )
 from .generation import GenerationCache, Generator
 from .hints import hint_note, rare_word_hints
-from .prepare import PHRASE_KINDS, Kind, Segment, allowed_numbers, select_sentences, sentence_segment, substitute
+from .prepare import (
+    NAME_KINDS,
+    PHRASE_KINDS,
+    Kind,
+    Segment,
+    allowed_numbers,
+    select_sentences,
+    sentence_segment,
+    substitute,
+)
 from .prompts import (
     CHINESE_RETRY_NOTE,
     FIGURE_RETRY_NOTE,
     NAME_PROMPT,
     NAMES_RETRY_NOTE,
     NO_NEW_NUMBERS_NOTE,
+    PERSON_PROMPT,
     PHRASE_PROMPT,
     RELATION_RETRY_NOTE,
     SYSTEM_PROMPT,
 )
-from .repair import chinese_left, fill_chinese, name_outside_the_fact_sheet, put_in, rule_title
+from .repair import chinese_left, fill_chinese, name_outside_the_fact_sheet, put_in
+from .sounds import transliterated, usual_english
 
 # Two budgets, so that a title and the sentences share a batch, and every short phrase another: a
 # batch costs about as much for one prompt as for eight (bench_writer), and the title alone was one.
-MAX_NEW_TOKENS = {"title": 96, "sentence": 96, "subject": 16, "role": 16, "keyword": 16, "name": 16}
+MAX_NEW_TOKENS = {"title": 96, "sentence": 96, "subject": 16, "role": 16, "keyword": 16, "name": 16, "person": 16}
 MAX_PHRASE_WORDS = 10
 MAX_WORDS = 120  # of the English summary
 # A figure of the sentence that the English leaves out: asked for again, but the sentence still ships
@@ -106,7 +118,9 @@ class Writer:
             seg.output = self.fill_chinese(seg.output, names[seg.brief], known[seg.brief])
         failing, first = [], []  # the segments to retry, and their first output with its problems
         for seg in segments:  # a retry for what would stop the output (a figure left out alone is not worth one)
-            if _weight(self.check(seg, known[seg.brief]))[0]:
+            if _weight(self.check(seg, known[seg.brief]))[0] and seg.kind in NAME_KINDS:
+                seg.status = "dropped"  # the pinyin stays: asked again, greedy decoding would say the same
+            elif seg.problems and _weight(seg.problems)[0]:
                 failing.append(seg)
                 first.append((seg.output, seg.problems))
         self.translate(failing, retry=True)
@@ -121,7 +135,8 @@ class Writer:
             hard = [p for p in seg.problems if not p.endswith(LEFT_OUT)]
             seg.status = "repaired" if not hard else "replaced" if seg.kind == "title" else "dropped"
         for i, brief in enumerate(briefs):
-            self._assemble(brief, [s for s in segments if s.brief == i])
+            assemble(brief, [s for s in segments if s.brief == i], model=self.generator.label,
+                     max_words=self.max_words)
         self.report.segments += len(segments)
         self.report.seconds += time.perf_counter() - started
         return briefs
@@ -167,10 +182,13 @@ class Writer:
         for keyword_index, keyword in enumerate(brief.keywords):
             if not keyword.english:
                 segments.append(self._phrase(index, "keyword", keyword_index, keyword.word, brief, glossary))
-        for entity_index, entity in enumerate(brief.entities):
-            if entity.english_source == "pinyin" and entity.type in ("ORG", "PRODUCT"):
-                segments.append(Segment(index, "name", entity_index, entity.text, entity.text, [], [],
-                                        pinyin=entity.english))
+        vocabulary = load_vocabulary(self.resources or default_resources())
+        for entity_index, entity in enumerate(brief.entities):  # pinyin names: the model's usual English, verified
+            person = entity.type == "PERSON" and transliterated(entity.text, vocabulary.surnames,
+                                                                 vocabulary.compound_surnames)
+            if entity.english_source == "pinyin" and (entity.type in ("ORG", "PRODUCT") or person):
+                segments.append(Segment(index, "person" if person else "name", entity_index, entity.text,
+                                        entity.text, [], [], pinyin=entity.english))
         return segments
 
     def _phrase(self, index: int, kind: Kind, ref: int, phrase: str, brief: Brief, glossary: dict[str, str]
@@ -179,8 +197,9 @@ class Writer:
         return Segment(index, kind, ref, phrase, prepared, allowed_numbers(brief, prepared, []), [])
 
     def _conversation(self, seg: Segment, retry: bool) -> list[dict]:
-        if seg.kind == "name":
-            return [{"role": "system", "content": NAME_PROMPT}, {"role": "user", "content": seg.prepared}]
+        if seg.kind in NAME_KINDS:
+            prompt = NAME_PROMPT if seg.kind == "name" else PERSON_PROMPT
+            return [{"role": "system", "content": prompt}, {"role": "user", "content": seg.prepared}]
         if seg.kind in PHRASE_KINDS:
             user = seg.prepared + (f"\n\n({CHINESE_RETRY_NOTE})" if retry else "")
             return [{"role": "system", "content": PHRASE_PROMPT}, {"role": "user", "content": user}]
@@ -227,6 +246,8 @@ class Writer:
             self.report.cached += len(group) - len(todo)
             for seg, key in zip(group, keys, strict=True):
                 seg.output = clean_output(cached[key], quoted=seg.kind == "sentence" and is_quotation(seg.prepared))
+                if seg.kind == "person":  # only the words the characters sound out, or none
+                    seg.output = usual_english(seg.output, seg.source) or ""
         if self.progress and segments:
             self.progress("retrying" if retry else "writing", len(segments), len(segments))
 
@@ -287,9 +308,11 @@ class Writer:
     def problems(self, seg: Segment, known: set[str] | None = None) -> list[str]:
         output = seg.output
         problems = []
-        if seg.kind == "name":
+        if seg.kind in NAME_KINDS:
             if not output or HAN.search(output) or numbers_in(output) or len(output) > 60:
                 return ["unusable name"]
+            if seg.kind == "person":  # verified by its sound as it was read (sounds.usual_english)
+                return []
             # Verified, or pinyin stays: each word must be the name's pinyin or the English of its
             # characters (光云科技 'Guangyun Technology'), never a made-up brand ('Guesty').
             pinyin = set(seg.pinyin.split()) | {seg.pinyin.replace(" ", "")}
@@ -321,77 +344,6 @@ class Writer:
             broken = [b for b in broken if not b.endswith(LEFT_OUT)]
         problems += [f"relation: {b}" for b in broken]
         return problems
-
-    def _assemble(self, brief: Brief, segments: list[Segment]) -> None:
-        report = Faithfulness(model=self.generator.label)
-        warnings: list[BriefWarning] = []
-        bullets: list[str] = []
-        sources: list[int] = []
-        missing: dict[str, int] = {}
-        words = 0
-        title_failed = False
-        renamed: dict[str, str] = {}  # pinyin -> a verified English name the model gave
-        for seg in segments:
-            if seg.kind in ("title", "sentence"):
-                report.numbers_checked += seg.numbers_checked
-                report.figure_phrases_checked += len([f for f in seg.own_figures
-                                                      if f.kind not in ("date", "period")])
-            if seg.status == "repaired":
-                report.numbers_repaired += 1
-            if seg.status == "dropped" and seg.kind in ("title", "sentence"):
-                report.sentences_dropped += 1
-                report.names_withheld += [n for n in seg.untraced if n not in report.names_withheld]
-                if any(p.startswith("relation") for p in seg.problems):
-                    report.relations_broken += 1
-                message = f"sentence left out: {'; '.join(seg.problems)} ({seg.source[:40]})"
-                warnings.append(BriefWarning(code="writer-dropped", message=message))
-            if seg.kind == "title":
-                if seg.status == "replaced":
-                    report.sentences_replaced += 1
-                    title_failed = True
-                    warnings.append(BriefWarning(code="writer-title", message="title rebuilt from rules: the model's "
-                                                 f"English failed the checks ({'; '.join(seg.problems)})"))
-                else:
-                    brief.meta.title_en = seg.output
-            elif seg.kind == "sentence" and seg.status != "dropped":
-                length = len((seg.lead + seg.output).split())
-                if len(bullets) < 5 and words + length <= self.max_words:
-                    bullets.append(seg.lead + seg.output)  # whole sentences: one that does not fit is said
-                    sources.append(seg.ref)
-                    words += length
-                else:
-                    warnings.append(BriefWarning(code="writer-length", message="sentence left out: the summary "
-                                                 f"is limited to {self.max_words} words ({seg.source[:40]})"))
-            elif seg.kind in PHRASE_KINDS:
-                english = seg.output.rstrip(".") if seg.status != "dropped" else None
-                if english is None:
-                    missing[seg.kind] = missing.get(seg.kind, 0) + 1
-                if seg.kind == "subject":
-                    for figure_index in (seg.ref, *seg.also):
-                        brief.figures[figure_index].subject_en = english
-                elif seg.kind == "role":
-                    brief.entities[seg.ref].role_en = english
-                else:
-                    brief.keywords[seg.ref].english = english
-            elif seg.kind == "name" and seg.status != "dropped":
-                entity = brief.entities[seg.ref]
-                renamed[entity.english] = seg.output.rstrip(".")
-                entity.english, entity.english_source = renamed[entity.english], "model"
-        if missing:
-            said = ", ".join(f"{count} {kind}{'s' if count != 1 else ''}" for kind, count in missing.items())
-            warnings.append(BriefWarning(code="writer-no-english", message=f"left without English ({said}): the "
-                                         "dictionary does not know them and the model's English failed the checks"))
-        for pinyin, name in renamed.items():  # the English says what the fact sheet says
-            bullets = [re.sub(rf"\b{re.escape(pinyin)}\b", name, b) for b in bullets]
-            if brief.meta.title_en and not title_failed:
-                brief.meta.title_en = re.sub(rf"\b{re.escape(pinyin)}\b", name, brief.meta.title_en)
-        brief.summary_en, brief.summary_sources = bullets, sources
-        if title_failed:
-            brief.meta.title_en = rule_title(brief)
-        brief.faithfulness = report
-        brief.warnings += warnings
-        if "writer" not in brief.stages:
-            brief.stages.append("writer")
 
 
 def _weight(problems: list[str]) -> tuple[int, int]:

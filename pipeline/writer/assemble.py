@@ -1,0 +1,83 @@
+"""The English of a brief, put together from its checked segments (see writer.Writer.write)."""
+
+from __future__ import annotations
+
+import re
+
+from ..schema import Brief, BriefWarning, Faithfulness
+from .prepare import NAME_KINDS, PHRASE_KINDS, Segment
+from .repair import rule_title
+
+
+def assemble(brief: Brief, segments: list[Segment], *, model: str, max_words: int) -> None:
+    """Put a brief's checked segments in place: the title, bullets (whole sentences, the lead first,
+    at most `max_words`), the fact sheet's phrases and verified names, and what was dropped and why."""
+    report = Faithfulness(model=model)
+    warnings: list[BriefWarning] = []
+    bullets: list[str] = []
+    sources: list[int] = []
+    missing: dict[str, int] = {}
+    words = 0
+    title_failed = False
+    renamed: dict[str, str] = {}  # pinyin -> a verified English name the model gave
+    for seg in segments:
+        if seg.kind in ("title", "sentence"):
+            report.numbers_checked += seg.numbers_checked
+            report.figure_phrases_checked += len([f for f in seg.own_figures
+                                                  if f.kind not in ("date", "period")])
+        if seg.status == "repaired":
+            report.numbers_repaired += 1
+        if seg.status == "dropped" and seg.kind in ("title", "sentence"):
+            report.sentences_dropped += 1
+            report.names_withheld += [n for n in seg.untraced if n not in report.names_withheld]
+            if any(p.startswith("relation") for p in seg.problems):
+                report.relations_broken += 1
+            message = f"sentence left out: {'; '.join(seg.problems)} ({seg.source[:40]})"
+            warnings.append(BriefWarning(code="writer-dropped", message=message))
+        if seg.kind == "title":
+            if seg.status == "replaced":
+                report.sentences_replaced += 1
+                title_failed = True
+                warnings.append(BriefWarning(code="writer-title", message="title rebuilt from rules: the model's "
+                                             f"English failed the checks ({'; '.join(seg.problems)})"))
+            else:
+                brief.meta.title_en = seg.output
+        elif seg.kind == "sentence" and seg.status != "dropped":
+            length = len((seg.lead + seg.output).split())
+            if len(bullets) < 5 and words + length <= max_words:
+                bullets.append(seg.lead + seg.output)  # whole sentences: one that does not fit is said
+                sources.append(seg.ref)
+                words += length
+            else:
+                warnings.append(BriefWarning(code="writer-length", message="sentence left out: the summary "
+                                             f"is limited to {max_words} words ({seg.source[:40]})"))
+        elif seg.kind in PHRASE_KINDS:
+            english = seg.output.rstrip(".") if seg.status != "dropped" else None
+            if english is None:
+                missing[seg.kind] = missing.get(seg.kind, 0) + 1
+            if seg.kind == "subject":
+                for figure_index in (seg.ref, *seg.also):
+                    brief.figures[figure_index].subject_en = english
+            elif seg.kind == "role":
+                brief.entities[seg.ref].role_en = english
+            else:
+                brief.keywords[seg.ref].english = english
+        elif seg.kind in NAME_KINDS and seg.status != "dropped":
+            entity = brief.entities[seg.ref]
+            renamed[entity.english] = seg.output.rstrip(".")
+            entity.english, entity.english_source = renamed[entity.english], "model"
+    if missing:
+        said = ", ".join(f"{count} {kind}{'s' if count != 1 else ''}" for kind, count in missing.items())
+        warnings.append(BriefWarning(code="writer-no-english", message=f"left without English ({said}): the "
+                                     "dictionary does not know them and the model's English failed the checks"))
+    for pinyin, name in renamed.items():  # the English says what the fact sheet says
+        bullets = [re.sub(rf"\b{re.escape(pinyin)}\b", name, b) for b in bullets]
+        if brief.meta.title_en and not title_failed:
+            brief.meta.title_en = re.sub(rf"\b{re.escape(pinyin)}\b", name, brief.meta.title_en)
+    brief.summary_en, brief.summary_sources = bullets, sources
+    if title_failed:
+        brief.meta.title_en = rule_title(brief)
+    brief.faithfulness = report
+    brief.warnings += warnings
+    if "writer" not in brief.stages:
+        brief.stages.append("writer")

@@ -83,7 +83,7 @@ def recognised_type(surface: str, label: str | None, vocabulary: EntityVocabular
         return place_type(surface, vocabulary, glosses) if described == "GPE" else described
     if label == "PERSON":
         known = surface in dictionary.proper_forms
-        surnamed = surface[:1] in vocabulary.surnames or surface[:2] in vocabulary.compound_surnames
+        surnamed = vocabulary.starts_with_surname(surface)
         return label if known or surnamed or len(surface) >= 3 else None
     if label == "LOC":
         return place_type(surface, vocabulary, glosses)

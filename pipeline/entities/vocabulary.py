@@ -45,6 +45,10 @@ class EntityVocabulary:
     institution_endings: tuple[str, ...]  # 院, 局, 队 …: with org suffixes and heads, how an institution's name ends
     dictionary_senses: dict[str, tuple[str, ...]]  # ORG -> (company, bank, …): CC-CEDICT gloss words per type
 
+    def starts_with_surname(self, name: str) -> bool:
+        """Whether a Chinese surname (single or compound) starts the name: 王海松, 欧阳娜娜; not 博索纳罗."""
+        return name[:1] in self.surnames or name[:2] in self.compound_surnames
+
     @cached_property
     def name_endings(self) -> tuple[str, ...]:
         """Every ending that makes a name an institution's: suffixes, heads, institution endings."""

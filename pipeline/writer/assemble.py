@@ -20,6 +20,7 @@ def assemble(brief: Brief, segments: list[Segment], *, model: str, max_words: in
     words = 0
     title_failed = False
     renamed: dict[str, str] = {}  # pinyin -> a verified English name the model gave
+    leads: list[str] = []  # each bullet's rule-made dateline
     for seg in segments:
         if seg.kind in ("title", "sentence"):
             report.numbers_checked += seg.numbers_checked
@@ -45,7 +46,8 @@ def assemble(brief: Brief, segments: list[Segment], *, model: str, max_words: in
         elif seg.kind == "sentence" and seg.status != "dropped":
             length = len((seg.lead + seg.output).split())
             if len(bullets) < 5 and words + length <= max_words:
-                bullets.append(seg.lead + seg.output)  # whole sentences: one that does not fit is said
+                bullets.append(seg.lead + seg.output)
+                leads.append(seg.lead)  # whole sentences: one that does not fit is said
                 sources.append(seg.ref)
                 words += length
             else:
@@ -72,11 +74,12 @@ def assemble(brief: Brief, segments: list[Segment], *, model: str, max_words: in
                                      "dictionary does not know them and the model's English failed the checks"))
     for pinyin, name in renamed.items():  # the English says what the fact sheet says
         bullets = [re.sub(rf"\b{re.escape(pinyin)}\b", name, b) for b in bullets]
+        leads = [re.sub(rf"\b{re.escape(pinyin)}\b", name, lead) for lead in leads]  # as in their bullets
         if brief.meta.title_en and not title_failed:
             brief.meta.title_en = re.sub(rf"\b{re.escape(pinyin)}\b", name, brief.meta.title_en)
     brief.summary_en, brief.summary_sources = bullets, sources
     if title_failed:
-        brief.meta.title_en = rule_title(brief)
+        brief.meta.title_en = rule_title(brief, leads[0] if leads else "")
     brief.faithfulness = report
     brief.warnings += warnings
     if "writer" not in brief.stages:

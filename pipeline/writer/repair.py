@@ -90,17 +90,14 @@ def put_in(output: str, english: dict[str, str]) -> str:
     return re.sub(r" ([,.;:!?)])", r"\1", output)
 
 
-# The rule-made dateline a lead bullet may open with ('Chengdu, 26 July (Xinhua) — ', writer.dateline).
-_DATELINE = re.compile(r"^(?:[^()—,]{1,40}, )?\d{1,2} [A-Z][a-z]+(?: \d{4})? \([^()]{1,80}\) — (?:Headline: )?")
-
-
-def rule_title(brief: Brief) -> str:
+def rule_title(brief: Brief, lead: str = "") -> str:
     """A title from checked English: the lead bullet when it is short enough for a headline, else the
-    leading entity and the leading figure, both already in English."""
+    leading entity and the leading figure, both already in English. `lead`: the rule-made dateline
+    the lead bullet opens with (``Segment.lead``), which a headline leaves out."""
     if brief.summary_en and brief.summary_sources and brief.summary_sources[0] == min(
             (s.index for s in brief.sentences if len(s.text) >= 12), default=-1) \
             and len(brief.summary_en[0].split()) <= 25:
-        return _DATELINE.sub("", brief.summary_en[0]).rstrip(".")  # a headline has no dateline
+        return brief.summary_en[0].removeprefix(lead).rstrip(".")
     parts = []
     if brief.entities:
         parts.append(brief.entities[0].english)

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..entities.vocabulary import EntityVocabulary
 
 # Classes of consonants transliteration maps onto each other: B (b p), F (f v), D (d t), N (n m),
 # L (l r), K (g k h, hard c, q), S (s z j, the sh/ch/zh/x/q of pinyin, soft c and g).
@@ -69,10 +73,10 @@ def _inside(short: str, long: str) -> bool:
 _DOTS = re.compile(r"[·•・‧]")
 
 
-def transliterated(name: str, surnames: frozenset[str], compound_surnames: tuple[str, ...]) -> bool:
+def transliterated(name: str, vocabulary: EntityVocabulary) -> bool:
     """Whether a person's name is written for its sound (博索纳罗, 帕特里西奥·朱斯托) rather than a Chinese
     name (王海松): it has a middle dot, or no Chinese surname starts it."""
-    return bool(_DOTS.search(name)) or not (name[:1] in surnames or name[:2] in compound_surnames)
+    return bool(_DOTS.search(name)) or not vocabulary.starts_with_surname(name)
 
 
 @cache

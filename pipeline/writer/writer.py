@@ -184,8 +184,7 @@ class Writer:
                 segments.append(self._phrase(index, "keyword", keyword_index, keyword.word, brief, glossary))
         vocabulary = load_vocabulary(self.resources or default_resources())
         for entity_index, entity in enumerate(brief.entities):  # pinyin names: the model's usual English, verified
-            person = entity.type == "PERSON" and transliterated(entity.text, vocabulary.surnames,
-                                                                 vocabulary.compound_surnames)
+            person = entity.type == "PERSON" and transliterated(entity.text, vocabulary)
             if entity.english_source == "pinyin" and (entity.type in ("ORG", "PRODUCT") or person):
                 segments.append(Segment(index, "person" if person else "name", entity_index, entity.text,
                                         entity.text, [], [], pinyin=entity.english))

@@ -107,6 +107,10 @@ class ChineseEnglishDictionary:
         found = self._raw.get(word)
         return bool(found) and not any(_proper(pinyin) for pinyin, _, _ in found)
 
+    def has_common_sense(self, word: str) -> bool:
+        """The dictionary knows the word as a common word, whatever else (荣耀 'glory', also the brand Honor)."""
+        return any(not _proper(pinyin) for pinyin, _, _ in self._raw.get(word, ()))
+
     def proper_glosses(self, word: str) -> str:
         """Every gloss of the word's proper-noun entries, lower-cased, in one string ("" for none)."""
         return " ".join(g.lower() for e in self.entries(word) if e.proper for g in e.glosses)

@@ -112,7 +112,8 @@ class Mention(_Model):
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     text: str
-    source: str = Field(description="Which extractor found it: gazetteer, latin, recogniser, pattern, inner, pos")
+    source: str = Field(description="Which extractor found it: gazetteer, latin, recogniser, pattern, suffix, "
+                        "inner, pos, list")
 
 
 class Entity(_Model):

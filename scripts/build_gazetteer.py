@@ -22,7 +22,7 @@ TikTok Shop|TikTok Shop|TikTok小店|TikTok商城
 支付宝|Alipay|Alipay
 Lazada|Lazada|来赞达
 阿里云|Alibaba Cloud
-拼多多|PDD|PDD|Pinduoduo|PDD Holdings
+拼多多|Pinduoduo|Pinduoduo|PDD|PDD Holdings
 Temu|Temu|特木
 希音|SHEIN|SHEIN|Shein
 京东|JD.com|JD|京东集团|JD.ID

@@ -6,6 +6,9 @@ import pytest
 
 from pipeline import brief_file, brief_text
 from pipeline.entities import EntityExtractor, chinese_name_pinyin, load_vocabulary, org_pinyin
+from pipeline.entities.coordination import coordinated_names
+from pipeline.entities.extractor import _Candidate, _trim_to_repeated_people
+from pipeline.entities.naming import org_english, place_name
 from pipeline.entities.recogniser import load_recogniser
 from pipeline.eval.gold import load_gold, score_entities
 from pipeline.eval.ner import entity_spans, model_spans, read_bio, read_cluener, read_ner_file, score_ner
@@ -115,17 +118,24 @@ def test_seed_gold_acceptance(seed_gold):
 # Entity gold written before the recogniser and CC-CEDICT naming ran on these articles (commit bc245aa):
 # the stage was never tuned on them. The other gold files were annotated during development.
 UNSEEN_ENTITY_GOLD = ("05_keyouyun_erp_angel_round", "11_apec_trade_ministers", "13_ciie_exhibitors_alliance")
+# Entity gold written on 2026-12-02 before the stage's output on these articles was read: first measured
+# F1 0.564; the errors were read afterwards, so they are no longer unseen.
+LATER_ENTITY_GOLD = ("01_shein_worth_100bn_usd", "12_shanghai_pudong_esports_online_economy",
+                     "15_shanghai_film_festival_industry")
 
 
-def _entity_gold(unseen: bool):
-    golds = [load_gold(p) for p in sorted(GOLD_DIR.glob("*.json")) if (p.stem in UNSEEN_ENTITY_GOLD) == unseen]
+def _entity_gold(group: tuple[str, ...] | None):
+    """Scores of the gold files in `group`, or (None) of those annotated during development."""
+    later_groups = (*UNSEEN_ENTITY_GOLD, *LATER_ENTITY_GOLD)
+    golds = [load_gold(p) for p in sorted(GOLD_DIR.glob("*.json"))
+             if (p.stem in group if group is not None else p.stem not in later_groups)]
     annotated = [g for g in golds if "entities" in g.data]
     assert len(annotated) >= 2
     return score_entities([(brief_file(g.article), g.data) for g in annotated])
 
 
 def test_project_gold_entities(shared):
-    report = _entity_gold(unseen=False)
+    report = _entity_gold(None)
     assert report.overall.recall >= 0.9, report.missed
     assert report.overall.precision >= 0.85, report.spurious
 
@@ -133,8 +143,15 @@ def test_project_gold_entities(shared):
 def test_unseen_gold_entities(shared):
     """A floor, not a target: the rules before the recogniser scored F1 0.645 here (P 0.612, R 0.682);
     with it, 0.711 when this test was written."""
-    report = _entity_gold(unseen=True)
+    report = _entity_gold(UNSEEN_ENTITY_GOLD)
     assert report.overall.f1 >= 0.70, (report.missed, report.spurious)
+
+
+def test_later_gold_entities(shared):
+    """A floor: 0.564 before the changes that followed reading its errors (place levels, names inside
+    names, lists, people trimmed to the name found elsewhere), 0.615 after."""
+    report = _entity_gold(LATER_ENTITY_GOLD)
+    assert report.overall.f1 >= 0.60, (report.missed, report.spurious)
 
 
 def _stage_report(path):
@@ -290,3 +307,56 @@ def test_traditional_script_names_the_same_entities_as_simplified():
             assert traditional.text[mention.start:mention.end] == mention.text  # offsets into the text as written
     assert {k.word for k in traditional.keywords} >= {"跨境賣家"}  # keywords as written too
     assert not any("国" in k.word or "卖" in k.word for k in traditional.keywords)
+
+
+def test_place_english_keeps_the_level_the_article_writes():
+    vocabulary = load_vocabulary(default_resources())
+    assert place_name("番禺", "Panyu District of Guangzhou City", vocabulary) == "Panyu"
+    assert place_name("番禺区", "Panyu District of Guangzhou City", vocabulary) == "Panyu District"
+    assert place_name("墨西哥城", "Mexico City", vocabulary) == "Mexico City"
+
+
+def test_known_words_inside_an_unknown_name_are_english():
+    vocabulary = load_vocabulary(default_resources())
+    known = {"上海": "Shanghai", "网易": "NetEase"}.get
+    assert org_english("上海外高桥集团森兰置地", vocabulary, known) == ("Shanghai Waigaoqiao Group Senlan Land", True)
+    assert org_english("上海市委", vocabulary, known) == ("Shanghai Municipal Party Committee", False)
+    assert org_english("中泰证券", vocabulary) == ("Zhongtai Securities", True)
+
+
+def test_an_institution_of_known_words_is_not_flagged_pinyin(extract):
+    found = by_text(extract("上海市委宣布了新的规划，杭州市委也表示支持。"))
+    assert found["上海市委"].english == "Shanghai Municipal Party Committee"
+    assert found["上海市委"].english_source == "dictionary"
+
+
+def test_a_name_inside_a_name_is_english_only_where_it_is_only_a_name(extract):
+    found = by_text(extract("王者荣耀公司宣布新计划，网易暴雪公司也宣布了。"))
+    assert "Honor" not in found["王者荣耀公司"].english  # 荣耀 is also 'glory'
+    assert found["网易暴雪公司"].english.startswith("NetEase ")
+
+
+def test_a_place_across_two_words_is_no_place(extract):
+    found = by_text(extract("这场精英国际邀请赛在杭州举行。"))
+    assert "英国" not in found
+
+
+def test_known_names_back_to_back_stay_two(extract):
+    found = by_text(extract("很多卖家通过阿里速卖通平台出海。"))
+    assert found["速卖通"].english == "AliExpress"
+    assert "阿里速卖通" not in found
+
+
+def test_items_listed_between_names_take_their_type():
+    text = "腾讯、星河游戏、网易等公司，以及北京、经济、上海等话题。"
+    found = [(0, 2, "ORG"), (8, 10, "ORG"), (17, 19, "GPE"), (23, 25, "GPE")]
+    listed = coordinated_names(text, found, {"经济"}.__contains__)
+    assert listed == [(3, 7, "ORG")]  # 经济 is a common word
+
+
+def test_a_person_found_twice_is_not_a_longer_guess():
+    text = "李华明表示同意。李华明认为可行。李华明称这很好。"
+    chosen = [_Candidate(0, 3, "PERSON", "recogniser"), _Candidate(8, 11, "PERSON", "recogniser"),
+              _Candidate(16, 20, "PERSON", "recogniser")]
+    _trim_to_repeated_people(chosen, text)
+    assert [text[c.start:c.end] for c in chosen] == ["李华明"] * 3

@@ -114,8 +114,12 @@ def make_entity_patterns(nlp: Language, name: str, corpus_dir: str):
 
     def entity_patterns(doc: SpacyDoc) -> SpacyDoc:
         text = doc_text(doc)
-        # Gazetteer names inside longer jieba words (邓小平理论, 中华人民共和国香港特别行政区).
+        # Gazetteer names inside longer jieba words (邓小平理论, 中华人民共和国香港特别行政区), not across
+        # two words (英国 in 精英/国际).
+        boundaries = {t.idx for t in doc} | {t.idx + len(t.text) for t in doc}
         for m in inner.finditer(text):
+            if _crosses_words(m.start(), m.end(), boundaries):
+                continue
             entry = gazetteer.by_form[m.group(0)]
             _add_span(doc, "inner", m.start(), m.end(), entry.type, entry.name)
         # 品牌无疆跨境（BOUNDLESS）: a Chinese name right before its Latin name in brackets.
@@ -171,6 +175,12 @@ _ABBREVIATION_AFTER_VERB = re.compile(
 
 
 _APPOSITION_BEFORE = re.compile(r"(?<=[\u4e00-\u9fff])\s*[（(]\s*[A-Z][A-Za-z0-9 .&'!\-]{1,40}?\s*[)）]")
+
+
+def _crosses_words(start: int, end: int, boundaries: set[int]) -> bool:
+    """Whether [start, end) begins in one word and ends in another (not within one, not whole words)."""
+    inside = any(b in boundaries for b in range(start + 1, end))
+    return inside and not (start in boundaries and end in boundaries)
 
 
 def _name_start_before(doc: SpacyDoc, end: int, vocabulary: EntityVocabulary) -> int | None:

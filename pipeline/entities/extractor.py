@@ -7,6 +7,7 @@ word (芬太尼 'fentanyl', 青云 'clear sky') is no person or place."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -27,8 +28,9 @@ from .components import (
     pipe_name,
     place_with_common_suffix,
 )
+from .coordination import coordinated_names
 from .gazetteer import load_gazetteer
-from .naming import chinese_name_pinyin, org_pinyin
+from .naming import chinese_name_pinyin, org_english, place_name
 from .roles import role_of
 from .vocabulary import load_vocabulary
 
@@ -53,9 +55,30 @@ class _Cluster:
     mentions: list[Mention] = field(default_factory=list)
 
 
-_SOURCE_RANK = {"gazetteer": 0, "latin": 1, "recogniser": 2, "pattern": 3, "suffix": 4, "inner": 5, "pos": 6}
+_SOURCE_RANK = {"gazetteer": 0, "latin": 1, "recogniser": 2, "pattern": 3, "suffix": 4, "inner": 5, "pos": 6, "list": 7}
 # Sources that guess from context: their candidate must not be a word the dictionary calls common.
 _GUESSING_SOURCES = ("recogniser", "pos")
+
+
+def _tiles(pieces: list[_Candidate], start: int, end: int) -> bool:
+    """Whether two or more spans, in order, cover [start, end) exactly, end to end."""
+    position = start
+    for piece in pieces:
+        if piece.start != position:
+            return False
+        position = piece.end
+    return len(pieces) >= 2 and position == end
+
+
+def _trim_to_repeated_people(chosen: list[_Candidate], text: str) -> None:
+    """A guessed person one character longer than a person found twice elsewhere in the article is that
+    person and the word after the name: 张珂称 (张珂 'said') where 张珂 is found on its own."""
+    people = Counter(text[c.start : c.end] for c in chosen if c.label == "PERSON")
+    for c in chosen:
+        surface = text[c.start : c.end]
+        if c.label == "PERSON" and c.source in _GUESSING_SOURCES and HAN.match(surface[-1:]) \
+                and people[surface[:-1]] >= 2 and people[surface] < people[surface[:-1]]:
+            c.end -= 1
 
 
 class EntityExtractor:
@@ -102,6 +125,9 @@ class EntityExtractor:
         repeated = self._repeat_mentions(text, chosen)
         if repeated:
             chosen = self._resolve(candidates + repeated, text)
+        _trim_to_repeated_people(chosen, text)
+        listed = coordinated_names(text, [(c.start, c.end, c.label) for c in chosen], self._is_common)
+        chosen += [_Candidate(start, end, label, "list") for start, end, label in listed]
         clusters = self._cluster(text, chosen, exclude)
         self._apply_appositions(text, clusters)
         for cluster in clusters.values():
@@ -129,13 +155,16 @@ class EntityExtractor:
                     found.append(_Candidate(start, end, label, key, kb_id))
         return found
 
+    def _is_common(self, surface: str) -> bool:
+        return surface in self.business_terms or self.dictionary.is_common_word(surface)
+
     def _common_word(self, surface: str, label: str, source: str) -> bool:
         """芬太尼 as a person, 青云 as a place: the dictionary (or the project's business terms: 毛利润)
         knows these only as common words. An organisation the recogniser found keeps its name (苹果
         from its context is Apple)."""
         if source not in _GUESSING_SOURCES or (source == "recogniser" and label == "ORG"):
             return False
-        return surface in self.business_terms or self.dictionary.is_common_word(surface)
+        return self._is_common(surface)
 
     @staticmethod
     def _repeat_mentions(text: str, chosen: list[_Candidate]) -> list[_Candidate]:
@@ -212,6 +241,8 @@ class EntityExtractor:
         taken = [o for o in inner if o.source == "gazetteer"]  # "inner" ones are not chosen yet
         if place_with_common_suffix(surface, self.vocabulary, self.gazetteer):
             return
+        if _tiles(sorted(inner, key=lambda o: o.start), c.start, c.end) and all(o in taken for o in inner):
+            return  # known names back to back are those names: 阿里速卖通 is 阿里 and 速卖通 (AliExpress)
         if c.label == "ORG":
             place = inner[0] if len(inner) == 1 and inner[0].start == c.start else None
             name = text[place.end : c.end] if place is not None and place.label in ("GPE", "LOC") else ""
@@ -282,6 +313,8 @@ class EntityExtractor:
             return _Cluster(key, surface, label, surface, "latin")
         english = self._dictionary_name(surface, label)
         if english:
+            if label in ("GPE", "LOC"):
+                english = place_name(surface, english, self.vocabulary)
             return _Cluster(key, surface, label, english, "dictionary")
         if label == "ORG":
             # 美国政府 -> "United States government": a gazetteer place plus a known institution word.
@@ -289,9 +322,22 @@ class EntityExtractor:
                 place = self.gazetteer.lookup(surface[: -len(head)]) if surface.endswith(head) else None
                 if place is not None and place.type in ("GPE", "LOC"):
                     return _Cluster(key, surface, label, f"{place.english} {head_en}", "gazetteer")
-        pinyin = chinese_name_pinyin(surface, self.vocabulary) if label == "PERSON" \
-            else org_pinyin(surface, self.vocabulary)
-        return _Cluster(key, surface, label, pinyin, "pinyin", pinyin=pinyin)
+        if label == "PERSON":
+            pinyin = chinese_name_pinyin(surface, self.vocabulary)
+            return _Cluster(key, surface, label, pinyin, "pinyin", pinyin=pinyin)
+        english, has_pinyin = org_english(surface, self.vocabulary, self._known_word)
+        if not has_pinyin:  # every word known: 上海市委 -> Shanghai Municipal Party Committee
+            return _Cluster(key, surface, label, english, "dictionary")
+        return _Cluster(key, surface, label, english, "pinyin", pinyin=english)
+
+    def _known_word(self, word: str) -> str | None:
+        """The English of a word inside a name that our data knows as a name and the dictionary not as a
+        common word (上海, 网易 'NetEase'; not 荣耀, 'glory' before it is the brand Honor)."""
+        if self.dictionary.has_common_sense(word):
+            return None
+        entry = self.gazetteer.lookup(word)
+        english = entry.english if entry is not None else self.dictionary.english_name(word)
+        return place_name(word, english, self.vocabulary) if english else None
 
     def _dictionary_name(self, surface: str, label: str) -> str | None:
         """The CC-CEDICT English of a name (汇丰银行 -> HSBC), or of its stem before an organisation

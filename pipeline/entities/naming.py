@@ -1,8 +1,15 @@
-"""Pinyin names, flagged as such: the last resort for a name with no English of its own."""
+"""English for names no dictionary knows whole: pinyin, flagged as such, for the part that is only a
+name, with the parts our data knows (places, known companies, organisation words) in English."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from .vocabulary import EntityVocabulary
+
+# "Panyu District of Guangzhou City": CC-CEDICT glosses a place with its administrative level and parent.
+_ADMINISTRATIVE = re.compile(r"^(?P<name>.+?) (?P<level>District|County|Prefecture|Province|Township)(?: of .+)?$")
 
 
 def chinese_name_pinyin(name: str, vocabulary: EntityVocabulary) -> str:
@@ -18,8 +25,23 @@ def chinese_name_pinyin(name: str, vocabulary: EntityVocabulary) -> str:
     return f"{surname_en.capitalize()} {given_en.capitalize()}".strip()
 
 
-def org_pinyin(name: str, vocabulary: EntityVocabulary) -> str:
-    """湖南智六网络科技有限公司 -> 'Hunan Zhiliu Network Technology Co., Ltd.' (suffixes translated)."""
+def place_name(surface: str, english: str, vocabulary: EntityVocabulary) -> str:
+    """A place's English as the article writes it: 番禺 'Panyu District of Guangzhou City' -> 'Panyu',
+    番禺区 -> 'Panyu District' (the parent is the dictionary's note, the level only when written)."""
+    m = _ADMINISTRATIVE.match(english)
+    if not m:
+        return english
+    return f"{m['name']} {m['level']}" if surface.endswith(vocabulary.place_suffixes) else m["name"]
+
+
+def org_english(name: str, vocabulary: EntityVocabulary, known: Callable[[str], str | None] = lambda _: None
+                ) -> tuple[str, bool]:
+    """(English, whether any of it is pinyin) for an organisation no dictionary knows whole:
+    湖南智六网络科技有限公司 -> 'Hunan Zhiliu Network Technology Co., Ltd.'; 上海外高桥集团森兰置地 ->
+    'Shanghai Waigaoqiao Group Senlan Land'; 上海市委 -> 'Shanghai Municipal Party Committee' (no pinyin).
+    Organisation words (org_suffixes.tsv) are translated where they end the name or one of its words;
+    `known` gives the English of a word our data knows (a place, a company); the rest is pinyin."""
+    import jieba
     from pypinyin import Style, lazy_pinyin
 
     suffix_en: list[str] = []
@@ -33,20 +55,29 @@ def org_pinyin(name: str, vocabulary: EntityVocabulary) -> str:
                 stem = stem[: -len(suffix)]
                 changed = True
                 break
-    import jieba
-
-    pieces: list[str] = []
+    pieces: list[tuple[str, str | None]] = []  # (Chinese, English when known)
     run = ""  # runs of single characters (智/六) are one made-up name: Zhiliu, not Zhi Liu
+
+    def flush() -> None:
+        nonlocal run
+        if run:
+            pieces.append((run, None))
+            run = ""
+
     for word in (w.strip() for w in jieba.cut(stem, HMM=False)):
         if len(word) == 1:
             run += word
             continue
-        if run:
-            pieces.append(run)
-            run = ""
+        flush()
         if word:
-            pieces.append(word)
-    if run:
-        pieces.append(run)
-    words = ["".join(lazy_pinyin(p, style=Style.NORMAL, v_to_u=True)).capitalize() for p in pieces]
-    return " ".join([*words, *suffix_en])
+            english = known(word) or (vocabulary.org_suffix_english.get(word) if pieces else None)
+            pieces.append((word, english))
+    flush()
+    words = [english or "".join(lazy_pinyin(chinese, style=Style.NORMAL, v_to_u=True)).capitalize()
+             for chinese, english in pieces]
+    return " ".join([*words, *suffix_en]), any(english is None for _, english in pieces)
+
+
+def org_pinyin(name: str, vocabulary: EntityVocabulary) -> str:
+    """湖南智六网络科技有限公司 -> 'Hunan Zhiliu Network Technology Co., Ltd.' (suffixes translated)."""
+    return org_english(name, vocabulary)[0]

@@ -8,7 +8,7 @@ from pipeline import brief_file, brief_text
 from pipeline.entities import EntityExtractor, chinese_name_pinyin, load_vocabulary, org_pinyin
 from pipeline.entities.coordination import coordinated_names
 from pipeline.entities.extractor import _Candidate, _trim_to_repeated_people
-from pipeline.entities.naming import org_english, place_name
+from pipeline.entities.naming import institution_english, org_english, place_name
 from pipeline.entities.recogniser import load_recogniser
 from pipeline.eval.gold import load_gold, score_entities
 from pipeline.eval.ner import entity_spans, model_spans, read_bio, read_cluener, read_ner_file, score_ner
@@ -360,3 +360,18 @@ def test_a_person_found_twice_is_not_a_longer_guess():
               _Candidate(16, 20, "PERSON", "recogniser")]
     _trim_to_repeated_people(chosen, text)
     assert [text[c.start:c.end] for c in chosen] == ["李华明"] * 3
+
+
+def test_an_institution_is_translated_word_by_word_where_every_word_is_plain(extract):
+    found = by_text(extract("上海游戏产业研究院发布了报告，盛达游戏也参与了。"))
+    assert found["上海游戏产业研究院"].english == "Shanghai Game Industry Research Institute"
+    assert found["上海游戏产业研究院"].english_source == "dictionary"
+    vocabulary = load_vocabulary(default_resources())
+    words = {"游戏": "game", "产业": "industry"}.get
+    # A company's stem is a brand, and a word the dictionary cannot read one way stops the translation.
+    assert institution_english("盛达游戏", vocabulary, lambda _: None, words) is None
+    assert institution_english("东方产业研究院", vocabulary, lambda _: None, words) is None
+
+
+def test_a_transliterated_name_in_parts_is_pinyin_per_part():
+    assert chinese_name_pinyin("卡洛斯·门德斯", load_vocabulary(default_resources())) == "Kaluosi Mendesi"

@@ -29,8 +29,8 @@ from .components import (
     place_with_common_suffix,
 )
 from .coordination import coordinated_names
+from .english_names import EntityNamer
 from .gazetteer import load_gazetteer
-from .naming import chinese_name_pinyin, org_english, place_name
 from .roles import role_of
 from .vocabulary import load_vocabulary
 
@@ -99,6 +99,7 @@ class EntityExtractor:
         self.keys = tuple(k for k in CANDIDATE_KEYS if not (k == "suffix" and "newsbrief_recogniser" in sources))
         self.gazetteer = load_gazetteer(resources)
         self.dictionary = load_dictionary()
+        self.namer = EntityNamer(self.vocabulary, self.gazetteer, self.dictionary)
         from ..terms import load_terms
 
         self.business_terms = frozenset(load_terms(resources))  # 毛利润 is gross profit, not a Mr Mao
@@ -309,55 +310,8 @@ class EntityExtractor:
                 break
 
     def _new_cluster(self, key: str, surface: str, label: str) -> _Cluster:
-        if not HAN.search(surface):
-            return _Cluster(key, surface, label, surface, "latin")
-        english = self._dictionary_name(surface, label)
-        if english:
-            if label in ("GPE", "LOC"):
-                english = place_name(surface, english, self.vocabulary)
-            return _Cluster(key, surface, label, english, "dictionary")
-        if label == "ORG":
-            # 美国政府 -> "United States government": a gazetteer place plus a known institution word.
-            for head, head_en in self.vocabulary.org_heads.items():
-                place = self.gazetteer.lookup(surface[: -len(head)]) if surface.endswith(head) else None
-                if place is not None and place.type in ("GPE", "LOC"):
-                    return _Cluster(key, surface, label, f"{place.english} {head_en}", "gazetteer")
-        if label == "PERSON":
-            pinyin = chinese_name_pinyin(surface, self.vocabulary)
-            return _Cluster(key, surface, label, pinyin, "pinyin", pinyin=pinyin)
-        english, has_pinyin = org_english(surface, self.vocabulary, self._known_word)
-        if not has_pinyin:  # every word known: 上海市委 -> Shanghai Municipal Party Committee
-            return _Cluster(key, surface, label, english, "dictionary")
-        return _Cluster(key, surface, label, english, "pinyin", pinyin=english)
-
-    def _known_word(self, word: str) -> str | None:
-        """The English of a word inside a name that our data knows as a name and the dictionary not as a
-        common word (上海, 网易 'NetEase'; not 荣耀, 'glory' before it is the brand Honor)."""
-        if self.dictionary.has_common_sense(word):
-            return None
-        entry = self.gazetteer.lookup(word)
-        english = entry.english if entry is not None else self.dictionary.english_name(word)
-        return place_name(word, english, self.vocabulary) if english else None
-
-    def _dictionary_name(self, surface: str, label: str) -> str | None:
-        """The CC-CEDICT English of a name (汇丰银行 -> HSBC), or of its stem before an organisation
-        suffix that English names leave out or translate (阿里巴巴集团 -> Alibaba Group)."""
-        prefer = self.vocabulary.dictionary_senses.get(label, ())
-        english = self.dictionary.english_name(surface, prefer)
-        if english or label != "ORG":
-            return english
-        for suffix in self.vocabulary.org_suffixes:
-            stem = surface[: -len(suffix)]
-            if surface.endswith(suffix) and len(stem) >= 2:
-                stem_english = self.dictionary.english_name(stem, prefer)
-                if stem_english:
-                    suffix_english = self.vocabulary.org_suffix_english.get(suffix, "")
-                    if suffix_english in ("Company", "Co., Ltd.") or suffix_english.lower() in stem_english.lower():
-                        return stem_english  # 腾讯公司 -> Tencent: English names drop these
-                    # 北京某某大学 is no "Beijing": a suffix without English leaves the name to pinyin.
-                    return f"{stem_english} {suffix_english}" if suffix_english else None
-                break
-        return None
+        name = self.namer(surface, label)
+        return _Cluster(key, surface, label, name.english, name.source, pinyin=name.pinyin)
 
     def _entity(self, text: str, cluster: _Cluster, title: str, known_orgs: dict[str, str]) -> Entity:
         role, role_en = (None, None)

@@ -9,13 +9,18 @@ from collections.abc import Callable
 from .vocabulary import EntityVocabulary
 
 # "Panyu District of Guangzhou City": CC-CEDICT glosses a place with its administrative level and parent.
+_NAME_DOTS = re.compile(r"[·・•‧.]")
 _ADMINISTRATIVE = re.compile(r"^(?P<name>.+?) (?P<level>District|County|Prefecture|Province|Township)(?: of .+)?$")
 
 
 def chinese_name_pinyin(name: str, vocabulary: EntityVocabulary) -> str:
-    """王晓寒 -> 'Wang Xiaohan'; 欧阳娜娜 -> 'Ouyang Nana' (surname first, each part capitalised)."""
+    """王晓寒 -> 'Wang Xiaohan'; 欧阳娜娜 -> 'Ouyang Nana' (surname first, each part capitalised); a
+    transliteration in parts, 阿兹明·阿里 -> 'Aziming Ali' (no Chinese surname in it)."""
     from pypinyin import Style, lazy_pinyin
 
+    parts = [p for p in _NAME_DOTS.split(name) if p]
+    if len(parts) > 1:
+        return " ".join("".join(lazy_pinyin(p, style=Style.NORMAL, v_to_u=True)).capitalize() for p in parts)
     surname_len = 2 if name[:2] in vocabulary.compound_surnames or name[:2] in vocabulary.surname_readings \
         else 1
     surname, given = name[:surname_len], name[surname_len:]
@@ -44,17 +49,7 @@ def org_english(name: str, vocabulary: EntityVocabulary, known: Callable[[str], 
     import jieba
     from pypinyin import Style, lazy_pinyin
 
-    suffix_en: list[str] = []
-    stem = name
-    changed = True
-    while changed:
-        changed = False
-        for suffix in sorted(vocabulary.org_suffix_english, key=len, reverse=True):
-            if stem.endswith(suffix) and len(stem) > len(suffix):
-                suffix_en.insert(0, vocabulary.org_suffix_english[suffix])
-                stem = stem[: -len(suffix)]
-                changed = True
-                break
+    stem, suffix_en = strip_suffixes(name, vocabulary)
     pieces: list[tuple[str, str | None]] = []  # (Chinese, English when known)
     run = ""  # runs of single characters (智/六) are one made-up name: Zhiliu, not Zhi Liu
 
@@ -76,6 +71,61 @@ def org_english(name: str, vocabulary: EntityVocabulary, known: Callable[[str], 
     words = [english or "".join(lazy_pinyin(chinese, style=Style.NORMAL, v_to_u=True)).capitalize()
              for chinese, english in pieces]
     return " ".join([*words, *suffix_en]), any(english is None for _, english in pieces)
+
+
+def strip_suffixes(name: str, vocabulary: EntityVocabulary) -> tuple[str, list[str]]:
+    """(stem, English of the organisation words it ended with): 湖南智六网络科技有限公司 ->
+    ('湖南智六', ['Network', 'Technology', 'Co., Ltd.'])."""
+    suffix_en: list[str] = []
+    stem = name
+    changed = True
+    while changed:
+        changed = False
+        for suffix in sorted(vocabulary.org_suffix_english, key=len, reverse=True):
+            if stem.endswith(suffix) and len(stem) > len(suffix):
+                suffix_en.insert(0, vocabulary.org_suffix_english[suffix])
+                stem = stem[: -len(suffix)]
+                changed = True
+                break
+    return stem, suffix_en
+
+
+def institution_english(name: str, vocabulary: EntityVocabulary, known: Callable[[str], str | None],
+                        word_english: Callable[[str], str | None], max_words: int = 4) -> str | None:
+    """An institution's descriptive name translated word by word, or None: 中国游戏产业研究院 ->
+    'China Game Industry Research Institute', 国际领袖基金会 -> 'International Leader Foundation'.
+    Only names ending in an institution word (org_suffixes.tsv, kind institution): before a company word
+    the stem is a brand (盛趣游戏 is no 'Prosperous Interest Games'). The stem is cut longest word first
+    into words our data names (`known`) or the dictionary translates (`word_english`, which gives None
+    for a word of several readings); at most `max_words`, no single characters."""
+    if not any(name.endswith(s) and len(name) > len(s) for s in vocabulary.institution_suffixes):
+        return None
+    stem, suffix_en = strip_suffixes(name, vocabulary)
+    words: list[str] = []
+    position = 0
+    while position < len(stem):
+        for length in range(min(8, len(stem) - position), 1, -1):
+            word = stem[position : position + length]
+            english = known(word) or _title(word_english(word))
+            if english:
+                words.append(english)
+                position += length
+                break
+        else:
+            return None
+    if not words or len(words) > max_words:
+        return None
+    return " ".join([*words, *suffix_en])
+
+
+_LOWER_IN_NAMES = frozenset({"and", "of", "the", "for", "in", "on"})
+
+
+def _title(english: str | None) -> str | None:
+    """'public health' -> 'Public Health' ('and', 'of' stay lower case)."""
+    if not english:
+        return None
+    return " ".join(w if w in _LOWER_IN_NAMES else w[:1].upper() + w[1:] for w in english.split())
 
 
 def org_pinyin(name: str, vocabulary: EntityVocabulary) -> str:

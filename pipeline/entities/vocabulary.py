@@ -29,6 +29,7 @@ class EntityVocabulary:
     surname_readings: dict[str, str]
     org_suffixes: tuple[str, ...]  # detection order
     org_suffix_english: dict[str, str]
+    institution_suffixes: frozenset[str]  # 委员会, 研究院 …: the name before them is descriptive, not a brand
     org_heads: dict[str, str]
     generic_org_words: frozenset[str]
     org_left_stops: frozenset[str]
@@ -86,6 +87,7 @@ def load_vocabulary(resources: Resources) -> EntityVocabulary:
         surname_readings={row["chinese"]: row["pinyin"] for row in table("surname_readings")},
         org_suffixes=tuple(row["chinese"] for row in suffixes if row["detect"] == "yes"),
         org_suffix_english={row["chinese"]: row["english"] for row in suffixes if row["english"]},
+        institution_suffixes=frozenset(row["chinese"] for row in suffixes if row.get("kind") == "institution"),
         org_heads={row["chinese"]: row["english"] for row in table("org_heads")},
         generic_org_words=frozenset(words("generic_org_words")),
         org_left_stops=frozenset(words("org_left_stops")),

@@ -1,0 +1,96 @@
+"""An entity's English name, in the order the entities issue sets: the gazetteer (by the extractor,
+before this), Latin as written, a CC-CEDICT name (a place at the level the article writes), a
+place and a known institution word, an institution's descriptive name translated word by word, and
+last pinyin, flagged, with the words our data knows in English. Never invented."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..dictionary import ChineseEnglishDictionary
+from ..resources import HAN
+from ..terms import gloss_english
+from .gazetteer import Gazetteer
+from .naming import chinese_name_pinyin, institution_english, org_english, place_name
+from .vocabulary import EntityVocabulary
+
+
+@dataclass(frozen=True)
+class EnglishName:
+    english: str
+    source: str  # gazetteer, dictionary, latin or pinyin (Entity.english_source)
+    pinyin: str | None = None
+
+
+class EntityNamer:
+    """English names for entities the gazetteer does not know, from the dictionary and our word lists."""
+
+    def __init__(self, vocabulary: EntityVocabulary, gazetteer: Gazetteer, dictionary: ChineseEnglishDictionary
+                 ) -> None:
+        self.vocabulary = vocabulary
+        self.gazetteer = gazetteer
+        self.dictionary = dictionary
+
+    def __call__(self, surface: str, label: str) -> EnglishName:
+        if not HAN.search(surface):
+            return EnglishName(surface, "latin")
+        english = self.dictionary_name(surface, label)
+        if english:
+            if label in ("GPE", "LOC"):
+                english = place_name(surface, english, self.vocabulary)
+            return EnglishName(english, "dictionary")
+        if label == "ORG":
+            # 美国政府 -> "United States government": a gazetteer place plus a known institution word.
+            for head, head_en in self.vocabulary.org_heads.items():
+                place = self.gazetteer.lookup(surface[: -len(head)]) if surface.endswith(head) else None
+                if place is not None and place.type in ("GPE", "LOC"):
+                    return EnglishName(f"{place.english} {head_en}", "gazetteer")
+        if label == "PERSON":
+            pinyin = chinese_name_pinyin(surface, self.vocabulary)
+            return EnglishName(pinyin, "pinyin", pinyin)
+        english = institution_english(surface, self.vocabulary, self.known_word, self.word_english)
+        if english:  # 中国游戏产业研究院 -> China Game Industry Research Institute
+            return EnglishName(english, "dictionary")
+        english, has_pinyin = org_english(surface, self.vocabulary, self.known_word)
+        if not has_pinyin:  # every word known: 上海市委 -> Shanghai Municipal Party Committee
+            return EnglishName(english, "dictionary")
+        return EnglishName(english, "pinyin", english)
+
+    def known_word(self, word: str) -> str | None:
+        """The English of a word inside a name that our data knows as a name and the dictionary not as a
+        common word (上海, 网易 'NetEase'; not 荣耀, 'glory' before it is the brand Honor)."""
+        if self.dictionary.has_common_sense(word):
+            return None
+        entry = self.gazetteer.lookup(word)
+        english = entry.english if entry is not None else self.dictionary.english_name(word)
+        return place_name(word, english, self.vocabulary) if english else None
+
+    def word_english(self, word: str) -> str | None:
+        """A common word's English when the dictionary reads it one way, as a noun, in at most two words
+        (产业 'industry'); None for 防疫 'to prevent epidemics', and for 文体 'genre of writing', which in
+        names is culture and sports."""
+        entries = self.dictionary.entries(word)
+        if len(entries) != 1 or entries[0].proper or all(g.startswith("to ") for g in entries[0].glosses):
+            return None
+        english = gloss_english(entries[0].glosses)
+        return english if english and len(english.split()) <= 2 else None
+
+    def dictionary_name(self, surface: str, label: str) -> str | None:
+        """The CC-CEDICT English of a name (汇丰银行 -> HSBC), or of its stem before an organisation
+        suffix that English names leave out or translate (阿里巴巴集团 -> Alibaba Group)."""
+        prefer = self.vocabulary.dictionary_senses.get(label, ())
+        english = self.dictionary.english_name(surface, prefer)
+        if english or label != "ORG":
+            return english
+        for suffix in self.vocabulary.org_suffixes:
+            stem = surface[: -len(suffix)]
+            if surface.endswith(suffix) and len(stem) >= 2:
+                stem_english = self.dictionary.english_name(stem, prefer)
+                if stem_english:
+                    suffix_english = self.vocabulary.org_suffix_english.get(suffix, "")
+                    if suffix_english in ("Company", "Co., Ltd.") or suffix_english.lower() in stem_english.lower():
+                        return stem_english  # 腾讯公司 -> Tencent: English names drop these
+                    # 某某报社 is no name of the stem alone: a suffix without English leaves it to pinyin.
+                    return f"{stem_english} {suffix_english}" if suffix_english else None
+                break
+        return None

@@ -410,3 +410,22 @@ def test_a_transliterated_persons_usual_english_replaces_the_pinyin_when_it_soun
         assert person.english == english
         assert person.english_source == ("model" if english == "Bolsonaro" else "pinyin")
         assert any(english in b for b in brief.summary_en)
+
+
+def test_a_name_the_model_gives_back_in_pinyin_stays_flagged():
+    from pipeline.writer.prompts import NAME_PROMPT
+
+    text = ("一家公司完成融资\n\n杭州星澜云科技有限公司日前宣布完成数千万元融资，"  # written for this test
+            "资金将用于产品研发和海外市场拓展，公司表示今年的订单已经超过去年全年。\n")
+    brief = brief_text(text)
+    company = next(e for e in brief.entities if e.text.startswith("杭州星澜云"))
+    assert company.english_source == "pinyin"
+    pinyin = company.english
+
+    def reply(conversation):
+        if conversation[0]["content"] == NAME_PROMPT:
+            return pinyin.removesuffix(" Co., Ltd.")  # no usual English: the model repeats the pinyin
+        return f"{pinyin} recently announced that it had completed a financing round."
+
+    Writer(Scripted(reply), sentences=2).write([brief])
+    assert company.english == pinyin and company.english_source == "pinyin"

@@ -375,3 +375,11 @@ def test_an_institution_is_translated_word_by_word_where_every_word_is_plain(ext
 
 def test_a_transliterated_name_in_parts_is_pinyin_per_part():
     assert chinese_name_pinyin("卡洛斯·门德斯", load_vocabulary(default_resources())) == "Kaluosi Mendesi"
+
+
+def test_a_one_character_place_is_its_abbreviated_name(extract):
+    entities = extract("这位华裔科学家在美联邦机构工作多年，曾在美国和欧美多所大学任教。")
+    english = {m.text: e.english for e in entities for m in e.mentions}
+    assert english.get("华", "China") == "China" and english.get("美", "United States") == "United States"
+    assert "Mt Hua" not in english.values() and "USA" not in english.values()
+    assert english.get("欧美") == "Europe and North America"  # a longer name around an abbreviation wins

@@ -134,7 +134,7 @@ class EntityExtractor:
         for cluster in clusters.values():
             # Show the form the article uses most (eBay, not the gazetteer's 易贝).
             surfaces = [m.text for m in cluster.mentions]
-            cluster.text = max(dict.fromkeys(surfaces), key=surfaces.count)
+            cluster.text = max(dict.fromkeys(surfaces), key=lambda s: (surfaces.count(s), len(s)))  # 美国 over 美
         known_orgs = {m.text: c.english for c in clusters.values() if c.type == "ORG" for m in c.mentions}
         entities = [self._entity(text, c, title, known_orgs) for c in clusters.values()]
         entities.sort(key=lambda e: (-e.salience, e.mentions[0].start))
@@ -147,11 +147,18 @@ class EntityExtractor:
         found = [_Candidate(e.start_char, e.end_char, e.label_, "gazetteer", e.ent_id_) for e in doc.ents]
         for key in self.keys:
             for start, end, label, kb_id in doc.user_data.get(("nb_chars", key), []):
-                entry = self.gazetteer.lookup(text[start:end])
+                surface = text[start:end]
+                entry = self.gazetteer.lookup(surface)
+                abbreviated = self.gazetteer.lookup(self.vocabulary.abbreviations.get(surface, "")) \
+                    if end - start == 1 else None
                 if key == "inner":
                     found.append(_Candidate(start, end, label, "inner", kb_id))
                 elif entry is not None:
                     found.append(_Candidate(start, end, entry.type, "gazetteer", entry.name))
+                elif abbreviated is not None:
+                    # 美 in 美联邦 is 美国, as the abbreviation patterns read it (never 华 'Mt Hua'); it yields
+                    # to a longer name around it (欧 in 欧美), as their spans do.
+                    found.append(_Candidate(start, end, abbreviated.type, "inner", abbreviated.name))
                 elif not self._common_word(text[start:end], label, key):
                     found.append(_Candidate(start, end, label, key, kb_id))
         return found

@@ -66,6 +66,8 @@ def assemble(brief: Brief, segments: list[Segment], *, model: str, max_words: in
                 brief.keywords[seg.ref].english = english
         elif seg.kind in NAME_KINDS and seg.status != "dropped":
             entity = brief.entities[seg.ref]
+            if {w.casefold() for w in seg.output.rstrip(".").split()} <= {w.casefold() for w in entity.english.split()}:
+                continue  # the model gave the pinyin back (Wanmei Shijie): no usual English, it stays flagged
             renamed[entity.english] = seg.output.rstrip(".")
             entity.english, entity.english_source = renamed[entity.english], "model"
     if missing:

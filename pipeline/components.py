@@ -44,7 +44,7 @@ def make_segmenter(resources: Resources, config: SegmentConfig) -> Component:
         doc.analysis_text = analysed if analysed != doc.text else None
         doc.analysis_title = load_dictionary().simplified(doc.article.title) if doc.analysis_text else None
         doc.tokens = tokenize(analysed, resources)
-        doc.pos_tags = pos_tags(analysed, resources)
+        doc.pos_tags = pos_tags(analysed, resources, [t.text for t in doc.tokens])
         return doc
 
     return segment

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache
 
 from .resources import Resources, ensure_jieba
@@ -50,16 +51,37 @@ def chinese_nlp(resources: Resources):  # -> spacy.Language
     return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
 
 
-def pos_tags(text: str, resources: Resources) -> tuple[tuple[str, str], ...]:
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_NUMBER = re.compile(r"[0-9.]+")
+_LATIN = re.compile(r"[A-Za-z0-9]{2,}")
+
+
+def pos_tags(text: str, resources: Resources, words: Sequence[str] | None = None) -> tuple[tuple[str, str], ...]:
     """jieba's (word, part-of-speech) pairs for a text.
 
     The segment component puts them on the Doc once, because keywords and entities both read
-    them and tagging is a quarter of the time of a brief.
+    them. Given the text's `words` (the Doc's jieba tokens), a word jieba's dictionary knows takes
+    its dictionary tag and only the others are tagged by jieba's part-of-speech HMM, one word at a
+    time: the same tags for known words at a tenth of the time of tagging the whole text, which
+    was half of the time of a brief.
     """
     import jieba.posseg
 
     ensure_jieba(resources)
-    return tuple((pair.word, pair.flag) for pair in jieba.posseg.cut(text, HMM=True))
+    if words is None:
+        return tuple((pair.word, pair.flag) for pair in jieba.posseg.cut(text, HMM=True))
+    tags = jieba.posseg.dt.word_tag_tab
+    pairs: list[tuple[str, str]] = []
+    for word in words:
+        flag = tags.get(word)
+        if flag is not None:
+            pairs.append((word, flag))
+        elif not _HAN.search(word):  # as jieba.posseg tags what it does not segment
+            if word.strip():
+                pairs.append((word, "m" if _NUMBER.fullmatch(word) else "eng" if _LATIN.fullmatch(word) else "x"))
+        else:
+            pairs += [(pair.word, pair.flag) for pair in jieba.posseg.cut(word, HMM=True)]
+    return tuple(pairs)
 
 
 def tokenize(text: str, resources: Resources):  # -> spacy.tokens.Doc

@@ -65,7 +65,8 @@ def test_tags_are_computed_once_and_shared_through_the_doc(monkeypatch):
 
     calls = []
     original = segment.pos_tags
-    monkeypatch.setattr(segment, "pos_tags", lambda text, resources: calls.append(text) or original(text, resources))
+    monkeypatch.setattr(segment, "pos_tags",
+                        lambda text, resources, words=None: calls.append(text) or original(text, resources, words))
     brief = Pipeline().brief_text(TEXT)
     assert len(calls) == 1  # keywords and entities both read doc.pos_tags
     assert brief.keywords and brief.entities

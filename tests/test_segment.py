@@ -114,3 +114,24 @@ def test_folding_is_one_for_one(text: str):
     folded = load_dictionary().simplified(text)
     assert len(folded) == len(text)
     assert all(a == b or load_dictionary().traditional.get(a) == b for a, b in zip(text, folded, strict=True))
+
+
+def test_tags_of_the_docs_words_are_jiebas_tags():
+    """Tagging the Doc's words (a dictionary tag, jieba's HMM only for the others) gives the tags
+    tagging the whole text gives, for the words of two characters or more both cut the same way
+    (single characters jieba's HMM may tag by context; keywords never take them)."""
+    import jieba.posseg
+
+    text = "跨境电商卖家在TikTok上销售了3.5万件商品，新锐品牌星澜云也参与其中。"  # written for this test
+    resources = default_resources()
+    words = [t.text for t in tokenize(text, resources)]
+    tagged = pos_tags(text, resources, words)
+    assert "".join(w for w, _ in tagged) == text.replace(" ", "")
+    whole = dict(pos_tags(text, resources))
+    table = jieba.posseg.dt.word_tag_tab
+    for word, flag in tagged:
+        if word in table:
+            assert flag == table[word]
+        if word in whole and word in table and len(word) >= 2:
+            assert flag == whole[word]
+    assert dict(tagged)["TikTok"] == "eng" and dict(tagged)["3.5"] == "m"

@@ -116,7 +116,8 @@ def make_entity_patterns(nlp: Language, name: str, corpus_dir: str):
         text = doc_text(doc)
         # Gazetteer names inside longer jieba words (邓小平理论, 中华人民共和国香港特别行政区), not across
         # two words (英国 in 精英/国际).
-        boundaries = {t.idx for t in doc} | {t.idx + len(t.text) for t in doc}
+        starts, lengths = doc.to_array(["IDX", "LENGTH"]).T  # no Token objects: a tenth of the time
+        boundaries = set(starts.tolist()) | set((starts + lengths).tolist())
         for m in inner.finditer(text):
             if _crosses_words(m.start(), m.end(), boundaries):
                 continue

@@ -383,3 +383,13 @@ def test_a_one_character_place_is_its_abbreviated_name(extract):
     assert english.get("华", "China") == "China" and english.get("美", "United States") == "United States"
     assert "Mt Hua" not in english.values() and "USA" not in english.values()
     assert english.get("欧美") == "Europe and North America"  # a longer name around an abbreviation wins
+
+
+def test_an_organisation_named_like_an_event_is_an_event():
+    from pipeline.entities.recognised import recognised_type
+
+    vocabulary = load_vocabulary(default_resources())
+    assert recognised_type("杭州国际动漫节组委会", "ORG", vocabulary) == "ORG"
+    assert recognised_type("宁波国际服装博览会", "ORG", vocabulary) == "EVENT"
+    assert recognised_type("世界经济论坛", "ORG", vocabulary) == "ORG"  # a forum can be an organisation
+    assert org_english("宁波国际服装博览会", vocabulary)[0].endswith(" Expo")

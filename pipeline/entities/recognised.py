@@ -64,7 +64,8 @@ def recognised_type(surface: str, label: str | None, vocabulary: EntityVocabular
     """Our type for a span the recogniser found, or None where the evidence says it is no name.
 
     - Latin script and digits belong to the Latin-name rule: the model sees letters only by class.
-    - A bare suffix or generic word (联盟, 专委会) is no organisation's name.
+    - A bare suffix or generic word (联盟, 专委会) is no organisation's name; one ending in an event word
+      (电影节, 博览会) is an event's.
     - A two-character person's name starts with a surname (光云 and 优云 do not), unless the
       dictionary knows it; longer ones are often transliterations (克林斯曼, 阿兹明·阿里).
     - Where CC-CEDICT describes the name, its gloss decides the type: 资生堂 'Shiseido (Japanese cosmetics
@@ -76,6 +77,8 @@ def recognised_type(surface: str, label: str | None, vocabulary: EntityVocabular
         return None
     if label == "ORG" and (surface in vocabulary.org_suffixes or surface in vocabulary.generic_org_words):
         return None
+    if label == "ORG" and surface.endswith(vocabulary.event_suffixes) and len(surface) > 3:
+        return "EVENT"  # 上海国际电影节 is a festival, not an organisation
     dictionary = load_dictionary()
     glosses = dictionary.proper_glosses(surface)
     described = dictionary_type(glosses, vocabulary)

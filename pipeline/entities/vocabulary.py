@@ -30,6 +30,7 @@ class EntityVocabulary:
     org_suffixes: tuple[str, ...]  # detection order
     org_suffix_english: dict[str, str]
     institution_suffixes: frozenset[str]  # 委员会, 研究院 …: the name before them is descriptive, not a brand
+    event_suffixes: tuple[str, ...]  # 电影节, 博览会 …: a name ending so is an event
     org_heads: dict[str, str]
     generic_org_words: frozenset[str]
     org_left_stops: frozenset[str]
@@ -87,7 +88,9 @@ def load_vocabulary(resources: Resources) -> EntityVocabulary:
         surname_readings={row["chinese"]: row["pinyin"] for row in table("surname_readings")},
         org_suffixes=tuple(row["chinese"] for row in suffixes if row["detect"] == "yes"),
         org_suffix_english={row["chinese"]: row["english"] for row in suffixes if row["english"]},
-        institution_suffixes=frozenset(row["chinese"] for row in suffixes if row.get("kind") == "institution"),
+        institution_suffixes=frozenset(row["chinese"] for row in suffixes
+                                       if row.get("kind") in ("institution", "event")),
+        event_suffixes=tuple(row["chinese"] for row in suffixes if row.get("kind") == "event"),
         org_heads={row["chinese"]: row["english"] for row in table("org_heads")},
         generic_org_words=frozenset(words("generic_org_words")),
         org_left_stops=frozenset(words("org_left_stops")),

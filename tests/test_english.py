@@ -429,3 +429,15 @@ def test_a_name_the_model_gives_back_in_pinyin_stays_flagged():
 
     Writer(Scripted(reply), sentences=2).write([brief])
     assert company.english == pinyin and company.english_source == "pinyin"
+
+
+def test_a_line_repeating_the_headline_or_a_source_line_is_no_lead():
+    text = ("星澜云完成新一轮融资 年营收增长三成\n\n"  # written for this test
+            "星澜云完成新一轮融资，年营收增长三成\n\n"
+            "2024-03-02 08:15:00 来源：某某日报 作者：李华明 责任编辑：王小红\n\n"
+            "跨境电商服务商星澜云日前宣布完成1亿元B轮融资，由某某资本领投。\n\n"
+            "公司表示，去年营收同比增长30%，今年将继续拓展东南亚市场。\n")
+    brief = brief_text(text)
+    chosen = [brief.sentences[i].text for i in select_sentences(brief, 2)]
+    assert chosen[0].startswith("跨境电商服务商星澜云日前宣布")
+    assert not any(c.startswith("星澜云完成新一轮融资") for c in chosen)

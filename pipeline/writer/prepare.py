@@ -167,6 +167,8 @@ def select_sentences(brief: Brief, count: int) -> list[int]:
     for s in brief.sentences:
         if len(s.text) < 12 or len(s.text) > 220 or (not re.search(r"[。！？!?；;]$", s.text) and len(s.text) < 25):
             continue
+        if title_pairs and _similarity(s.text, brief.meta.title) > 0.6:
+            continue  # the headline again (a sub-headline, a scraped title line): the English title says it
         figures = [f for f in brief.figures if s.start <= f.start < s.end and f.kind not in ("date", "period")]
         mentions = sum(1 for e in brief.entities for m in e.mentions if s.start <= m.start < s.end)
         score = 2.0 * len(figures) + sum(f.salience for f in figures) / 5 + 0.7 * mentions
@@ -174,7 +176,9 @@ def select_sentences(brief: Brief, count: int) -> list[int]:
         score += 3.0 if s.index == 0 else (1.5 if s.index < 3 else 0)
         scored.append((score, s.index))
     # The lead (the first whole sentence of the body) says the news: it is always the first bullet.
-    chosen: list[int] = [min(index for _, index in scored)] if scored else []
+    # A line without a sentence's end before it (a date and source line) is no lead.
+    whole = [index for _, index in scored if _SENTENCE_END.search(brief.sentences[index].text)]
+    chosen: list[int] = [min(whole or [index for _, index in scored])] if scored else []
     if title_pairs and count > 1:
         overlap = {i: len(title_pairs & _han_pairs(brief.sentences[i].text)) / len(title_pairs) for _, i in scored}
         best = max(overlap, key=lambda i: (overlap[i], -i), default=None)
@@ -191,6 +195,7 @@ def select_sentences(brief: Brief, count: int) -> list[int]:
     return sorted(chosen)
 
 
+_SENTENCE_END = re.compile(r"[。！？!?][”’」』）)]?$")
 TITLE_OVERLAP = 0.25  # of the headline's character pairs: less is a shared word or two, not its news
 
 

@@ -125,6 +125,8 @@ def test_counts_with_units():
     assert (buyers.kind, buyers.value, buyers.english) == ("count", 1.7e6, "1.7 million")
     users = only("TikTok在美国拥有1.5亿活跃用户。")
     assert (users.value, users.english) == (1.5e8, "150 million active users")
+    cases = only("该国累计确诊病例已达23.4万。")  # counted things after 已达 / 累计
+    assert (cases.kind, cases.value) == ("count", 2.34e5)
 
 
 # ----------------------------------------------------------------------------- dates and periods

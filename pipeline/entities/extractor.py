@@ -1,7 +1,7 @@
 """EntityExtractor: runs the entity components, then merges the candidates (gazetteer first, then
-Latin names, the trained recogniser, patterns, part-of-speech tags), names them in English
-(gazetteer, a CC-CEDICT proper noun, Latin as written, the article's own bracketed English, or
-pinyin flagged ``english_source="pinyin"``; never invented), finds stated roles, merges
+Latin names, the trained recogniser, patterns, part-of-speech tags, items listed beside names),
+names them in English (the gazetteer, else ``english_names.EntityNamer``; the article's own bracketed
+English; never invented), finds stated roles, merges
 mentions of the same entity and ranks them. A candidate that CC-CEDICT knows only as a common
 word (芬太尼 'fentanyl', 青云 'clear sky') is no person or place."""
 

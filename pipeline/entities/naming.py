@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 from .vocabulary import EntityVocabulary
 
+_NAME_DOTS = re.compile(r"[·・•‧.]")  # between the parts of a transliterated name
 # "Panyu District of Guangzhou City": CC-CEDICT glosses a place with its administrative level and parent.
-_NAME_DOTS = re.compile(r"[·・•‧.]")
 _ADMINISTRATIVE = re.compile(r"^(?P<name>.+?) (?P<level>District|County|Prefecture|Province|Township)(?: of .+)?$")
 
 

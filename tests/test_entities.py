@@ -393,3 +393,15 @@ def test_an_organisation_named_like_an_event_is_an_event():
     assert recognised_type("宁波国际服装博览会", "ORG", vocabulary) == "EVENT"
     assert recognised_type("世界经济论坛", "ORG", vocabulary) == "ORG"  # a forum can be an organisation
     assert org_english("宁波国际服装博览会", vocabulary)[0].endswith(" Expo")
+
+
+def test_a_name_never_starts_at_a_space(extract):
+    found = by_text(extract("本报记者 王小红报道，公司今年营收增长三成。"))
+    assert "王小红" in found and found["王小红"].english == "Wang Xiaohong"
+    assert not any(text != text.strip() for text in found)
+
+
+def test_two_organisations_joined_by_a_middle_dot_are_two(extract):
+    found = by_text(extract("江城日报·江城财经网记者 李华明报道，本地消费回暖。"))  # written for this test
+    assert "江城日报·江城财经网" not in found
+    assert found["江城日报"].type == "ORG" and found["江城日报"].english.endswith("Daily")

@@ -147,6 +147,17 @@ class EntityExtractor:
         found = [_Candidate(e.start_char, e.end_char, e.label_, "gazetteer", e.ent_id_) for e in doc.ents]
         for key in self.keys:
             for start, end, label, kb_id in doc.user_data.get(("nb_chars", key), []):
+                while start < end and text[start].isspace():  # a span that starts at a space (记者 王小红)
+                    start += 1
+                while end > start and text[end - 1].isspace():
+                    end -= 1
+                if start == end:
+                    continue
+                if label == "ORG" and key == "recogniser" and "·" in text[start:end]:
+                    parts = self._names_at_dots(text, start, end)
+                    if parts:  # 经济日报·中国经济网 is two organisations
+                        found += [_Candidate(s, e, "ORG", key) for s, e in parts]
+                        continue
                 surface = text[start:end]
                 entry = self.gazetteer.lookup(surface)
                 abbreviated = self.gazetteer.lookup(self.vocabulary.abbreviations.get(surface, "")) \
@@ -162,6 +173,22 @@ class EntityExtractor:
                 elif not self._common_word(text[start:end], label, key):
                     found.append(_Candidate(start, end, label, key, kb_id))
         return found
+
+    def _names_at_dots(self, text: str, start: int, end: int) -> list[tuple[int, int]] | None:
+        """The parts of an organisation span joined by middle dots, when each is a name of its own:
+        one our data knows or one ending in an organisation word (经济日报·中国经济网); None for one
+        name in transliterated parts (约翰斯·霍普金斯大学)."""
+        parts, position = [], start
+        for piece in text[start:end].split("·"):
+            parts.append((position, position + len(piece)))
+            position += len(piece) + 1
+        def named(s: int, e: int) -> bool:
+            part = text[s:e]
+            return self.gazetteer.lookup(part) is not None or part in self.dictionary.proper_forms \
+                or any(part.endswith(w) and len(part) > len(w) for w in self.vocabulary.org_suffix_english)
+        if any(e - s < 2 for s, e in parts) or not named(*parts[0]):
+            return None
+        return parts
 
     def _is_common(self, surface: str) -> bool:
         return surface in self.business_terms or self.dictionary.is_common_word(surface)

@@ -60,6 +60,9 @@ def org_english(name: str, vocabulary: EntityVocabulary, known: Callable[[str], 
             run = ""
 
     for word in (w.strip() for w in jieba.cut(stem, HMM=False)):
+        if _NAME_DOTS.fullmatch(word):  # 约翰斯·霍普金斯: the dot only separates the parts
+            flush()
+            continue
         if len(word) == 1:
             run += word
             continue

@@ -122,11 +122,15 @@ UNSEEN_ENTITY_GOLD = ("05_keyouyun_erp_angel_round", "11_apec_trade_ministers", 
 # F1 0.564; the errors were read afterwards, so they are no longer unseen.
 LATER_ENTITY_GOLD = ("01_shein_worth_100bn_usd", "12_shanghai_pudong_esports_online_economy",
                      "15_shanghai_film_festival_industry")
+# Entities of articles annotated for figures during development, written on 2026-12-02 before that day's
+# look at their entity output: first measured F1 0.655.
+FIGURE_ARTICLES_ENTITY_GOLD = ("03_etsy_acquires_depop", "07_sharing_accommodation_report",
+                               "09_employment_prices_stable")
 
 
 def _entity_gold(group: tuple[str, ...] | None):
     """Scores of the gold files in `group`, or (None) of those annotated during development."""
-    later_groups = (*UNSEEN_ENTITY_GOLD, *LATER_ENTITY_GOLD)
+    later_groups = (*UNSEEN_ENTITY_GOLD, *LATER_ENTITY_GOLD, *FIGURE_ARTICLES_ENTITY_GOLD)
     golds = [load_gold(p) for p in sorted(GOLD_DIR.glob("*.json"))
              if (p.stem in group if group is not None else p.stem not in later_groups)]
     annotated = [g for g in golds if "entities" in g.data]
@@ -152,6 +156,13 @@ def test_later_gold_entities(shared):
     names, lists, people trimmed to the name found elsewhere), 0.615 after."""
     report = _entity_gold(LATER_ENTITY_GOLD)
     assert report.overall.f1 >= 0.60, (report.missed, report.spurious)
+
+
+def test_figure_articles_gold_entities(shared):
+    """A floor: 0.655 when written, 0.679 after spans stopped starting at spaces and names joined by a
+    middle dot were split."""
+    report = _entity_gold(FIGURE_ARTICLES_ENTITY_GOLD)
+    assert report.overall.f1 >= 0.65, (report.missed, report.spurious)
 
 
 def _stage_report(path):

@@ -20,6 +20,15 @@ class Interval(NamedTuple):
 T = TypeVar("T", bound=HasSpan)
 
 
+def split_spans(text: str, start: int, end: int, separator: str) -> list[tuple[int, int]]:
+    """The (start, end) of each piece of `text[start:end]` between `separator`s, in text offsets."""
+    pieces, position = [], start
+    for piece in text[start:end].split(separator):
+        pieces.append((position, position + len(piece)))
+        position += len(piece) + len(separator)
+    return pieces
+
+
 class SpanIndex(Generic[T]):
     """Items with `start`/`end` that never overlap, kept sorted by start (hence by end too)."""
 

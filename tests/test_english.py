@@ -14,6 +14,7 @@ from pipeline.cli import app
 from pipeline.dictionary import load_dictionary
 from pipeline.eval.english import check_english, english_fields
 from pipeline.resources import default_resources
+from pipeline.schema import Brief
 from pipeline.terms import TermEnglish
 from pipeline.writer import Writer
 from pipeline.writer.checks import broken_relations, clean_output, is_quotation, load_common_words, unknown_names
@@ -178,6 +179,12 @@ def test_relation_checks_read_direction_ends_and_comparison():
     assert broken_relations("Revenue rose 8% compared with the first quarter.", growth)
 
 
+def chosen_sentences(text: str, count: int = 2) -> tuple[Brief, list[str]]:
+    """The brief of `text` and the sentences the writer would put into English."""
+    brief = brief_text(text)
+    return brief, [brief.sentences[i].text for i in select_sentences(brief, count)]
+
+
 def test_the_lead_sentence_is_always_the_first_bullet():
     brief = results_brief()
     chosen = select_sentences(brief, 2)
@@ -295,8 +302,7 @@ def test_the_headline_news_is_told_and_its_hedge_kept():
             "公司净亏损从5320万美元缩减至4130万美元，活跃买家数量达到98万人，同比增长12%。\n"
             "第二季度毛利润为3.2亿元，同比增长15%，毛利率达到26%，环比提升2个百分点。\n"
             "有消息称，云帆平台或将在年底关闭海外直营模式，卖家需转向平台托管。\n")
-    brief = brief_text(text)
-    chosen = [brief.sentences[i].text for i in select_sentences(brief, 2)]
+    brief, chosen = chosen_sentences(text)
     assert chosen[0].startswith("云帆电商8月1日") and chosen[1].startswith("有消息称")
     prepared, _ = substitute(brief.meta.title, 0, [], brief.entities, by_search=True,
                              glossary=load_glossary(default_resources()))
@@ -437,7 +443,6 @@ def test_a_line_repeating_the_headline_or_a_source_line_is_no_lead():
             "2024-03-02 08:15:00 来源：某某日报 作者：李华明 责任编辑：王小红\n\n"
             "跨境电商服务商星澜云日前宣布完成1亿元B轮融资，由某某资本领投。\n\n"
             "公司表示，去年营收同比增长30%，今年将继续拓展东南亚市场。\n")
-    brief = brief_text(text)
-    chosen = [brief.sentences[i].text for i in select_sentences(brief, 2)]
+    _, chosen = chosen_sentences(text)
     assert chosen[0].startswith("跨境电商服务商星澜云日前宣布")
     assert not any(c.startswith("星澜云完成新一轮融资") for c in chosen)

@@ -8,6 +8,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 
+from ..spans import split_spans
+
 # A run of items joined by 、, the last one closed by 等 (or 、 ending the run).
 _ITEM_CHARS = "\u4e00-\u9fffA-Za-z0-9·&"
 _LIST = re.compile(rf"(?:[{_ITEM_CHARS}]{{1,12}}、)+[{_ITEM_CHARS}]{{1,12}}?(?=等|$|[^{_ITEM_CHARS}])")
@@ -24,10 +26,7 @@ def coordinated_names(text: str, found: Sequence[tuple[int, int, str]], is_commo
     covered = sorted((start, end) for start, end, _ in found)
     new: list[tuple[int, int, str]] = []
     for m in _LIST.finditer(text):
-        items, position = [], m.start()
-        for part in m.group(0).split("、"):
-            items.append((position, position + len(part)))
-            position += len(part) + 1
+        items = split_spans(text, m.start(), m.end(), "、")
         types = Counter(exact[item] for item in items if exact.get(item) in _LIST_TYPES)
         if len(types) != 1:
             continue  # no name in the list, or names of two kinds

@@ -15,7 +15,7 @@ from ..dictionary import load_dictionary
 from ..resources import HAN, Resources
 from ..schema import Entity, Mention
 from ..segment import chinese_nlp
-from ..spans import SpanIndex
+from ..spans import SpanIndex, split_spans
 from . import recognised  # noqa: F401  (registers the newsbrief_recogniser component)
 from .components import (
     _APPOSITION,
@@ -175,20 +175,19 @@ class EntityExtractor:
         return found
 
     def _names_at_dots(self, text: str, start: int, end: int) -> list[tuple[int, int]] | None:
-        """The parts of an organisation span joined by middle dots, when each is a name of its own:
+        """The parts of an organisation span joined by middle dots, when the first is a name of its own:
         one our data knows or one ending in an organisation word (经济日报·中国经济网); None for one
         name in transliterated parts (约翰斯·霍普金斯大学)."""
-        parts, position = [], start
-        for piece in text[start:end].split("·"):
-            parts.append((position, position + len(piece)))
-            position += len(piece) + 1
-        def named(s: int, e: int) -> bool:
-            part = text[s:e]
-            return self.gazetteer.lookup(part) is not None or part in self.dictionary.proper_forms \
-                or any(part.endswith(w) and len(part) > len(w) for w in self.vocabulary.org_suffix_english)
-        if any(e - s < 2 for s, e in parts) or not named(*parts[0]):
+        parts = split_spans(text, start, end, "·")
+        first = text[slice(*parts[0])]
+        if any(e - s < 2 for s, e in parts) or not (self._known_name(first) or any(
+                first.endswith(w) and len(first) > len(w) for w in self.vocabulary.org_suffix_english)):
             return None
         return parts
+
+    def _known_name(self, surface: str) -> bool:
+        """A name the gazetteer or CC-CEDICT knows."""
+        return self.gazetteer.lookup(surface) is not None or surface in self.dictionary.proper_forms
 
     def _is_common(self, surface: str) -> bool:
         return surface in self.business_terms or self.dictionary.is_common_word(surface)
@@ -281,7 +280,7 @@ class EntityExtractor:
         if c.label == "ORG":
             place = inner[0] if len(inner) == 1 and inner[0].start == c.start else None
             name = text[place.end : c.end] if place is not None and place.label in ("GPE", "LOC") else ""
-            if len(name) >= 2 and (name in self.dictionary.proper_forms or self.gazetteer.lookup(name)):
+            if len(name) >= 2 and self._known_name(name):
                 if place not in taken:
                     chosen.add(place)
                 chosen.add(_Candidate(place.end, c.end, "ORG", "recogniser"))

@@ -118,9 +118,11 @@ class Writer:
             seg.output = self.fill_chinese(seg.output, names[seg.brief], known[seg.brief])
         failing, first = [], []  # the segments to retry, and their first output with its problems
         for seg in segments:  # a retry for what would stop the output (a figure left out alone is not worth one)
-            if _weight(self.check(seg, known[seg.brief]))[0] and seg.kind in NAME_KINDS:
+            if not _weight(self.check(seg, known[seg.brief]))[0]:
+                continue
+            if seg.kind in NAME_KINDS:
                 seg.status = "dropped"  # the pinyin stays: asked again, greedy decoding would say the same
-            elif seg.problems and _weight(seg.problems)[0]:
+            else:
                 failing.append(seg)
                 first.append((seg.output, seg.problems))
         self.translate(failing, retry=True)

@@ -20,6 +20,7 @@ from pipeline.writer import Writer
 from pipeline.writer.checks import broken_relations, clean_output, is_quotation, load_common_words, unknown_names
 from pipeline.writer.prepare import select_sentences
 from pipeline.writer.prompts import NAMES_RETRY_NOTE, PHRASE_PROMPT, RELATION_RETRY_NOTE
+from pipeline.writer.repair import comparisons_put_back
 
 from .test_writer import Scripted
 
@@ -177,6 +178,25 @@ def test_relation_checks_read_direction_ends_and_comparison():
     assert growth and broken_relations("Revenue rose 8% year on year.", growth) == []
     assert broken_relations("Revenue fell 8% from a year earlier.", growth)
     assert broken_relations("Revenue rose 8% compared with the first quarter.", growth)
+
+
+def test_a_comparison_the_model_left_out_is_put_back_without_a_retry():
+    brief = results_brief()
+
+    def answer(conversation):
+        if "RMB 1.2 billion" in conversation[-1]["content"]:  # 同比 lost
+            return "Yunfan's revenue rose 8% to RMB 1.2 billion in the second quarter."
+        return sentence_answer(conversation) or "Yunfan's net loss narrowed."
+
+    writer = Writer(Scripted(answer), sentences=3)
+    writer.write([brief])
+    assert any("rose 8% year on year to RMB 1.2 billion" in b for b in brief.summary_en)
+    assert sum("RMB 1.2 billion" in c[-1]["content"] for c in writer.generator.calls) == 1  # no retry
+    growth = [f for f in brief.figures if f.comparison == "yoy"]
+    assert comparisons_put_back("Revenue saw an 8% increase.", growth) == "Revenue saw an 8% increase year on year."
+    assert comparisons_put_back("Revenue rose 8% from a year earlier.", growth) == \
+        "Revenue rose 8% from a year earlier."  # compared already
+    assert comparisons_put_back("Revenue rose 8%, margins 8%.", growth) == "Revenue rose 8%, margins 8%."  # which 8%?
 
 
 def chosen_sentences(text: str, count: int = 2) -> tuple[Brief, list[str]]:

@@ -173,12 +173,12 @@ _UP = re.compile(r"\b(?:up|increas\w*|ris(?:e|es|en|ing)|rose|gr[eo]w\w*|higher|
                  r"expand\w*|boost\w*|soar\w*|doubl\w*|tripl\w*|more)\b", re.I)
 _DOWN = re.compile(r"\b(?:down|decreas\w*|declin\w*|f[ae]ll\w*|drop\w*|lower\w*|reduc\w*|shr[iau]nk\w*|"
                    r"narrow\w*|cut\w*|slump\w*|plung\w*|contract\w*|slid\w*|less|fewer)\b", re.I)
-_COMPARED = {
+COMPARED = {
     "yoy": re.compile(r"year[- ](?:on|over)[- ]year|\by-?o-?y\b|(?:a|the previous|last|prior) year|same period"
                       r"|annual|from a year", re.I),
 }
 # 环比 compares with the period before, a month or a quarter as the text's periods are: either English is right.
-_COMPARED["qoq"] = _COMPARED["mom"] = re.compile(
+COMPARED["qoq"] = COMPARED["mom"] = re.compile(
     r"(?:quarter|month)[- ](?:on|over)[- ](?:quarter|month)|\b[qm]-?o-?[qm]\b|(?:previous|last|prior|preceding|"
     r"earlier) (?:quarter|month|period)|sequential|from the month before|from a month earlier", re.I)
 _CLAUSE = re.compile(r"[;:]|,\s|\.\s|\.$| and | while | whereas | but ")
@@ -191,7 +191,7 @@ def _clause_around(text: str, start: int, end: int) -> str:
     return text[before[-1] if before else 0: after.start() if after else len(text)]
 
 
-def _places(text: str, value: float) -> list[tuple[int, int]]:
+def number_places(text: str, value: float) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _NUMBER.finditer(text)
             if _close(numbers_in(m.group(0))[0], value)]
 
@@ -208,7 +208,7 @@ def broken_relations(text: str, figures: list[Figure]) -> list[str]:
         wanted = numbers_in(phrase)
         if not wanted:
             continue
-        places = _places(text, wanted[0])
+        places = number_places(text, wanted[0])
         if not places:
             broken.append(f"{phrase} left out")
             continue
@@ -216,7 +216,7 @@ def broken_relations(text: str, figures: list[Figure]) -> list[str]:
         change = f.change
         if change and change.from_value is not None and change.to_value is not None:
             other = change.to_value if _close(float(f.value), change.from_value) else change.from_value
-            other_places = _places(text, other)
+            other_places = number_places(text, other)
             if not other_places:
                 broken.append(f"{phrase}: the other end of its change is missing")
             else:
@@ -230,7 +230,7 @@ def broken_relations(text: str, figures: list[Figure]) -> list[str]:
             same, opposite = (_UP, _DOWN) if change.direction == "up" else (_DOWN, _UP)
             if opposite.search(clause) and not same.search(clause):
                 broken.append(f"{phrase}: said to go {'down' if change.direction == 'up' else 'up'}")
-        if f.comparison in _COMPARED and not _COMPARED[f.comparison].search(text):
+        if f.comparison in COMPARED and not COMPARED[f.comparison].search(text):
             broken.append(f"{phrase}: no longer compared {f.comparison}")
     return broken
 

@@ -6,12 +6,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ..figures import core_english
 from ..resources import Resources
-from ..schema import Brief
+from ..schema import Brief, Figure
 from ..terms import TermEnglish
-from .checks import HAN, latin_words
+from .checks import COMPARED, HAN, latin_words, number_places, numbers_in
 from .prepare import spaced
 
+COMPARISON_ENGLISH = {"yoy": "year on year", "qoq": "quarter on quarter", "mom": "month on month"}
+# What belongs to a number before a comparison can follow it: its unit, and a noun of change.
+_NUMBER_TAIL = re.compile(r"(?:\s?(?:%|per ?cent\b|percentage points?\b|points?\b))?"
+                          r"(?:\s(?:increase|rise|growth|gain|jump|decline|drop|fall|decrease|reduction)s?\b)?", re.I)
 # A run of Chinese in the model's English, with the digits stuck to it (36氪).
 _CHINESE_RUN = re.compile(r"[0-9]*[\u4e00-\u9fff]+(?:[0-9·]+[\u4e00-\u9fff]+)*")
 
@@ -41,6 +46,26 @@ def fill_chinese(output: str, names: dict[str, str], terms: TermEnglish,
         return spaced(output, match.start(), match.end(), found)
 
     return " ".join(_CHINESE_RUN.sub(english, output).split())
+
+
+def comparisons_put_back(output: str, figures: list[Figure]) -> str:
+    """A figure its source compares year on year (quarter on quarter, month on month) whose English
+    lost the comparison gets it back, right after the figure: 'rose 11% to 985,000' -> 'rose 11% year
+    on year to 985,000', 'an 11% rise' -> 'an 11% rise year on year'. Only where nothing in the English
+    compares so and the figure's number is said once; the checks run on the result. A retry (seconds
+    of decoding) often lost the comparison again (the seed's dropped sentence)."""
+    inserts = set()
+    for figure in figures:
+        words = COMPARISON_ENGLISH.get(figure.comparison or "")
+        if not words or COMPARED[figure.comparison].search(output):
+            continue
+        wanted = numbers_in(core_english(figure))
+        places = number_places(output, wanted[0]) if wanted else []
+        if len(places) == 1:
+            inserts.add((_NUMBER_TAIL.match(output, places[0][1]).end(), f" {words}"))
+    for at, words in sorted(inserts, reverse=True):
+        output = output[:at] + words + output[at:]
+    return output
 
 
 def name_outside_the_fact_sheet(run: str, resources: Resources) -> str | None:

@@ -50,7 +50,7 @@ from .prompts import (
     RELATION_RETRY_NOTE,
     SYSTEM_PROMPT,
 )
-from .repair import chinese_left, fill_chinese, name_outside_the_fact_sheet, put_in
+from .repair import chinese_left, comparisons_put_back, fill_chinese, name_outside_the_fact_sheet, put_in
 from .sounds import transliterated, usual_english
 
 # Two budgets, so that a title and the sentences share a batch, and every short phrase another: a
@@ -115,7 +115,7 @@ class Writer:
         self.translate(segments, retry=False)
         names = [self.names_for(brief) for brief in briefs]
         for seg in segments:  # what it puts in traces to the source (known) by construction
-            seg.output = self.fill_chinese(seg.output, names[seg.brief], known[seg.brief])
+            seg.output = self.repaired(seg, names[seg.brief], known[seg.brief])
         failing, first = [], []  # the segments to retry, and their first output with its problems
         for seg in segments:  # a retry for what would stop the output (a figure left out alone is not worth one)
             if not _weight(self.check(seg, known[seg.brief]))[0]:
@@ -127,7 +127,7 @@ class Writer:
                 first.append((seg.output, seg.problems))
         self.translate(failing, retry=True)
         for seg in failing:
-            seg.output = self.fill_chinese(seg.output, names[seg.brief], known[seg.brief])
+            seg.output = self.repaired(seg, names[seg.brief], known[seg.brief])
         for seg, (output, problems) in zip(failing, first, strict=True):
             if _weight(self.check(seg, known[seg.brief])) > _weight(problems):
                 seg.output, seg.problems = output, problems  # of the two attempts, the one with fewer problems
@@ -283,6 +283,12 @@ class Writer:
                 if HAN.search(form):
                     names[form] = ("pinyin:" if entity.english_source == "pinyin" else "") + entity.english
         return names
+
+    def repaired(self, seg: Segment, names: dict[str, str], known: set[str]) -> str:
+        """The output with what rules can mend mended: Chinese the fact sheet has English for, and a
+        comparison (year on year) the figures of its sentence state."""
+        output = self.fill_chinese(seg.output, names, known)
+        return comparisons_put_back(output, seg.own_figures) if seg.kind in ("title", "sentence") else output
 
     def fill_chinese(self, output: str, names: dict[str, str], inserted: set[str] | None = None) -> str:
         """Chinese the model copied that the fact sheet has English for, put into English (repair);

@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -141,6 +142,27 @@ def _brief_in_worker(path: str) -> FileResult:
     return brief_result(path, _worker_pipeline)
 
 
+def _init_helper(settings: Settings, parent: int) -> None:
+    _init_worker(Pipeline(settings=settings), parent)
+
+
+def _helper_results(paths: list[str], settings: Settings) -> Iterator[FileResult]:
+    """Fact sheets made in a helper process while this one loads the model. Both are CPU work in
+    Python, which two threads would only take turns at (the GIL: a thread gained nothing, measured),
+    and the machine has a core for each. Spawned, not forked: the model's loading thread runs."""
+    done = 0
+    try:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_init_helper,
+                                 initargs=(settings, os.getpid())) as pool:
+            for result in pool.map(_brief_in_worker, paths):
+                done += 1
+                yield result
+    except BrokenProcessPool:  # the helper died (killed, out of memory): the rest are briefed here
+        nlp = Pipeline(settings=settings)
+        for path in paths[done:]:
+            yield brief_result(path, nlp)
+
+
 def _local_results(paths: list[str], nlp: Pipeline, workers: int) -> Iterator[FileResult]:
     if workers <= 1 or len(paths) <= 1:
         for path in paths:
@@ -187,6 +209,7 @@ def brief_files(
     workers: int = 1,
     writer_batch: int = WRITER_BATCH,
     on_note: Callable[[str], None] | None = None,
+    helper: bool = False,
 ) -> Iterator[FileResult]:
     """Brief files; yields one :class:`FileResult` per path, in order.
 
@@ -196,6 +219,10 @@ def brief_files(
     - With `summary`, the English is written by `writer` (default: the default model's writer,
       loaded before any file is read, so a missing model fails fast), `writer_batch` briefs at a
       time; if it fails, the fact sheets are still yielded with `english_error` set.
+    - With `helper`, a `writer` whose model is still loading in the background (``default_writer(...,
+      background=True)``) and the default pipeline briefed here, the fact sheets are made in a spawned
+      helper process meanwhile (as with any spawned process, a script must guard its main code with
+      ``if __name__ == "__main__":``); the `newsbrief brief` command does this.
     """
     settings = settings or Settings.from_env()
     names = [os.fspath(p) for p in paths]
@@ -206,7 +233,10 @@ def brief_files(
     mode = server or settings.server_mode
     if pipeline is not None or workers > 1 or any(is_url(name) or is_fs_uri(name) for name in names):
         mode = "off"  # the server runs the default pipeline on local files, one at a time
-    fact_sheets = _fact_sheets(names, settings, pipeline, mode, workers, summary, on_note)
+    # While the writer's model loads in the background, the fact sheets may be made in a helper process.
+    beside = helper and summary and writer is not None and pipeline is None and workers <= 1 \
+        and not getattr(writer.generator, "ready", True)
+    fact_sheets = _fact_sheets(names, settings, pipeline, mode, workers, summary, on_note, beside)
     if not summary or writer is None:
         yield from fact_sheets
         return
@@ -221,14 +251,17 @@ def brief_files(
 
 
 def _fact_sheets(names: list[str], settings: Settings, pipeline: Pipeline | None, mode: ServerMode, workers: int,
-                 summary: bool, on_note: Callable[[str], None] | None) -> Iterator[FileResult]:
+                 summary: bool, on_note: Callable[[str], None] | None, beside: bool = False
+                 ) -> Iterator[FileResult]:
     remaining = list(names)
     if mode != "off":
         for result in _served_results(remaining, settings, autostart=mode == "auto" and not summary,
                                       on_note=on_note):
             remaining.pop(0)
             yield result
-    if remaining:
+    if remaining and beside:
+        yield from _helper_results(remaining, settings)
+    elif remaining:
         nlp = pipeline or Pipeline(settings=settings)
         yield from _local_results(remaining, nlp, workers)
 

@@ -45,6 +45,26 @@ def test_brief_files_in_order_with_per_file_errors(folder, nlp, workers):
     assert results[1].brief.meta.title and results[1].content_sha256
 
 
+def test_fact_sheets_from_a_helper_process_match_and_outlive_it(folder, nlp):
+    """`brief` makes the fact sheets in a spawned helper while the model loads: the same briefs as
+    here, in order; if the helper dies, the rest are briefed here."""
+    import multiprocessing
+
+    from pipeline.api import _helper_results
+    from pipeline.settings import Settings
+
+    paths = [str(folder / "seed.txt"), str(folder / "photo.txt"), str(folder / "seed.txt"), str(folder / "seed.txt")]
+    helped = _helper_results(paths, Settings.from_env())
+    first = next(helped)
+    for child in multiprocessing.active_children():
+        child.kill()
+    results = [first, *helped]
+    here = list(brief_files(paths, pipeline=nlp))
+    assert [r.path for r in results] == paths and [r.ok for r in results] == [True, False, True, True]
+    assert [r.brief.model_dump_json() if r.ok else r.error for r in results] == \
+        [r.brief.model_dump_json() if r.ok else r.error for r in here]
+
+
 class Scripted:
     checksum, label = "scripted", "scripted"
 

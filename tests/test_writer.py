@@ -349,8 +349,74 @@ def test_the_int4_copy_decodes_near_the_weights_and_a_stale_one_is_ignored(tiny_
     error = (layer(few).float() - exact).norm() / exact.norm()
     assert 0 < error < 0.15  # a decoding step: the 4-bit copy, near the weights
     assert torch.equal(layer(many), torch.nn.functional.linear(many, layer.weight))  # prefill: the weights
+    head = model.get_output_embeddings()
+    assert isinstance(head, int4.DecodeInt8Head)  # the output head's 8-bit copy
+    few, many = torch.randn(3, 32, dtype=torch.bfloat16), torch.randn(6, 32, dtype=torch.bfloat16)
+    exact = torch.nn.functional.linear(few.float(), head.weight.float())
+    assert 0 < (head(few).float() - exact).norm() / exact.norm() < 0.03
+    assert torch.equal(head(many), torch.nn.functional.linear(many, head.weight))
     int4.build(load(ref, int4=False)[0], folder / INT4_FILE, "another model")
     assert load(ref)[0].newsbrief_int4 == 0
+    (folder / "decode-int4-g32.safetensors").write_bytes(b"an earlier format")
+    (folder / INT4_FILE).unlink()
+    _prepare_int4(ref, None)
+    assert sorted(p.name for p in folder.glob("decode-*")) == [INT4_FILE]  # the earlier copy deleted
+
+
+def test_greedy_decoding_reads_no_padding_and_answers_as_generate(tiny_model):
+    import torch
+    from transformers import DynamicCache
+
+    from pipeline.writer.decoding import greedy, prefill_groups
+    from pipeline.writer.models import load
+
+    # Longest first; a group's padding adds at most a quarter of its own tokens (the seed's six prompts).
+    assert prefill_groups([27, 21, 68, 77, 106, 43]) == [[4, 3], [2, 5], [0, 1]]
+    model, tokenizer = load(resolve(str(tiny_model)), dtype="float32", int4=False)
+    texts = ("亚马逊第二季度营收增长10%，消费者支出为1741亿美元。", "你好", "TikTok拥有1.5亿活跃用户。", "营收")
+    conversations = [[{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": t}] for t in texts]
+    prompts = [tokenizer.apply_chat_template(c, tokenize=True, add_generation_prompt=True, return_dict=False)
+               for c in conversations]
+    pad = tokenizer.pad_token_id
+    batch = tokenizer.pad({"input_ids": prompts}, return_tensors="pt")
+
+    def generate(eos: int) -> list[list[int]]:
+        with torch.inference_mode():
+            generated = model.generate(**batch, max_new_tokens=10, do_sample=False, pad_token_id=pad,
+                                       eos_token_id=eos)
+        return [row[:row.index(eos)] if eos in row else row
+                for row in generated[:, batch["input_ids"].shape[1]:].tolist()]
+
+    expected = generate(tokenizer.eos_token_id)
+    assert greedy(model, prompts, 10, eos=tokenizer.eos_token_id, pad=pad) == expected
+    # A row that ends early leaves the batch; the others go on as before.
+    eos = expected[1][2]
+    early = generate(eos)
+    assert len(early[1]) == 2 and max(len(row) for row in early) == 10
+    assert greedy(model, prompts, 10, eos=eos, pad=pad) == early
+    shared = 20  # the system prompt's start, computed once and copied
+    state = DynamicCache(config=model.config)
+    with torch.inference_mode():
+        model(input_ids=torch.tensor([prompts[0][:shared]]), cache=state, use_cache=True)
+    assert greedy(model, [p[shared:] for p in prompts], 10, eos=eos, pad=pad, prefix=prompts[0][:shared],
+                  prefix_state=state) == early
+    assert state.get_seq_length() == shared  # copied, never extended
+
+
+def test_a_model_loading_in_the_background_says_its_error_at_the_first_generation(tiny_model, tmp_path):
+    import shutil
+
+    conversation = [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": "你好"}]
+    loading = TransformersGenerator.in_background(resolve(str(tiny_model)))
+    assert loading.checksum and loading.label  # known at once: cache keys and fingerprints need no model
+    assert loading.generate([conversation], 6) == TransformersGenerator.from_ref(resolve(str(tiny_model))
+                                                                                ).generate([conversation], 6)
+    assert loading.ready and loading.load_seconds > 0
+    damaged = shutil.copytree(tiny_model, tmp_path / "damaged")
+    (damaged / "model.safetensors").write_bytes(b"not weights")
+    broken = TransformersGenerator.in_background(resolve(str(damaged)))
+    with pytest.raises(ModelError, match="could not be loaded"):
+        broken.generate([conversation], 6)
 
 
 def test_chinese_the_retry_left_is_translated_span_by_span():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import sys
-import time
 import traceback
 from pathlib import Path
 from typing import Annotated
@@ -107,17 +106,16 @@ def brief(
     json_items: list[str] = []
     with ModelStatus(err) as status:
         try:
-            if not no_summary:
-                status.update(f"loading the model{f' {model}' if model else ''} (the first load of a session "
-                              "takes longest)", plain=False)  # without a terminal, said once it worked
-            started = time.perf_counter()
-            writer = load_writer(no_summary, model, settings, sentences=sentences, use_cache=not no_cache)
+            # The model loads on a thread while the fact sheets are made; the first generation waits.
+            writer = load_writer(no_summary, model, settings, sentences=sentences, use_cache=not no_cache,
+                                 background=True)
             if writer is not None:
-                status.update(f"loaded the model {writer.generator.label} in {time.perf_counter() - started:.0f} s")
+                status.loading = writer.generator
                 writer.progress = status.generation
-                status.update(f"fact sheets of {len(files)} article{'s' if several else ''}")
+                status.update(f"fact sheets of {len(files)} article{'s' if several else ''} (the model loads "
+                              "meanwhile)")
             results = brief_files(files, summary=writer is not None, writer=writer, settings=settings,
-                                  on_note=note)
+                                  on_note=note, helper=True)
             for index, result in enumerate(results):
                 if result.brief is None:
                     failures += 1
@@ -170,6 +168,7 @@ class ModelStatus:
         self.live = console.is_terminal
         self._status = None
         self._said: set[str] = set()
+        self.loading = None  # a generator loading in the background, waited for at the first generation
 
     def __enter__(self) -> ModelStatus:
         return self
@@ -189,7 +188,14 @@ class ModelStatus:
             self.console.print(f"newsbrief: {message}", markup=False)
 
     def generation(self, what: str, done: int, total: int) -> None:
-        """The writer's progress: `what` (writing, retrying), pieces done of total."""
+        """The writer's progress: `what` (writing, retrying), pieces done of total. The first call
+        waits for the model that loads in the background (and raises its error)."""
+        if self.loading is not None and hasattr(self.loading, "wait"):
+            generator, self.loading = self.loading, None
+            self.update(f"loading the model {generator.label} (the first load of a session takes longest)",
+                        plain=False)  # without a terminal, said once it worked
+            seconds = generator.wait()
+            self.update(f"loaded the model {generator.label} in {seconds:.0f} s")
         if self.live:
             self.update(f"{what} English: {done}/{total} pieces")
         else:

@@ -48,12 +48,16 @@ def default_writer(
     settings: Settings | None = None,
     resources: Resources | None = None,
     hints: bool = False,
+    background: bool = False,
 ) -> Writer:
-    """The writer with the default (or given) model and the persistent cache in NEWSBRIEF_HOME."""
+    """The writer with the default (or given) model and the persistent cache in NEWSBRIEF_HOME.
+    With `background`, the model loads on a thread (``TransformersGenerator.in_background``): a
+    model that is not installed fails here, one that cannot be loaded at the first generation."""
     settings = settings or Settings.from_env()
     resources = resources or default_resources(settings)
     require_writer_extra()
-    generator = TransformersGenerator.from_ref(resolve(model, settings), batch_size=batch_size)
+    load = TransformersGenerator.in_background if background else TransformersGenerator.from_ref
+    generator = load(resolve(model, settings), batch_size=batch_size)
     cache = GenerationCache(settings.generation_cache) if use_cache else None
     return Writer(generator, cache, sentences=sentences, glossary=load_glossary(resources),
                   common_words=load_common_words(resources), terms=load_terms(resources), resources=resources,

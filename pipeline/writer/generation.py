@@ -10,6 +10,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Sequence
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Protocol
 
@@ -34,13 +35,17 @@ class TransformersGenerator:
 
     The prompts of a batch share their start (the system prompt: about 80 of a sentence's 130
     tokens), so its keys and values are computed once and kept (``share_prefix``); each batch then
-    reads only its own text: the prefix, left padding, then each prompt's own part, the padding
-    masked out. Decoding (few rows per matrix product) runs on the model's 4-bit copy where one is
-    installed (``int4``)."""
+    reads only its own text (``decoding.greedy``: no padding read, finished rows leave). Decoding
+    (few rows per matrix product) runs on the model's 4-bit copy where one is installed (``int4``).
+
+    ``in_background`` returns at once and loads the model on a thread while the caller does other
+    work (the fact sheets); the first generation waits for it and raises its error."""
 
     def __init__(self, model, tokenizer, *, checksum: str, label: str, batch_size: int = 8,
                  share_prefix: bool = True) -> None:
-        self.model, self.tokenizer = model, tokenizer
+        self._model, self._tokenizer = model, tokenizer
+        self._loading: Future | None = None
+        self.load_seconds = 0.0
         self.checksum, self.label = checksum, label
         self.batch_size = batch_size
         self.share_prefix = share_prefix
@@ -50,16 +55,60 @@ class TransformersGenerator:
     @classmethod
     def from_ref(cls, ref, batch_size: int = 8, *, int4: bool = True, share_prefix: bool = True
                  ) -> TransformersGenerator:
+        generator = cls.in_background(ref, batch_size, int4=int4, share_prefix=share_prefix)
+        generator.wait()
+        return generator
+
+    @classmethod
+    def in_background(cls, ref, batch_size: int = 8, *, int4: bool = True, share_prefix: bool = True
+                      ) -> TransformersGenerator:
         from .models import load
 
         # The checksum is the model's identity (cache keys, fingerprints, the Ray workers' check), the
         # same with or without the 4-bit copy: it changes the arithmetic of decoding, not the model.
-        model, tokenizer = load(ref, int4=int4)
-        return cls(model, tokenizer, checksum=ref.checksum, label=ref.label, batch_size=batch_size,
-                   share_prefix=share_prefix)
+        generator = cls(None, None, checksum=ref.checksum, label=ref.label, batch_size=batch_size,
+                        share_prefix=share_prefix)
+        loading: Future = Future()
+        started = time.perf_counter()
+
+        def run() -> None:
+            try:
+                loaded = load(ref, int4=int4)
+            except BaseException as exc:  # handed to whoever waits
+                generator.load_seconds = time.perf_counter() - started
+                loading.set_exception(exc)
+                return
+            generator.load_seconds = time.perf_counter() - started
+            loading.set_result(loaded)
+
+        generator._loading = loading
+        threading.Thread(target=run, name=f"load {ref.label}", daemon=True).start()
+        return generator
+
+    def wait(self) -> float:
+        """Wait for the model to be loaded (raising the load's error); the seconds its load took."""
+        if self._loading is not None:
+            self._model, self._tokenizer = self._loading.result()
+            self._loading = None
+        return self.load_seconds
+
+    @property
+    def ready(self) -> bool:
+        """Whether the model is loaded (or its load has failed): nothing to wait for."""
+        return self._loading is None or self._loading.done()
+
+    @property
+    def model(self):
+        self.wait()
+        return self._model
+
+    @property
+    def tokenizer(self):
+        self.wait()
+        return self._tokenizer
 
     def generate(self, conversations: list[list[dict]], max_new_tokens: int) -> list[str]:
-        import torch
+        from .decoding import greedy
 
         outputs: list[str] = []
         for start in range(0, len(conversations), self.batch_size):
@@ -67,15 +116,13 @@ class TransformersGenerator:
             prompts = [self._tokens(c, add_generation_prompt=True) for c in chunk]
             # What comes before the text to translate (the system prompt) may be shared.
             heads = [len(self._tokens(c[:-1])) if self.share_prefix and len(c) > 1 else 0 for c in chunk]
-            inputs = self._inputs(prompts, min(heads))
-            with torch.inference_mode():
-                generated = self.model.generate(
-                    **inputs, max_new_tokens=max_new_tokens, do_sample=False, num_beams=1,
-                    pad_token_id=self.tokenizer.pad_token_id, eos_token_id=self.tokenizer.eos_token_id,
-                )
-            new_tokens = generated[:, inputs["input_ids"].shape[1]:]
-            self.generated_tokens += int((new_tokens != self.tokenizer.pad_token_id).sum())
-            outputs += [t.strip() for t in self.tokenizer.batch_decode(new_tokens, skip_special_tokens=True)]
+            shared = _shared_start(prompts, min(heads))
+            prefix = tuple(prompts[0][:shared])
+            tokens = greedy(self.model, [p[shared:] for p in prompts], max_new_tokens,
+                            eos=self.tokenizer.eos_token_id, pad=self.tokenizer.pad_token_id, prefix=prefix,
+                            prefix_state=self._prefix_state(prefix) if shared else None)
+            self.generated_tokens += sum(len(t) for t in tokens)
+            outputs += [t.strip() for t in self.tokenizer.batch_decode(tokens, skip_special_tokens=True)]
         return outputs
 
     def _tokens(self, conversation: list[dict], add_generation_prompt: bool = False) -> list[int]:
@@ -83,33 +130,8 @@ class TransformersGenerator:
                                                   add_generation_prompt=add_generation_prompt)
         return self.tokenizer(text, add_special_tokens=False)["input_ids"]
 
-    def _inputs(self, prompts: list[list[int]], head: int) -> dict:
-        """input_ids and attention_mask of one batch, and its cache when the prompts share
-        their first `head` tokens or part of them (the computed start is kept for later batches)."""
-        import torch
-
-        shared = 0
-        limit = min(head, *(len(p) - 1 for p in prompts))  # every prompt keeps a token of its own
-        while shared < limit and len({p[shared] for p in prompts}) == 1:
-            shared += 1
-        if shared < MIN_SHARED_TOKENS:
-            shared = 0
-        own = max(len(p) - shared for p in prompts)
-        ids = torch.full((len(prompts), shared + own), self.tokenizer.pad_token_id, dtype=torch.long)
-        mask = torch.zeros_like(ids)
-        for row, prompt in enumerate(prompts):
-            ids[row, :shared], mask[row, :shared] = torch.tensor(prompt[:shared]), 1
-            tail = prompt[shared:]
-            ids[row, shared + own - len(tail):], mask[row, shared + own - len(tail):] = torch.tensor(tail), 1
-        inputs = {"input_ids": ids, "attention_mask": mask}
-        if shared:
-            # Positions follow the mask, so the prompt's own part goes on where the prefix ends.
-            inputs["cache"] = self._prefix_state(tuple(prompts[0][:shared]), len(prompts))
-        return inputs
-
-    def _prefix_state(self, prefix: tuple[int, ...], rows: int):
-        import copy
-
+    def _prefix_state(self, prefix: tuple[int, ...]):
+        """The keys and values of a shared prompt start, computed once and kept (decoding copies them)."""
         import torch
         from transformers import DynamicCache
 
@@ -118,11 +140,19 @@ class TransformersGenerator:
                 self._prefixes.pop(next(iter(self._prefixes)))
             state = DynamicCache(config=self.model.config)
             with torch.inference_mode():
-                self.model(input_ids=torch.tensor([prefix]), cache=state, use_cache=True)
+                self.model(input_ids=torch.tensor([prefix]), cache=state, use_cache=True, logits_to_keep=1)
             self._prefixes[prefix] = state
-        state = copy.deepcopy(self._prefixes[prefix])  # generate extends it
-        state.batch_repeat_interleave(rows)
-        return state
+        return self._prefixes[prefix]
+
+
+def _shared_start(prompts: list[list[int]], head: int) -> int:
+    """How many first tokens, of the first `head`, all prompts share (0 if too few to be worth a cache);
+    every prompt keeps a token of its own."""
+    shared = 0
+    limit = min(head, *(len(p) - 1 for p in prompts))
+    while shared < limit and len({p[shared] for p in prompts}) == 1:
+        shared += 1
+    return shared if shared >= MIN_SHARED_TOKENS else 0
 
 
 class GenerationCache:

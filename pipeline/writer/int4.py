@@ -6,12 +6,14 @@ cores. The default model was published as Q4_K_M (4-bit groups), so 4 bits lose 
 publisher had not already given up: each linear layer of the transformer blocks gets a copy in
 asymmetric 4-bit groups of 32 (a scale and an offset per group), used when a matrix product has
 only a few rows (decoding). Prompts (prefill, one row per token) keep the bf16 weights, for which
-the 4-bit kernel is slower. The output head, tied to the embeddings, stays bf16. It pays most
-where few prompts decode together (one article's retries); measured in the README (bench_seed,
-eval mt).
+the 4-bit kernel is slower. The output head (151,936 words x 1,536: a seventh of the weights, a
+third of a 4-bit step's reading) gets an 8-bit copy, one scale per word, used for at most four rows
+(``HEAD_ROWS``): 16 ms a step for one row against 38 ms in bf16. It pays most where few prompts
+decode together (one article's retries, the last rows of a batch); measured in the README
+(bench_seed, eval mt).
 
 The copy is built once per model and torch version (about 30 s) and kept beside the weights
-(``decode-int4-g32.safetensors``, 0.8 GB); ``newsbrief model pull`` builds it.
+(``decode-int4-g32-head8.safetensors``, 1.05 GB); ``newsbrief model pull`` builds it.
 
 Imported only when a model loads: torch is the writer extra.
 """
@@ -34,12 +36,16 @@ GROUP = 32
 # fast as bf16 for one row, 2.1x for four, 1.3x for eight, and slower from about twelve
 # (8960x1536, two cores).
 DECODE_ROWS = 8
-FORMAT = "newsbrief-int4-v2"
+# The output head's 8-bit copy for at most this many rows: torch's 8-bit kernel is 2.4x as fast as
+# bf16 for one row, 1.5x for four, as fast for six and slower for eight.
+HEAD_ROWS = 4
+FORMAT = "newsbrief-int4-v3"
 
 
 def available() -> bool:
     """Whether this torch has the CPU 4-bit kernel (a private op of torch 2.x)."""
-    return hasattr(torch, "_weight_int4pack_mm_for_cpu") and hasattr(torch, "_convert_weight_to_int4pack_for_cpu")
+    return all(hasattr(torch, op) for op in ("_weight_int4pack_mm_for_cpu", "_convert_weight_to_int4pack_for_cpu",
+                                             "_weight_int8pack_mm"))
 
 
 def quantise(weight: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -56,6 +62,22 @@ def quantise(weight: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     return packed, torch.stack([scale.t(), offsets.t()], -1).to(torch.bfloat16).contiguous()
 
 
+def quantise_rows(weight: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """(int8 [N, K], bf16 scales [N]): weight [N, K] in symmetric 8 bits, one scale per row (per word
+    of the output head), w = q * scale; in slices, to keep the float copy small."""
+    scales = (weight.abs().amax(1).float() / 127).clamp(min=1e-10)
+    quantised = torch.empty(weight.shape, dtype=torch.int8)
+    for start in range(0, weight.shape[0], 8192):
+        part = weight[start:start + 8192].float() / scales[start:start + 8192, None]
+        quantised[start:start + 8192] = torch.round(part).clamp(-127, 127).to(torch.int8)
+    return quantised, scales.to(torch.bfloat16)
+
+
+def _head(model):
+    head = model.get_output_embeddings() if hasattr(model, "get_output_embeddings") else None
+    return head if isinstance(head, torch.nn.Linear) else None
+
+
 def _linear_layers(model) -> dict:
     body = model.get_decoder() if hasattr(model, "get_decoder") else model
     return {name: module for name, module in body.named_modules()
@@ -68,6 +90,8 @@ def build(model, target: Path, checksum: str) -> Path:
     tensors = {}
     for name, layer in _linear_layers(model).items():
         tensors[f"{name}.packed"], tensors[f"{name}.scales"] = quantise(layer.weight.detach())
+    if (head := _head(model)) is not None:
+        tensors["head.int8"], tensors["head.scales"] = quantise_rows(head.weight.detach())
     partial = target.with_name(target.name + ".partial")
     save_file(tensors, str(partial), metadata=_metadata(checksum))
     os.replace(partial, target)
@@ -91,7 +115,8 @@ def _metadata(checksum: str) -> dict[str, str]:
 
 
 def apply(model, path: Path, checksum: str) -> int:
-    """Give the model's block layers their 4-bit copy from `path`; the number of layers changed.
+    """Give the model's block layers their 4-bit copy from `path`, and its output head its 8-bit one;
+    the number of block layers changed.
     Nothing changes (0) when the file is absent, of another model or format, or this torch lacks
     the kernel: generation then runs on the bf16 weights alone, only slower."""
     if not path.is_file() or not available():
@@ -112,6 +137,9 @@ def apply(model, path: Path, checksum: str) -> int:
     for name, layer in layers.items():
         layer.__class__ = DecodeInt4Linear  # still an nn.Linear with its weight: prefill and state dicts
         layer.int4_packed, layer.int4_scales = tensors[f"{name}.packed"], tensors[f"{name}.scales"]
+    if (head := _head(model)) is not None and "head.int8" in tensors:
+        head.__class__ = DecodeInt8Head
+        head.int8_weight, head.int8_scales = tensors["head.int8"], tensors["head.scales"]
     return len(layers)
 
 
@@ -128,3 +156,17 @@ class DecodeInt4Linear(torch.nn.Linear):
         out = torch._weight_int4pack_mm_for_cpu(rows.contiguous(), self.int4_packed, GROUP, self.int4_scales)
         out = out.reshape(*x.shape[:-1], self.out_features)
         return out if self.bias is None else out + self.bias
+
+
+class DecodeInt8Head(torch.nn.Linear):
+    """The output head: few-row inputs by its 8-bit copy, the rest by its weight."""
+
+    int8_weight: torch.Tensor
+    int8_scales: torch.Tensor
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        rows = x.reshape(-1, self.in_features)
+        if rows.shape[0] > HEAD_ROWS or x.dtype != torch.bfloat16 or self.bias is not None:
+            return super().forward(x)
+        out = torch._weight_int8pack_mm(rows.contiguous(), self.int8_weight, self.int8_scales)
+        return out.reshape(*x.shape[:-1], self.out_features)

@@ -22,7 +22,9 @@ from ..errors import NewsbriefError
 from ..settings import Settings
 
 MARKER = "newsbrief-model.json"
-INT4_FILE = "decode-int4-g32.safetensors"  # the 4-bit copy for decoding (``int4``; groups of 32)
+# The copy for decoding (``int4``): block layers in 4-bit groups of 32, the output head in 8 bits. Its
+# name changes with its format, so that `model pull` can tell an older copy (``decode-*``) to delete.
+INT4_FILE = "decode-int4-g32-head8.safetensors"
 
 
 class ModelError(NewsbriefError):
@@ -149,6 +151,9 @@ def _prepare_int4(ref: ModelRef, progress: Progress | None) -> None:
         progress("building 4-bit weights for decoding (about 30 s)", 0, 1)
     model, _ = load(ref, int4=False)
     int4.build(model, path, ref.checksum)
+    for older in Path(ref.path).glob("decode-*.safetensors"):  # a copy of an earlier format
+        if older.name != INT4_FILE:
+            older.unlink(missing_ok=True)
     if progress:
         progress("installed", 1, 1)
 
@@ -261,7 +266,7 @@ def _folder_checksum(folder: Path) -> str:
     """Cheap identity of a local model folder: config plus weight file names and sizes."""
     digest = hashlib.sha256()
     for path in sorted(folder.iterdir()):
-        if path.name == INT4_FILE:  # derived from the weights (``int4``), not part of the model
+        if path.name.startswith("decode-"):  # derived from the weights (``int4``), not part of the model
             continue
         if path.suffix in (".json", ".safetensors", ".bin", ".model", ".txt"):
             digest.update(path.name.encode())

@@ -17,9 +17,16 @@ from pipeline.resources import default_resources
 from pipeline.schema import Brief
 from pipeline.terms import TermEnglish
 from pipeline.writer import Writer
-from pipeline.writer.checks import broken_relations, clean_output, is_quotation, load_common_words, unknown_names
+from pipeline.writer.checks import (
+    broken_relations,
+    clean_output,
+    invented_dates,
+    is_quotation,
+    load_common_words,
+    unknown_names,
+)
 from pipeline.writer.prepare import select_sentences
-from pipeline.writer.prompts import NAMES_RETRY_NOTE, PHRASE_PROMPT, RELATION_RETRY_NOTE
+from pipeline.writer.prompts import DATES_RETRY_NOTE, NAMES_RETRY_NOTE, PHRASE_PROMPT, RELATION_RETRY_NOTE
 from pipeline.writer.repair import comparisons_put_back
 
 from .test_writer import Scripted
@@ -197,6 +204,28 @@ def test_a_comparison_the_model_left_out_is_put_back_without_a_retry():
     assert comparisons_put_back("Revenue rose 8% from a year earlier.", growth) == \
         "Revenue rose 8% from a year earlier."  # compared already
     assert comparisons_put_back("Revenue rose 8%, margins 8%.", growth) == "Revenue rose 8%, margins 8%."  # which 8%?
+
+
+def test_a_month_or_weekday_the_source_does_not_name_is_retried():
+    assert invented_dates("The tunnel opened on December 26th.", "隧道26日全线贯通。", "隧道 the 26th 全线贯通。") == \
+        ["December"]
+    assert invented_dates("On Monday, he signed an order.", "总统本星期早些时候签署一项行政令。", "") == ["Monday"]
+    assert invented_dates("Sales rose in July, and on Friday in 2020-07.", "7月销售额增长，周五……", "") == []
+    assert invented_dates("Its release on 26 July.", "26日上线。", "the 26 July 上线。") == []  # the figure's English
+    assert invented_dates("Prices may rise. March saw gains.", "价格可能上涨。", "") == []  # words, not months
+    brief = results_brief()
+
+    def answer(conversation):
+        user = conversation[-1]["content"]
+        if "6%" in user and "RMB" not in user:  # 当月: the model guesses which month, until told
+            return "Online retail sales grew 6% that month." if DATES_RETRY_NOTE in user else \
+                "Online retail sales grew 6% in March."
+        return sentence_answer(conversation) or "Yunfan's net loss narrowed."
+
+    writer = Writer(Scripted(answer), sentences=3)
+    writer.write([brief])
+    assert "Online retail sales grew 6% that month." in brief.summary_en
+    assert not any("March" in b for b in brief.summary_en)
 
 
 def chosen_sentences(text: str, count: int = 2) -> tuple[Brief, list[str]]:

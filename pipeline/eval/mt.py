@@ -55,12 +55,12 @@ def translate_sentences(sources: list[str], references: list[str], *, model: str
         names.append(writer.names_for(brief))
     started = time.perf_counter()
     writer.translate(segments)
-    for seg in segments:  # Chinese the fact sheet has English for is filled in, as the writer does
-        seg.output = writer.fill_chinese(seg.output, names[seg.brief])
+    for seg in segments:  # what rules mend is mended, as the writer does (Chinese the fact sheet knows)
+        seg.output = writer.repaired(seg, names[seg.brief], None)
     failing = [s for s in segments if writer.check(s, None)]  # numbers and Chinese: no entities to trace names to
     writer.translate(failing, retry=True)  # the writer's retry with the figures spelled out
     for seg in failing:
-        seg.output = writer.fill_chinese(seg.output, names[seg.brief])
+        seg.output = writer.repaired(seg, names[seg.brief], None)
     writer.translate_chinese_left(failing)  # what is still Chinese, span by span
     seconds = time.perf_counter() - started
     problems = [writer.problems(s) for s in segments]

@@ -245,3 +245,38 @@ def relation_phrase(figure: Figure, figures: list[Figure]) -> str:
             way = f"{change.direction} " if change.direction in ("up", "down") else ""
             return f"{way}from {ends[change.from_value]} to {ends[change.to_value]}"
     return figure.english
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_CHINESE_MONTHS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+                   "十一": 11, "十二": 12, "正": 1, "腊": 12}
+_MONTH_IN_CHINESE = re.compile(r"(?<![0-9])(1[0-2]|0?[1-9])\s*月"
+                               r"|(?<![一二三四五六七八九十])(十[一二]|[一二三四五六七八九十正腊])月")
+_NUMERIC_DATE = re.compile(r"(?<![0-9])(?:19|20)\d{2}[-/.年](1[0-2]|0?[1-9])(?:[-/.月]|$)")
+_WEEKDAY_IN_CHINESE = re.compile(r"(?:星期|礼拜|周)([一二三四五六日天])")
+# 'May' and 'March' are also words: a capital one opening a sentence is no month.
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|[\"“‘(]\s*)$")
+
+
+def invented_dates(output: str, source: str, prepared: str) -> list[str]:
+    """Month and weekday names in the English that neither the Chinese source nor the English put
+    into it say: the model's guesses ('December 26th' for 26日 of a July article, 'on Monday' for
+    本星期早些时候 'earlier this week'). Measured on 100 WMT21 sentences (lines 1001-1100), 3
+    outputs had a month and one a weekday of their own."""
+    said = prepared.casefold()
+    months = {int(m.group(1)) if m.group(1) else _CHINESE_MONTHS[m.group(2)]
+              for m in _MONTH_IN_CHINESE.finditer(source)}
+    months |= {int(m.group(1)) for m in _NUMERIC_DATE.finditer(source)}
+    days = {"一二三四五六".find(d) if d in "一二三四五六" else 6 for d in _WEEKDAY_IN_CHINESE.findall(source)}
+    invented = []
+    for number, name in enumerate(MONTHS, 1):
+        for m in re.finditer(rf"\b{name}\b", output):
+            if number not in months and name.casefold() not in said and not (
+                    name in ("May", "March") and _SENTENCE_START.search(output[:m.start()])):
+                invented.append(name)
+                break
+    invented += [name for day, name in enumerate(WEEKDAYS)
+                 if re.search(rf"\b{name}\b", output) and day not in days and name.casefold() not in said]
+    return invented

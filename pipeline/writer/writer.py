@@ -19,6 +19,7 @@ from .checks import (
     _close,
     broken_relations,
     clean_output,
+    invented_dates,
     is_quotation,
     known_names,
     load_common_words,
@@ -41,6 +42,7 @@ from .prepare import (
 )
 from .prompts import (
     CHINESE_RETRY_NOTE,
+    DATES_RETRY_NOTE,
     FIGURE_RETRY_NOTE,
     NAME_PROMPT,
     NAMES_RETRY_NOTE,
@@ -212,6 +214,8 @@ class Writer:
             notes = [CHINESE_RETRY_NOTE] if any(p.startswith("untranslated") for p in seg.problems) else []
             if any(p.startswith("names") for p in seg.problems):
                 notes.append(NAMES_RETRY_NOTE)
+            if any(p.startswith("dates") for p in seg.problems):
+                notes.append(DATES_RETRY_NOTE)
             if seg.figures:
                 notes.append(FIGURE_RETRY_NOTE.format(figures="; ".join(seg.figures)))
             if any(p.startswith("relation") for p in seg.problems) and relations:
@@ -284,7 +288,7 @@ class Writer:
                     names[form] = ("pinyin:" if entity.english_source == "pinyin" else "") + entity.english
         return names
 
-    def repaired(self, seg: Segment, names: dict[str, str], known: set[str]) -> str:
+    def repaired(self, seg: Segment, names: dict[str, str], known: set[str] | None) -> str:
         """The output with what rules can mend mended: Chinese the fact sheet has English for, and a
         comparison (year on year) the figures of its sentence state."""
         output = self.fill_chinese(seg.output, names, known)
@@ -335,6 +339,8 @@ class Writer:
             problems.append("numbers " + ", ".join(f"{n:g}" for n in bad) + " match no figure of the sentence")
         if HAN.search(output):
             problems.append("untranslated Chinese")
+        if invented := invented_dates(output, seg.source, seg.prepared):
+            problems.append("dates " + ", ".join(invented) + " not in the source")
         if known is not None:
             dictionary = load_dictionary()  # the English of the source's words, and ordinary English words
             names = unknown_names(output, known, seg.prepared, self.common_words,

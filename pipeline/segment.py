@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from functools import cache
 
-from .resources import Resources, ensure_jieba
+from .resources import HAN, Resources, ensure_jieba
 from .schema import Sentence
 from .spacy_import import import_spacy
 
@@ -51,7 +51,6 @@ def chinese_nlp(resources: Resources):  # -> spacy.Language
     return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
 
 
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 _NUMBER = re.compile(r"[0-9.]+")
 _LATIN = re.compile(r"[A-Za-z0-9]{2,}")
 
@@ -76,7 +75,7 @@ def pos_tags(text: str, resources: Resources, words: Sequence[str] | None = None
         flag = tags.get(word)
         if flag is not None:
             pairs.append((word, flag))
-        elif not _HAN.search(word):  # as jieba.posseg tags what it does not segment
+        elif not HAN.search(word):  # as jieba.posseg tags what it does not segment
             if word.strip():
                 pairs.append((word, "m" if _NUMBER.fullmatch(word) else "eng" if _LATIN.fullmatch(word) else "x"))
         else:

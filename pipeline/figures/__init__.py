@@ -12,6 +12,7 @@ subjects, periods, salience) and ``english`` (the value in English).
 from .english import core_english
 from .extractor import FigureExtractor
 from .patterns import Anchor
-from .vocabulary import COUNT_UNITS, CURRENCIES, MEASURE_UNITS
+from .vocabulary import COMPARISON_ENGLISH, COUNT_UNITS, CURRENCIES, MEASURE_UNITS
 
-__all__ = ["COUNT_UNITS", "CURRENCIES", "MEASURE_UNITS", "Anchor", "FigureExtractor", "core_english"]
+__all__ = ["COMPARISON_ENGLISH", "COUNT_UNITS", "CURRENCIES", "MEASURE_UNITS", "Anchor", "FigureExtractor",
+           "core_english"]

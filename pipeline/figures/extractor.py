@@ -16,6 +16,7 @@ from .vocabulary import (
     APPROX_AFTER,
     APPROX_BEFORE,
     APPROX_ENGLISH,
+    COMPARISON_ENGLISH,
     DOWN_VERBS,
     FORECAST_WORDS,
     PERSON_NOUN_ENDINGS,
@@ -253,7 +254,7 @@ class FigureExtractor:
         if f.kind in ("percent", "percentage_point") and f.change and f.change.direction and f.change.to_value is None:
             core = f"{'up' if f.change.direction == 'up' else 'down'} {approx}{core}"
             if f.comparison:
-                core += {"yoy": " year on year", "qoq": " quarter on quarter", "mom": " month on month"}[f.comparison]
+                core += f" {COMPARISON_ENGLISH[f.comparison]}"
             return core
         return approx + core
 

@@ -60,6 +60,8 @@ APPROX_AFTER: tuple[tuple[str, str], ...] = (
     ("左右", "about"), ("上下", "about"), ("以上", "over"), ("之多", "over"), ("多", "over"), ("余", "over"),
     ("以下", "under"), ("以内", "up_to"),
 )
+# How a figure's comparison reads in English (同比, 环比 of a quarter, of a month).
+COMPARISON_ENGLISH = {"yoy": "year on year", "qoq": "quarter on quarter", "mom": "month on month"}
 APPROX_ENGLISH = {"about": "about ", "nearly": "nearly ", "over": "over ", "at_least": "at least ",
                   "under": "under ", "up_to": "up to "}
 

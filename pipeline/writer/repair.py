@@ -6,14 +6,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..figures import core_english
+from ..figures import COMPARISON_ENGLISH, core_english
 from ..resources import Resources
 from ..schema import Brief, Figure
 from ..terms import TermEnglish
 from .checks import COMPARED, HAN, latin_words, number_places, numbers_in
 from .prepare import spaced
 
-COMPARISON_ENGLISH = {"yoy": "year on year", "qoq": "quarter on quarter", "mom": "month on month"}
 # What belongs to a number before a comparison can follow it: its unit, and a noun of change.
 _NUMBER_TAIL = re.compile(r"(?:\s?(?:%|per ?cent\b|percentage points?\b|points?\b))?"
                           r"(?:\s(?:increase|rise|growth|gain|jump|decline|drop|fall|decrease|reduction)s?\b)?", re.I)

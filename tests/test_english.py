@@ -430,9 +430,19 @@ def test_the_usual_english_of_a_transliterated_name_traces_and_an_invented_one_d
 def test_the_minutes_of_a_clock_time_are_numbers_the_source_says():
     from pipeline.writer.checks import numbers_written
 
-    assert numbers_written("截至25日16时，水位为13.2米") == [25, 16, 13.2, 0]  # '16:00'
+    assert numbers_written("截至25日16时，水位为13.2米") == [25, 16, 13.2, 0, 4]  # '16:00', '4 p.m.'
     assert 30 in numbers_written("上午9点半") and 15 in numbers_written("9点15分")
     assert numbers_written("3小时内增长2个百分点") == [3, 2]  # hours and points are no clock
+
+
+def test_an_afternoon_clock_time_may_be_read_on_a_12_hour_clock():
+    from pipeline.writer.checks import clean_output, numbers_written
+
+    assert 5 in numbers_written("2020-07-26 17:34:48 来源：本报")  # '5:34 p.m.'
+    assert 4 in numbers_written("截至25日16时")
+    assert set(numbers_written("截至25日8时30分至12时")) == {25.0, 8.0, 30.0, 12.0, 0.0}  # morning and noon stay
+    assert clean_output("It was raised at 15:30 PM on July 25.") == "It was raised at 15:30 on July 25."
+    assert clean_output("It opens at 9:30 a.m. daily.") == "It opens at 9:30 a.m. daily."
 
 
 def test_a_transliterated_persons_usual_english_replaces_the_pinyin_when_it_sounds_right():

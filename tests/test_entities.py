@@ -416,3 +416,25 @@ def test_two_organisations_joined_by_a_middle_dot_are_two(extract):
     found = by_text(extract("江城日报·江城财经网记者 李华明报道，本地消费回暖。"))  # written for this test
     assert "江城日报·江城财经网" not in found
     assert found["江城日报"].type == "ORG" and found["江城日报"].english.endswith("Daily")
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "name"),
+    [
+        ("据“青禾地产”研究部统计，", (2, 10), "青禾地产"),  # the quote's pair lies outside: the quoted piece
+        ("行程为东湾-石桥村-北岭，", (5, 9), "石桥村"),  # a dash at the edge is no part of a place
+        ("“春苗计划”组委会宣布，", (0, 9), "“春苗计划”组委会"),  # a quoted word inside a name stays
+        ("米娅·", (0, 3), "米娅"),
+        ("——", (0, 2), None),
+    ],
+)
+def test_a_name_is_cut_at_quote_marks_and_edge_marks(text, span, name):
+    from pipeline.entities.extractor import name_piece
+
+    piece = name_piece(text, *span)
+    assert (text[slice(*piece)] if piece else None) == name
+
+
+def test_a_quoted_word_in_an_organisation_keeps_its_quotes_in_english():
+    english, pinyin = org_english("“春苗计划”基金会", load_vocabulary(default_resources()))
+    assert english.startswith("“") and "” " in english and english.endswith("Foundation") and pinyin

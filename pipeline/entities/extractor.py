@@ -7,6 +7,7 @@ word (芬太尼 'fentanyl', 青云 'clear sky') is no person or place."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -56,6 +57,33 @@ class _Cluster:
 
 
 _SOURCE_RANK = {"gazetteer": 0, "latin": 1, "recogniser": 2, "pattern": 3, "suffix": 4, "inner": 5, "pos": 6, "list": 7}
+# A name never starts or ends with these marks. A quote mark without its pair cuts a span in two
+# (“链家地产”市场研究部): the piece the text quotes is the name; a quoted word inside a name is
+# part of it (“幸福工程”组委会).
+_EDGE_MARKS = frozenset("-—–－·・,，、:：;； \t\n\u3000")
+_OPENING, _CLOSING = "“‘「『", "”’」』"
+_QUOTE_MARK = re.compile(r"[“‘「『”’」』\"]")
+
+
+def name_piece(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """`text[start:end]` without marks or spaces at its edges and, where a quote mark in it has no
+    pair in it, only the piece the text quotes (else the first piece of two characters or more);
+    None when nothing is left."""
+    while start < end and text[start] in _EDGE_MARKS:
+        start += 1
+    while end > start and text[end - 1] in _EDGE_MARKS:
+        end -= 1
+    marks = _QUOTE_MARK.findall(text, start, end)
+    opened = sum(mark in _OPENING for mark in marks)
+    if start == end or not marks or (opened and opened * 2 == len(marks) and text[start] not in _CLOSING):
+        return (start, end) if start < end else None
+    pieces = [(m.start(), m.end()) for m in re.compile(r"[^“‘「『”’」』\"]+").finditer(text, start, end)]
+    for s, e in pieces:
+        if s > 0 and text[s - 1] in _OPENING + '"' and e < len(text) and text[e] in _CLOSING + '"':
+            return s, e
+    return next(((s, e) for s, e in pieces if e - s >= 2), None)
+
+
 # Sources that guess from context: their candidate must not be a word the dictionary calls common.
 _GUESSING_SOURCES = ("recogniser", "pos")
 
@@ -147,12 +175,10 @@ class EntityExtractor:
         found = [_Candidate(e.start_char, e.end_char, e.label_, "gazetteer", e.ent_id_) for e in doc.ents]
         for key in self.keys:
             for start, end, label, kb_id in doc.user_data.get(("nb_chars", key), []):
-                while start < end and text[start].isspace():  # a span that starts at a space (记者 王小红)
-                    start += 1
-                while end > start and text[end - 1].isspace():
-                    end -= 1
-                if start == end:
+                piece = name_piece(text, start, end)  # a span that starts at a space (记者 王小红), quotes
+                if piece is None:
                     continue
+                start, end = piece
                 if label == "ORG" and key == "recogniser" and "·" in text[start:end]:
                     parts = self._names_at_dots(text, start, end)
                     if parts:  # 经济日报·中国经济网 is two organisations
@@ -170,6 +196,8 @@ class EntityExtractor:
                     # 美 in 美联邦 is 美国, as the abbreviation patterns read it (never 华 'Mt Hua'); it yields
                     # to a longer name around it (欧 in 欧美), as their spans do.
                     found.append(_Candidate(start, end, abbreviated.type, "inner", abbreviated.name))
+                elif end - start == 1 and key in _GUESSING_SOURCES and label != "PERSON":
+                    continue  # a one-character place or body we know no abbreviation for (云 in “云经济”)
                 elif not self._common_word(text[start:end], label, key):
                     found.append(_Candidate(start, end, label, key, kb_id))
         return found

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from .vocabulary import EntityVocabulary
 
 _NAME_DOTS = re.compile(r"[·・•‧.]")  # between the parts of a transliterated name
+_QUOTES_ENGLISH = {"“": "“", "「": "“", "『": "“", "‘": "‘", "”": "”", "」": "”", "』": "”", "’": "’"}
+_QUOTE_SPACES = re.compile(r"(?<=[“‘]) | (?=[”’])")
 # "Panyu District of Guangzhou City": CC-CEDICT glosses a place with its administrative level and parent.
 _ADMINISTRATIVE = re.compile(r"^(?P<name>.+?) (?P<level>District|County|Prefecture|Province|Township)(?: of .+)?$")
 
@@ -63,6 +65,10 @@ def org_english(name: str, vocabulary: EntityVocabulary, known: Callable[[str], 
         if _NAME_DOTS.fullmatch(word):  # 约翰斯·霍普金斯: the dot only separates the parts
             flush()
             continue
+        if word in _QUOTES_ENGLISH:  # “幸福工程”组委会: the quoted word stays quoted
+            flush()
+            pieces.append((word, _QUOTES_ENGLISH[word]))
+            continue
         if len(word) == 1:
             run += word
             continue
@@ -73,7 +79,8 @@ def org_english(name: str, vocabulary: EntityVocabulary, known: Callable[[str], 
     flush()
     words = [english or "".join(lazy_pinyin(chinese, style=Style.NORMAL, v_to_u=True)).capitalize()
              for chinese, english in pieces]
-    return " ".join([*words, *suffix_en]), any(english is None for _, english in pieces)
+    english = _QUOTE_SPACES.sub("", " ".join([*words, *suffix_en]))
+    return english, any(english is None for _, english in pieces)
 
 
 def strip_suffixes(name: str, vocabulary: EntityVocabulary) -> tuple[str, list[str]]:

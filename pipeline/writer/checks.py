@@ -40,10 +40,17 @@ def numbers_in(text: str) -> list[float]:
 _CLOCK = re.compile(r"(\d{1,2})\s*[时点](?:\s*(\d{1,2})\s*分|(半))?")
 
 
+# A clock time in digits (17:34, 17:34:48): its English may read it on a 12-hour clock ('5:34 p.m.').
+_DIGITAL_CLOCK = re.compile(r"(?<![\d:])(\d{1,2}):\d{2}(?::\d{2})?(?![\d:])")
+
+
 def numbers_written(text: str) -> list[float]:
     """The numbers a source text writes in digits (:func:`numbers_in`), and the minutes of its clock
-    times, which an English clock time writes: what the English may say beside the figures."""
-    return numbers_in(text) + [30.0 if m.group(3) else float(m.group(2) or 0) for m in _CLOCK.finditer(text)]
+    times, which an English clock time writes, and the hour of an afternoon time on a 12-hour clock
+    (17时 or 17:34: '5 p.m.'): what the English may say beside the figures."""
+    hours = [int(m.group(1)) for m in (*_CLOCK.finditer(text), *_DIGITAL_CLOCK.finditer(text))]
+    return (numbers_in(text) + [30.0 if m.group(3) else float(m.group(2) or 0) for m in _CLOCK.finditer(text)]
+            + [float(hour - 12) for hour in hours if 13 <= hour <= 23])
 
 
 def _close(a: float, b: float) -> bool:
@@ -78,8 +85,12 @@ def clean_output(text: str, *, quoted: bool = False) -> str:
     text = re.sub(r"^(English|Translation|Title)\s*[:：]\s*", "", text, flags=re.IGNORECASE)
     if len(text) >= 2 and text[0] in "\"“'" and text[-1] in "\"”'":
         text = text[1:-1].strip()
-    text = " ".join(text.split())
+    text = _TWICE_A_DAY.sub(r"\1", " ".join(text.split()))
     return f"“{text}”" if quoted and text else text
+
+
+# A 24-hour time with a 12-hour mark ('15:30 PM'): the hour says it already.
+_TWICE_A_DAY = re.compile(r"\b((?:1[3-9]|2[0-3]):[0-5]\d)\s*(?:[ap]\.m\.|[AP]M|[ap]m)(?=\W|$)")
 
 
 def latin_words(text: str) -> list[str]:

@@ -148,7 +148,7 @@ def name_from_gloss(gloss: str) -> str | None:
     if _NOT_A_NAME.match(gloss):
         return None
     acronym = _ACRONYM.search(gloss)
-    if acronym:
+    if acronym and _abbreviates(acronym.group("acronym"), gloss[: acronym.start()]):
         return acronym.group("acronym")  # ASCII by the pattern
     head = _PARENTHESES.sub("", gloss).split(",")[0].split(";")[0].strip()
     words: list[str] = []
@@ -160,6 +160,13 @@ def name_from_gloss(gloss: str) -> str | None:
     while words and words[-1].lower() in _NAME_JOINERS:
         words.pop()
     return _plain_latin(" ".join(words)) or None
+
+
+def _abbreviates(acronym: str, words: str) -> bool:
+    """Whether the acronym's letters are initials of the words, in order: HSBC for 'Hong Kong and Shanghai
+    Banking Corporation', never USA for 'House of Representatives (USA)', a note of the country."""
+    initials = iter(w[0].upper() for w in re.findall(r"[A-Za-z]+", words))
+    return all(letter == "&" or letter in initials for letter in acronym)
 
 
 def _plain_latin(name: str) -> str:

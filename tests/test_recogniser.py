@@ -165,6 +165,12 @@ def test_the_shipped_model_is_small_and_documented():
     ("Bank of China", "Bank of China"),
     ("surname Wang", None),
     ("fentanyl (loanword)", None),
+    # A note in brackets is no acronym of the name: only initials of its words are.
+    ("House of Representatives (USA)", "House of Representatives"),
+    ("Ministry of Water Resources (PRC)", "Ministry of Water Resources"),
+    ("Yi Jianlian (1987-), Chinese basketball player for the New Jersey Nets (NBA)", "Yi Jianlian"),
+    ("World Trade Organization (WTO)", "WTO"),
+    ("Standard & Poor's (S&P)", "S&P"),
 ])
 def test_names_from_glosses(gloss, name):
     assert name_from_gloss(gloss) == name

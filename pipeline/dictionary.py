@@ -34,7 +34,8 @@ _WORD = re.compile(r"[a-z][a-z&'\-]*")
 # Words an English proper name may hold in lower case between its capitalised words.
 _NAME_JOINERS = frozenset({"of", "and", "the", "de", "du", "la", "le", "von", "van", "da", "for", "&", "on", "in"})
 # Glosses that describe a kind of thing, not a name (a surname entry, a character of a story).
-_NOT_A_NAME = re.compile(r"^(?:surname|variant|old variant|used in|character from|see )", re.I)
+_NOT_A_NAME = re.compile(r"^(?:(?:two-character |three-character )?surname|variant|old variant|used in|character from|"
+                         r"see |taiwan pr\.|also pr\.)", re.I)  # 诸葛 'Taiwan pr. [Zhu1 ge2]' names no Taiwan
 
 
 def _proper(pinyin: str) -> bool:

@@ -426,10 +426,12 @@ def test_two_organisations_joined_by_a_middle_dot_are_two(extract):
         ("“春苗计划”组委会宣布，", (0, 9), "“春苗计划”组委会"),  # a quoted word inside a name stays
         ("米娅·", (0, 3), "米娅"),
         ("——", (0, 2), None),
+        ('江城"春苗"基金会', (0, 9), '江城"春苗"基金会'),  # straight quotes in pairs
+        ('据"青禾地产"研究部', (2, 10), "青禾地产"),
     ],
 )
 def test_a_name_is_cut_at_quote_marks_and_edge_marks(text, span, name):
-    from pipeline.entities.extractor import name_piece
+    from pipeline.entities.edges import name_piece
 
     piece = name_piece(text, *span)
     assert (text[slice(*piece)] if piece else None) == name
@@ -438,3 +440,27 @@ def test_a_name_is_cut_at_quote_marks_and_edge_marks(text, span, name):
 def test_a_quoted_word_in_an_organisation_keeps_its_quotes_in_english():
     english, pinyin = org_english("“春苗计划”基金会", load_vocabulary(default_resources()))
     assert english.startswith("“") and "” " in english and english.endswith("Foundation") and pinyin
+
+
+def test_an_unknown_place_keeps_its_level_in_english():
+    from pipeline.dictionary import load_dictionary
+    from pipeline.entities.english_names import EntityNamer
+    from pipeline.entities.gazetteer import load_gazetteer
+
+    resources = default_resources()
+    namer = EntityNamer(load_vocabulary(resources), load_gazetteer(resources), load_dictionary())
+    assert namer("荷台达省", "GPE").english == "Hetaida Province"  # not 'Hetaidasheng'
+    assert namer("荷台达省", "GPE").source == "pinyin"
+    assert namer("青溪村", "LOC").english.endswith(" Village")
+    assert namer("深圳", "GPE").english == "Shenzhen"  # a name the dictionary knows stays its name
+
+
+def test_an_organisation_with_a_bracketed_word_has_plain_brackets_in_english():
+    english, _ = org_english("江城国际旅游（集团）有限公司", load_vocabulary(default_resources()))
+    assert "(Group)" in english and "（" not in english and english.endswith("Co., Ltd.")
+
+
+def test_two_people_a_space_apart_are_two(extract):
+    found = by_text(extract("新华社江城7月6日电（记者聂晓鹏 王小薇）江城今年外贸增长一成。"))  # written for this test
+    assert found["聂晓鹏"].english == "Nie Xiaopeng" and found["王小薇"].english == "Wang Xiaowei"
+    assert "聂晓鹏 王小薇" not in found

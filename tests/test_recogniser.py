@@ -171,6 +171,8 @@ def test_the_shipped_model_is_small_and_documented():
     ("Yi Jianlian (1987-), Chinese basketball player for the New Jersey Nets (NBA)", "Yi Jianlian"),
     ("World Trade Organization (WTO)", "WTO"),
     ("Standard & Poor's (S&P)", "S&P"),
+    ("Taiwan pr. [Zhu1 ge2]", None),  # a note on how a name is read is no name
+    ("two-character surname Zhuge", None),
 ])
 def test_names_from_glosses(gloss, name):
     assert name_from_gloss(gloss) == name

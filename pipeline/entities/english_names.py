@@ -45,6 +45,14 @@ class EntityNamer:
                 place = self.gazetteer.lookup(surface[: -len(head)]) if surface.endswith(head) else None
                 if place is not None and place.type in ("GPE", "LOC"):
                     return EnglishName(f"{place.english} {head_en}", "gazetteer")
+        if label in ("GPE", "LOC"):
+            level = next((s for s in self.vocabulary.place_levels if surface.endswith(s) and len(surface) > len(s) + 1),
+                         None)
+            if level:  # 荷台达省 -> Hetaida Province, not 'Hetaidasheng'
+                stem = surface[: -len(level)]
+                known = self.known_word(stem)
+                english = f"{known or _pinyin(stem)} {self.vocabulary.place_levels[level]}"
+                return EnglishName(english, "dictionary") if known else EnglishName(english, "pinyin", english)
         if label == "PERSON":
             pinyin = chinese_name_pinyin(surface, self.vocabulary)
             return EnglishName(pinyin, "pinyin", pinyin)
@@ -94,3 +102,9 @@ class EntityNamer:
                     return f"{stem_english} {suffix_english}" if suffix_english else None
                 break
         return None
+
+
+def _pinyin(word: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
+    return "".join(lazy_pinyin(word, style=Style.NORMAL, v_to_u=True)).capitalize()

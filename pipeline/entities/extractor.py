@@ -7,7 +7,6 @@ word (芬太尼 'fentanyl', 青云 'clear sky') is no person or place."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from .components import (
     place_with_common_suffix,
 )
 from .coordination import coordinated_names
+from .edges import name_piece, people_apart
 from .english_names import EntityNamer
 from .gazetteer import load_gazetteer
 from .roles import role_of
@@ -57,33 +57,6 @@ class _Cluster:
 
 
 _SOURCE_RANK = {"gazetteer": 0, "latin": 1, "recogniser": 2, "pattern": 3, "suffix": 4, "inner": 5, "pos": 6, "list": 7}
-# A name never starts or ends with these marks. A quote mark without its pair cuts a span in two
-# (“链家地产”市场研究部): the piece the text quotes is the name; a quoted word inside a name is
-# part of it (“幸福工程”组委会).
-_EDGE_MARKS = frozenset("-—–－·・,，、:：;； \t\n\u3000")
-_OPENING, _CLOSING = "“‘「『", "”’」』"
-_QUOTE_MARK = re.compile(r"[“‘「『”’」』\"]")
-
-
-def name_piece(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """`text[start:end]` without marks or spaces at its edges and, where a quote mark in it has no
-    pair in it, only the piece the text quotes (else the first piece of two characters or more);
-    None when nothing is left."""
-    while start < end and text[start] in _EDGE_MARKS:
-        start += 1
-    while end > start and text[end - 1] in _EDGE_MARKS:
-        end -= 1
-    marks = _QUOTE_MARK.findall(text, start, end)
-    opened = sum(mark in _OPENING for mark in marks)
-    if start == end or not marks or (opened and opened * 2 == len(marks) and text[start] not in _CLOSING):
-        return (start, end) if start < end else None
-    pieces = [(m.start(), m.end()) for m in re.compile(r"[^“‘「『”’」』\"]+").finditer(text, start, end)]
-    for s, e in pieces:
-        if s > 0 and text[s - 1] in _OPENING + '"' and e < len(text) and text[e] in _CLOSING + '"':
-            return s, e
-    return next(((s, e) for s, e in pieces if e - s >= 2), None)
-
-
 # Sources that guess from context: their candidate must not be a word the dictionary calls common.
 _GUESSING_SOURCES = ("recogniser", "pos")
 
@@ -184,6 +157,10 @@ class EntityExtractor:
                     if parts:  # 经济日报·中国经济网 is two organisations
                         found += [_Candidate(s, e, "ORG", key) for s, e in parts]
                         continue
+                people = people_apart(text, start, end) if label == "PERSON" and key in _GUESSING_SOURCES else None
+                if people:  # 聂云鹏 王薇
+                    found += [_Candidate(s, e, label, key) for s, e in people]
+                    continue
                 surface = text[start:end]
                 entry = self.gazetteer.lookup(surface)
                 abbreviated = self.gazetteer.lookup(self.vocabulary.abbreviations.get(surface, "")) \

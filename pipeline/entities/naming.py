@@ -9,8 +9,9 @@ from collections.abc import Callable
 from .vocabulary import EntityVocabulary
 
 _NAME_DOTS = re.compile(r"[·・•‧.]")  # between the parts of a transliterated name
-_QUOTES_ENGLISH = {"“": "“", "「": "“", "『": "“", "‘": "‘", "”": "”", "」": "”", "』": "”", "’": "’"}
-_QUOTE_SPACES = re.compile(r"(?<=[“‘]) | (?=[”’])")
+_QUOTES_ENGLISH = {"“": "“", "「": "“", "『": "“", "‘": "‘", "”": "”", "」": "”", "』": "”", "’": "’",
+                   "（": "(", "(": "(", "）": ")", ")": ")"}  # 国际旅游（集团）有限公司: '(Group)'
+_QUOTE_SPACES = re.compile(r"(?<=[“‘(]) | (?=[”’)])")
 # "Panyu District of Guangzhou City": CC-CEDICT glosses a place with its administrative level and parent.
 _ADMINISTRATIVE = re.compile(r"^(?P<name>.+?) (?P<level>District|County|Prefecture|Province|Township)(?: of .+)?$")
 

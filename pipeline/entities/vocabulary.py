@@ -36,6 +36,7 @@ class EntityVocabulary:
     org_left_stops: frozenset[str]
     not_places: frozenset[str]
     place_suffixes: tuple[str, ...]
+    place_levels: dict[str, str]  # 省 -> Province: a level's English, longest first
     place_stop_stems: frozenset[str]
     state_forms: tuple[str, ...]
     abbreviations: dict[str, str]
@@ -96,6 +97,8 @@ def load_vocabulary(resources: Resources) -> EntityVocabulary:
         org_left_stops=frozenset(words("org_left_stops")),
         not_places=frozenset(words("not_places")),
         place_suffixes=words("place_suffixes"),
+        place_levels={row["chinese"]: row["english"]
+                      for row in sorted(table("place_levels"), key=lambda row: -len(row["chinese"]))},
         place_stop_stems=frozenset(words("place_stop_stems")),
         state_forms=words("state_forms"),
         abbreviations={row["chinese"]: row["full"] for row in table("abbreviations")},

@@ -80,8 +80,8 @@ def org_english(name: str, vocabulary: EntityVocabulary, known: Callable[[str], 
     flush()
     words = [english or "".join(lazy_pinyin(chinese, style=Style.NORMAL, v_to_u=True)).capitalize()
              for chinese, english in pieces]
-    english = _QUOTE_SPACES.sub("", " ".join([*words, *suffix_en]))
-    return english, any(english is None for _, english in pieces)
+    joined = _QUOTE_SPACES.sub("", " ".join([*words, *suffix_en]))
+    return joined, any(english is None for _, english in pieces)
 
 
 def strip_suffixes(name: str, vocabulary: EntityVocabulary) -> tuple[str, list[str]]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from ..resources import HAN
+
 # A name never starts or ends with these marks. A quote mark without its pair cuts a span in two
 # (“链家地产”市场研究部): the piece the text quotes is the name; a quoted word inside a name is
 # part of it (“幸福工程”组委会).
@@ -37,8 +39,8 @@ def name_piece(text: str, start: int, end: int) -> tuple[int, int] | None:
     return next(((s, e) for s, e in pieces if e - s >= 2), None)
 
 
-_SPACED_HAN = re.compile(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]")
-_HAN_RUN = re.compile(r"[\u4e00-\u9fff·]+")
+_SPACED_HAN = re.compile(rf"{HAN.pattern}\s+{HAN.pattern}")
+_HAN_RUN = re.compile(rf"(?:{HAN.pattern}|·)+")
 
 
 def people_apart(text: str, start: int, end: int) -> list[tuple[int, int]] | None:

@@ -11,7 +11,7 @@ from ..dictionary import ChineseEnglishDictionary
 from ..resources import HAN
 from ..terms import gloss_english
 from .gazetteer import Gazetteer
-from .naming import chinese_name_pinyin, institution_english, org_english, place_name
+from .naming import chinese_name_pinyin, institution_english, org_english, pinyin_word, place_name
 from .vocabulary import EntityVocabulary
 
 
@@ -51,7 +51,7 @@ class EntityNamer:
             if level:  # 荷台达省 -> Hetaida Province, not 'Hetaidasheng'
                 stem = surface[: -len(level)]
                 known = self.known_word(stem)
-                english = f"{known or _pinyin(stem)} {self.vocabulary.place_levels[level]}"
+                english = f"{known or pinyin_word(stem)} {self.vocabulary.place_levels[level]}"
                 return EnglishName(english, "dictionary") if known else EnglishName(english, "pinyin", english)
         if label == "PERSON":
             pinyin = chinese_name_pinyin(surface, self.vocabulary)
@@ -102,9 +102,3 @@ class EntityNamer:
                     return f"{stem_english} {suffix_english}" if suffix_english else None
                 break
         return None
-
-
-def _pinyin(word: str) -> str:
-    from pypinyin import Style, lazy_pinyin
-
-    return "".join(lazy_pinyin(word, style=Style.NORMAL, v_to_u=True)).capitalize()

@@ -16,21 +16,24 @@ _QUOTE_SPACES = re.compile(r"(?<=[“‘(]) | (?=[”’)])")
 _ADMINISTRATIVE = re.compile(r"^(?P<name>.+?) (?P<level>District|County|Prefecture|Province|Township)(?: of .+)?$")
 
 
+def pinyin_word(word: str) -> str:
+    """One word of a name in pinyin, capitalised, tone marks off: 荷台达 -> 'Hetaida', 吕 -> 'Lü'."""
+    from pypinyin import Style, lazy_pinyin
+
+    return "".join(lazy_pinyin(word, style=Style.NORMAL, v_to_u=True)).capitalize()
+
+
 def chinese_name_pinyin(name: str, vocabulary: EntityVocabulary) -> str:
     """王晓寒 -> 'Wang Xiaohan'; 欧阳娜娜 -> 'Ouyang Nana' (surname first, each part capitalised); a
     transliteration in parts, 阿兹明·阿里 -> 'Aziming Ali' (no Chinese surname in it)."""
-    from pypinyin import Style, lazy_pinyin
-
     parts = [p for p in _NAME_DOTS.split(name) if p]
     if len(parts) > 1:
-        return " ".join("".join(lazy_pinyin(p, style=Style.NORMAL, v_to_u=True)).capitalize() for p in parts)
+        return " ".join(pinyin_word(p) for p in parts)
     surname_len = 2 if name[:2] in vocabulary.compound_surnames or name[:2] in vocabulary.surname_readings \
         else 1
     surname, given = name[:surname_len], name[surname_len:]
-    surname_en = vocabulary.surname_readings.get(surname) or "".join(
-        lazy_pinyin(surname, style=Style.NORMAL, v_to_u=True))
-    given_en = "".join(lazy_pinyin(given, style=Style.NORMAL, v_to_u=True))
-    return f"{surname_en.capitalize()} {given_en.capitalize()}".strip()
+    surname_en = vocabulary.surname_readings.get(surname) or pinyin_word(surname)
+    return f"{surname_en.capitalize()} {pinyin_word(given)}".strip()
 
 
 def place_name(surface: str, english: str, vocabulary: EntityVocabulary) -> str:
@@ -50,7 +53,6 @@ def org_english(name: str, vocabulary: EntityVocabulary, known: Callable[[str], 
     Organisation words (org_suffixes.tsv) are translated where they end the name or one of its words;
     `known` gives the English of a word our data knows (a place, a company); the rest is pinyin."""
     import jieba
-    from pypinyin import Style, lazy_pinyin
 
     stem, suffix_en = strip_suffixes(name, vocabulary)
     pieces: list[tuple[str, str | None]] = []  # (Chinese, English when known)
@@ -78,8 +80,7 @@ def org_english(name: str, vocabulary: EntityVocabulary, known: Callable[[str], 
             english = known(word) or (vocabulary.org_suffix_english.get(word) if pieces else None)
             pieces.append((word, english))
     flush()
-    words = [english or "".join(lazy_pinyin(chinese, style=Style.NORMAL, v_to_u=True)).capitalize()
-             for chinese, english in pieces]
+    words = [english or pinyin_word(chinese) for chinese, english in pieces]
     joined = _QUOTE_SPACES.sub("", " ".join([*words, *suffix_en]))
     return joined, any(english is None for _, english in pieces)
 

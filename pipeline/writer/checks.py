@@ -48,8 +48,9 @@ def numbers_written(text: str) -> list[float]:
     """The numbers a source text writes in digits (:func:`numbers_in`), and the minutes of its clock
     times, which an English clock time writes, and the hour of an afternoon time on a 12-hour clock
     (17时 or 17:34: '5 p.m.'): what the English may say beside the figures."""
-    hours = [int(m.group(1)) for m in (*_CLOCK.finditer(text), *_DIGITAL_CLOCK.finditer(text))]
-    return (numbers_in(text) + [30.0 if m.group(3) else float(m.group(2) or 0) for m in _CLOCK.finditer(text)]
+    clocks = list(_CLOCK.finditer(text))
+    hours = [int(m.group(1)) for m in (*clocks, *_DIGITAL_CLOCK.finditer(text))]
+    return (numbers_in(text) + [30.0 if m.group(3) else float(m.group(2) or 0) for m in clocks]
             + [float(hour - 12) for hour in hours if 13 <= hour <= 23])
 
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from pipeline import brief_file, brief_text
 from pipeline.eval.gold import load_gold, score_figures
-from pipeline.figures import FigureExtractor
+from pipeline.figures import FigureExtractor, core_english
 from pipeline.numbers import english_amount, parse_chinese_integer, parse_number
 from pipeline.schema import Figure
 from pipeline.segment import split_sentences
@@ -299,6 +299,16 @@ FAMILY_CASES = [
     # counts and durations in Chinese numerals, with bounds for open-ended forms
     ("目前已有十余家企业入驻。", "十余家", "count", None, 10.0, 20.0, "over 10 companies", None),
     ("100多家企业参与。", "100多家", "count", None, 100.0, 200.0, "over 100 companies", None),
+    ("1500多人参加。", "1500多人", "count", None, 1500.0, 1600.0, "over 1,500 people", None),
+    ("平台有300多万用户。", "300多万用户", "count", None, 3e6, 4e6, "over 3 million users", None),
+    # 多/余 inside money and measures: the magnitude may come before or after it
+    ("公司获得1300余万元融资。", "1300余万元", "money", None, 1.3e7, 1.4e7, "over RMB 13 million", None),
+    ("年收入2亿多美元。", "2亿多美元", "money", None, 2e8, 3e8, "over US$200 million", None),
+    ("他流转了60多亩地。", "60多亩", "quantity", None, 60.0, 70.0, "over 60 mu", None),
+    ("家里还有1000多斤粮食。", "1000多斤", "quantity", None, 1000.0, 2000.0, "over 1,000 jin", None),
+    ("年产600多万吨。", "600多万吨", "quantity", None, 6e6, 7e6, "over 6 million tonnes", None),
+    ("每袋重5千克，另有500克小包装。", "5千克", "quantity", 5.0, None, None, "5 kg", None),
+    ("每袋重5千克，另有500克小包装。", "500克", "quantity", 500.0, None, None, "500 grams", None),
     ("数十家企业参与。", "数十家", "count", None, 10.0, 100.0, "dozens of companies", None),
     ("上百家商户入驻。", "上百家", "count", None, 100.0, 1000.0, "hundreds of companies", None),
     ("他三次访问该国。", "三次", "count", 3.0, None, None, "3 times", None),
@@ -331,6 +341,18 @@ def test_figure_families_of_unseen_articles(text, span, kind, value, low, high, 
     [figure] = [f for f in figures if f.text == span]
     assert (figure.kind, figure.value, figure.low, figure.high, figure.english) == (kind, value, low, high, english)
     assert (figure.change.direction if figure.change else None) == direction
+
+
+@pytest.mark.parametrize(("text", "span", "core"), [
+    ("每天有30多名队员巡查。", "30多名", "over 30 people"),  # 多 is in the span: its English must say it
+    ("公司获得1300余万元融资。", "1300余万元", "over RMB 13 million"),
+    ("公司约有30名员工。", "30名", "30 people"),  # 约 stays in the Chinese around the span
+    ("营收同比增长12%。", "12%", "12%"),
+])
+def test_core_english_keeps_only_the_qualifiers_said_inside_the_span(text, span, core):
+    figures = FigureExtractor()(text, split_sentences(text), published=datetime(2025, 11, 20), precision="day")
+    [figure] = [f for f in figures if f.text == span]
+    assert core_english(figure) == core
 
 
 WORDING = ["一家公司表示。", "两个平台。", "21年GMV达到100亿元。", "三周年庆典。", "2031年，市场增长。",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 
-from ..numbers import CN_DIGIT_CHARS, english_fraction, format_decimal
+from ..numbers import CN_DIGIT_CHARS, english_amount, english_fraction, format_decimal
 from .patterns import (
     _AR_NUM,
     _CN_NUM,
@@ -26,7 +26,15 @@ from .patterns import (
     _vague_english,
     rule,
 )
-from .vocabulary import COUNT_UNITS, CURRENCIES, CURRENCY_NAMES, CURRENCY_SYMBOLS, DURATION_UNITS
+from .vocabulary import (
+    COUNT_UNITS,
+    CURRENCIES,
+    CURRENCY_ENGLISH,
+    CURRENCY_NAMES,
+    CURRENCY_SYMBOLS,
+    DURATION_UNITS,
+    MEASURE_UNITS,
+)
 
 # ---- money
 
@@ -68,6 +76,23 @@ def _money(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     if not _plausible_cn_number(number, implied_one=number not in ("万", "千万")):
         return None
     return Candidate(*_span(m), "money", _num(number), 3, unit=unit)
+
+
+# 1300余万元, 8万多元, 2亿多美元: more than the amount, less than the next step of its last digit.
+@rule(rf"(?:(?P<pre>人民币|美元|港币|港元|欧元|英镑|日元)\s?)?(?P<n>{_NUM})(?P<more>余|多)(?P<mag>[十百千万亿]{{0,2}})"
+      rf"\s?(?P<cur>{_CUR_WORDS})(?![宇旦素首器老件])", r"[余多]")
+def _money_more(m: re.Match[str], anchor: Anchor) -> Candidate | None:
+    number, magnitude = m.group("n"), m.group("mag")
+    if not _plausible_cn_number(number, implied_one=True) or (magnitude and re.search(r"[十百千万亿]$", number)):
+        return None
+    unit = CURRENCIES[m.group("cur")]
+    if m.group("pre") and m.group("cur") == "元":
+        unit = CURRENCIES.get(m.group("pre"), unit)
+    scale = _num("1" + magnitude) if magnitude else 1.0
+    value = _num(number)
+    low, high = value * scale, (value + _next_step(value)) * scale
+    return Candidate(*_span(m), "money", None, 4, low=low, high=high, unit=unit,
+                     english=f"{CURRENCY_ENGLISH.get(unit, unit + ' ')}{english_amount(low)}", approx="over")
 
 
 
@@ -141,7 +166,8 @@ def _count_range(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     return Candidate(*_span(m), kind, None, 4, low=low, high=high, unit=m.group("unit"), info={"range": True})
 
 
-@rule(rf"(?P<n>{_NUM}|{_VAGUE}|两)(?P<more>余|多)?\s?(?P<unit>{_COUNT_WORDS})", r"[0-9一二三四五六七八九十百千万亿两]")
+@rule(rf"(?P<n>{_NUM}|{_VAGUE}|两)(?:(?P<more>余|多)(?P<mag>[万亿]?))?\s?(?P<unit>{_COUNT_WORDS})",
+      r"[0-9一二三四五六七八九十百千万亿两]")
 def _count(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     number, unit, more = m.group("n"), m.group("unit"), m.group("more")
     if number[0] in "数几上":
@@ -158,16 +184,35 @@ def _count(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     if not number[0].isdigit() and value < 10 and (value < 2 or not COUNT_UNITS[unit]):
         return None
     # 2021年 and 3月 are dates; 10个月 is a duration (a quantity).
-    if more:  # 十余家, 100多家: more than the number, less than the next step of its magnitude
-        return _more_than(m, "count", value, unit, COUNT_UNITS[unit])
+    if more:  # 十余家, 100多家, 300多万用户: more than the number, less than the next step of its last digit
+        return _scaled(_more_than(m, "count", value, unit, COUNT_UNITS[unit]), m.group("mag"), value, COUNT_UNITS[unit])
     return Candidate(*_span(m), "count", value, 2, unit=unit)
 
 
+def _next_step(value: float) -> float:
+    """The place of the last significant digit: 30多 is 30 to 40, 1500多 1,500 to 1,600, 2亿多 2 to 3亿."""
+    if value < 1 or value != int(value):
+        return 10 ** math.floor(math.log10(value)) if value >= 1 else 1
+    step, rest = 1, int(value)
+    while rest % 10 == 0:
+        step, rest = step * 10, rest // 10
+    return step
+
+
 def _more_than(m: re.Match[str], kind: str, value: float, unit: str, unit_english: str) -> Candidate:
-    step = 10 ** math.floor(math.log10(value)) if value >= 1 else 1
-    english = f"{format_decimal(value)} {unit_english}".strip()  # "over" comes from approx
+    step = _next_step(value)
+    english = f"{english_amount(value)} {unit_english}".strip()  # "over" comes from approx
     return Candidate(*_span(m), kind, None, 3, low=value, high=value + step, unit=unit, english=english,
                      approx="over")
+
+
+def _scaled(candidate: Candidate, magnitude: str | None, value: float, unit_english: str) -> Candidate:
+    """A 'more than' figure whose magnitude follows 多/余 (300多万 is over three million)."""
+    if magnitude:
+        scale = _num("1" + magnitude)
+        candidate.low, candidate.high = value * scale, (value + _next_step(value)) * scale
+        candidate.english = f"{english_amount(value * scale)} {unit_english}".strip()
+    return candidate
 
 
 # Durations in Chinese numerals (六天, 一个月, 三周) and in years, which need context to be told from
@@ -204,15 +249,19 @@ def _duration_candidate(m: re.Match[str], unit: str | None = None) -> Candidate 
     return Candidate(*_span(m), "quantity", value, 2, unit=unit, english=f"{format_decimal(value)} {unit_english}")
 
 
-@rule(rf"(?P<n>{_NUM})\s?(?P<unit>{_MEASURE_WORDS})(?![\u4e00-\u9fff]{{0}}[价钱])", r"[0-9十百千万亿]")
+@rule(rf"(?P<n>{_NUM})(?:(?P<more>余|多)(?P<mag>[万亿]?))?\s?(?P<unit>{_MEASURE_WORDS})(?![价钱])",
+      r"[0-9十百千万亿]")
 def _measure(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     number = m.group("n")
-    if not number[0].isdigit() and not _plausible_cn_number(number):
+    if not number[0].isdigit() and not _plausible_cn_number(number, implied_one=bool(m.group("more"))):
         return None
     if not number[0].isdigit() and _num(number) < 10:
         return None
     value = _num(number) * (1e4 if m.group("unit") == "万平方米" else 1)
     unit = "平方米" if m.group("unit") == "万平方米" else m.group("unit")
+    if m.group("more"):  # 60多亩, 2300余平方米, 600多万吨
+        return _scaled(_more_than(m, "quantity", value, unit, MEASURE_UNITS[unit]), m.group("mag"), value,
+                       MEASURE_UNITS[unit])
     return Candidate(*_span(m), "quantity", value, 1, unit=unit)
 
 

@@ -10,6 +10,10 @@ from .vocabulary import COUNT_UNITS, CURRENCY_ENGLISH, MEASURE_UNITS
 
 _DECORATION = re.compile(r"^(?:up |down )?(?:about |nearly |over |at least |under |up to )?|"
                          r" (?:year|quarter|month) on (?:year|quarter|month)$")
+_DIRECTION = re.compile(r"^(?:up |down )?| (?:year|quarter|month) on (?:year|quarter|month)$")
+# Qualifiers said inside a figure's own span (30多名, 1300余万元, 50名左右): the text that replaces the
+# span must say them, since no Chinese around it will.
+_QUALIFIER_INSIDE = re.compile(r"[多余]|左右|上下|以上|之多")
 
 
 def core_english(f: Figure) -> str:
@@ -17,7 +21,8 @@ def core_english(f: Figure) -> str:
     already says (约, 同比增长): what replaces the span before translation."""
     if f.kind in ("date", "period"):
         return f.english
-    return _DECORATION.sub("", f.english) or _core_english(f)
+    decoration = _DIRECTION if f.approx and _QUALIFIER_INSIDE.search(f.text) else _DECORATION
+    return decoration.sub("", f.english) or _core_english(f)
 
 
 def _core_english(f: Figure) -> str:

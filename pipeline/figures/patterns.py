@@ -21,7 +21,9 @@ _VAGUE = r"[数几上](?:[十百千][万亿]?|[万亿])"  # 数千万, 几十亿
 _CUR_WORDS = "|".join(sorted(CURRENCIES, key=len, reverse=True))
 _CUR_SYMBOLS = "|".join(re.escape(s) for s in sorted(CURRENCY_SYMBOLS, key=len, reverse=True))
 _COUNT_WORDS = "|".join(sorted(COUNT_UNITS, key=len, reverse=True))
-_MEASURE_WORDS = "|".join(sorted(MEASURE_UNITS, key=len, reverse=True))
+# 5千克 is 5 kg, not 5千 grams: a unit that has a 千 form of its own never follows 千.
+_MEASURE_WORDS = "|".join(("(?<!千)" if "千" + unit in MEASURE_UNITS else "") + re.escape(unit)
+                          for unit in sorted(MEASURE_UNITS, key=len, reverse=True))
 _RANGE_SEP = r"\s?[-~～—–至到]\s?"
 _REL_YEAR = "|".join(RELATIVE_YEARS)
 _Q = r"(?P<q>[一二三四1-4])"

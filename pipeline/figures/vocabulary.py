@@ -42,7 +42,9 @@ MEASURE_UNITS: dict[str, str] = {
     "万平方米": "", "平方米": "square metres", "平方公里": "square kilometres", "平米": "square metres",
     "公里": "km", "千米": "km", "米": "metres", "公顷": "hectares", "亩": "mu", "吨": "tonnes",
     "公斤": "kg", "千克": "kg", "千瓦时": "kWh", "千瓦": "kW", "兆瓦": "MW", "升": "litres", "TB": "TB",
-    "GB": "GB", "小时": "hours", "分钟": "minutes", "天": "days", "周": "weeks", "个月": "months",
+    "斤": "jin", "克": "grams", "克拉": "carats", "厘米": "cm", "毫米": "mm", "毫升": "ml", "英里": "miles",
+    "英尺": "feet", "立方米": "cubic metres", "GB": "GB",
+    "小时": "hours", "分钟": "minutes", "天": "days", "周": "weeks", "个月": "months",
     "岁": "years old", "周岁": "years old",
 }
 _COUNT_CONTEXT = re.compile(

@@ -19,6 +19,7 @@ from pipeline.terms import TermEnglish
 from pipeline.writer import Writer
 from pipeline.writer.checks import (
     broken_relations,
+    changed_units,
     clean_output,
     invented_dates,
     is_quotation,
@@ -26,7 +27,13 @@ from pipeline.writer.checks import (
     unknown_names,
 )
 from pipeline.writer.prepare import select_sentences
-from pipeline.writer.prompts import DATES_RETRY_NOTE, NAMES_RETRY_NOTE, PHRASE_PROMPT, RELATION_RETRY_NOTE
+from pipeline.writer.prompts import (
+    DATES_RETRY_NOTE,
+    NAMES_RETRY_NOTE,
+    PHRASE_PROMPT,
+    RELATION_RETRY_NOTE,
+    UNITS_RETRY_NOTE,
+)
 from pipeline.writer.repair import comparisons_put_back
 
 from .test_writer import Scripted
@@ -204,6 +211,34 @@ def test_a_comparison_the_model_left_out_is_put_back_without_a_retry():
     assert comparisons_put_back("Revenue rose 8% from a year earlier.", growth) == \
         "Revenue rose 8% from a year earlier."  # compared already
     assert comparisons_put_back("Revenue rose 8%, margins 8%.", growth) == "Revenue rose 8%, margins 8%."  # which 8%?
+
+
+def test_a_unit_the_model_converts_or_invents_is_a_problem():
+    farm = brief_text("傅昆宝说，他流转了60多亩地，家里还有1000多斤粮食。巡护队员每天沿着16条路线巡查。").figures
+    assert changed_units("He farmed 60 acres and kept 1,000 kilograms of grain.", farm) == \
+        ["over 60 mu: said as '60 acres'", "over 1,000 jin: said as '1,000 kilograms'"]
+    assert changed_units("They patrol a 16-mile route.", farm) == ["16: said as '16-mile'"]
+    assert changed_units("He farmed over 60 mu and kept over 1,000 jin of grain on 16 routes.", farm) == []
+    area = brief_text("新仓库面积2300余平方米，距港口5公里，年吞吐600多万吨。").figures
+    assert changed_units("The warehouse covers 2,300 square meters, 5 kilometers from the port, "
+                         "handling over 6 million tons a year.", area) == []  # spelt otherwise, the same units
+
+
+def test_a_converted_unit_is_retried_with_a_note():
+    text = ("2025年8月1日，云帆集团宣布在湖北流转了6000多亩土地，用于建设新的农产品基地。"
+            "公司表示，基地将带动周边农户增收。")
+    brief = brief_text(text, title="云帆集团流转土地建设农产品基地")
+
+    def answer(conversation):
+        user = conversation[-1]["content"]
+        if "over 6,000 mu" not in user:
+            return "Yunfan leases land for a farm produce base." if "Yunfan" in user else "The base will raise incomes."
+        return ("Yunfan said it had leased over 6,000 mu of land." if UNITS_RETRY_NOTE in user
+                else "Yunfan said it had leased 6,000 acres of land.")
+
+    Writer(Scripted(answer), sentences=2).write([brief])
+    assert any("over 6,000 mu" in bullet for bullet in brief.summary_en)
+    assert not any("acres" in bullet for bullet in brief.summary_en)
 
 
 def test_a_month_or_weekday_the_source_does_not_name_is_retried():

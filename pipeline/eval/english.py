@@ -16,6 +16,7 @@ from ..writer.checks import (
     HAN,
     _close,
     broken_relations,
+    changed_units,
     known_names,
     latin_words,
     numbers_in,
@@ -93,6 +94,7 @@ def check_english(name: str, brief: Brief, common_words: frozenset[str], seconds
                                        if not any(_close(n, a) for a in allowed)]
         result.relations_broken += [f"bullet {position + 1}: {b}" for b in broken_relations(bullet, own)
                                     if not b.endswith("left out")]
+        result.relations_broken += [f"bullet {position + 1}: {c}" for c in changed_units(bullet, own)]
     with_subject = [f for f in brief.figures if f.subject]
     result.subjects, result.subjects_en = len(with_subject), sum(1 for f in with_subject if f.subject_en)
     if brief.faithfulness:

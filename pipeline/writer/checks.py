@@ -6,6 +6,7 @@ import re
 from functools import cache
 
 from ..figures import core_english
+from ..figures.vocabulary import MEASURE_UNITS
 from ..ingest.clean import BIDI_CONTROLS
 from ..resources import HAN, Resources, read_lines
 from ..schema import Brief, Figure
@@ -245,6 +246,43 @@ def broken_relations(text: str, figures: list[Figure]) -> list[str]:
         if f.comparison in COMPARED and not COMPARED[f.comparison].search(text):
             broken.append(f"{phrase}: no longer compared {f.comparison}")
     return broken
+
+
+# Units of measure in English, each with the unit it is a spelling of. The model converts and invents
+# units: 60多亩 came back as '60 acres', 1000多斤 as '1000 kilograms', 16条 (sixteen routes) as '16-mile'.
+_UNIT_SPELLINGS = {
+    "mu": "mu", "acre": "acre", "hectare": "ha", "jin": "jin", "catty": "jin", "catties": "jin", "gram": "g",
+    "kg": "kg", "kilogram": "kg", "kilo": "kg", "pound": "lb", "lb": "lb", "lbs": "lb", "ton": "t", "tonne": "t",
+    "km": "km", "kilometre": "km", "kilometer": "km", "mile": "mile", "metre": "m", "meter": "m", "foot": "ft",
+    "feet": "ft", "cm": "cm", "centimetre": "cm", "centimeter": "cm", "mm": "mm", "millimetre": "mm",
+    "millimeter": "mm", "litre": "l", "liter": "l", "ml": "ml", "millilitre": "ml", "milliliter": "ml",
+    "carat": "carat", "kw": "kw", "kilowatt": "kw", "mw": "mw", "megawatt": "mw", "kwh": "kwh",
+}
+_UNIT_AFTER = re.compile(r"^(?:\s|-)(?:(square|cubic)[\s-])?([A-Za-z]+)\b")
+
+
+def _unit(words: str) -> str | None:
+    """The unit an English unit phrase spells ('square metres' -> 'square m'), or None."""
+    *dimension, word = words.lower().split()
+    unit = _UNIT_SPELLINGS.get(word) or _UNIT_SPELLINGS.get(word.removesuffix("s"))
+    return " ".join([*dimension, unit]) if unit else None
+
+
+def changed_units(text: str, figures: list[Figure]) -> list[str]:
+    """Numbers of the English followed by a unit of measure that the figure they stand for does not
+    have: '60 acres' for 60多亩 (over 60 mu), '16-mile route' for 16条."""
+    changed = []
+    for m in _NUMBER.finditer(text):
+        after = _UNIT_AFTER.match(text[m.end():])
+        said = _unit(" ".join(w for w in after.groups() if w)) if after else None
+        if said is None:
+            continue
+        value = numbers_in(m.group(0))[0]
+        meant = [f for f in figures if any(isinstance(v, float | int) and _close(value, v)
+                                           for v in (f.value, f.low, f.high))]
+        if meant and said not in {_unit(MEASURE_UNITS.get(f.unit or "", "") or "none") for f in meant}:
+            changed.append(f"{core_english(meant[0])}: said as '{m.group(0)}{after.group(0)}'")  # type: ignore[union-attr]
+    return changed
 
 
 def relation_phrase(figure: Figure, figures: list[Figure]) -> str:

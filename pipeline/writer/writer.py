@@ -18,6 +18,7 @@ from .checks import (
     HAN,
     _close,
     broken_relations,
+    changed_units,
     clean_output,
     invented_dates,
     is_quotation,
@@ -51,6 +52,7 @@ from .prompts import (
     PHRASE_PROMPT,
     RELATION_RETRY_NOTE,
     SYSTEM_PROMPT,
+    UNITS_RETRY_NOTE,
 )
 from .repair import chinese_left, comparisons_put_back, fill_chinese, name_outside_the_fact_sheet, put_in
 from .sounds import transliterated, usual_english
@@ -216,6 +218,8 @@ class Writer:
                 notes.append(NAMES_RETRY_NOTE)
             if any(p.startswith("dates") for p in seg.problems):
                 notes.append(DATES_RETRY_NOTE)
+            if any(p.startswith("unit") for p in seg.problems):
+                notes.append(UNITS_RETRY_NOTE)
             if seg.figures:
                 notes.append(FIGURE_RETRY_NOTE.format(figures="; ".join(seg.figures)))
             if any(p.startswith("relation") for p in seg.problems) and relations:
@@ -356,6 +360,7 @@ class Writer:
         if seg.kind == "title":  # a headline may leave figures out, but not turn them round
             broken = [b for b in broken if not b.endswith(LEFT_OUT)]
         problems += [f"relation: {b}" for b in broken]
+        problems += [f"unit: {c}" for c in changed_units(output, seg.own_figures)]
         return problems
 
 

@@ -5,8 +5,9 @@ import re
 import pytest
 
 from pipeline import brief_file, brief_text
+from pipeline.resources import default_resources
 from pipeline.schema import Entity, Mention
-from pipeline.writer import GenerationCache, TransformersGenerator, Writer, numbers_in, substitute
+from pipeline.writer import GenerationCache, TransformersGenerator, Writer, load_glossary, numbers_in, substitute
 from pipeline.writer.models import ModelError, resolve
 from pipeline.writer.prepare import allowed_numbers
 from pipeline.writer.prompts import NAME_PROMPT, PERSON_PROMPT, PHRASE_PROMPT, SYSTEM_PROMPT
@@ -281,6 +282,16 @@ def test_glossary_terms_never_rewrite_inside_names():
                   mentions=[Mention(start=100, end=103, text="出海匠", source="recogniser")])
     prepared, _ = substitute(text, 100, [], [name], glossary=glossary)
     assert prepared == "Chuhaijiang 公司宣布，将帮助更多品牌 going global。"
+
+
+def test_a_five_year_plan_goes_in_by_its_english_and_its_ordinal_is_no_invented_number():
+    brief = brief_text("“十四五”期间，云帆集团计划将海外仓面积扩大一倍，并新建3个物流中心。")
+    sentence = brief.sentences[0]
+    own = [f for f in brief.figures if sentence.start <= f.start < sentence.end]
+    prepared, _ = substitute(sentence.text, sentence.start, own, brief.entities,
+                             glossary=load_glossary(default_resources()))
+    assert "14th Five-Year Plan" in prepared and "十四五" not in prepared
+    assert 14 in allowed_numbers(brief, prepared, own)  # the '14th' the English says is the source's
 
 
 def test_a_worse_retry_is_not_kept():

@@ -261,6 +261,19 @@ def test_eval_mt_path_with_the_tiny_model(tiny_generator):
     assert 0 <= result.chrf <= 100 and 0 <= result.numbers_kept <= 1
 
 
+def test_eval_mt_keeps_the_better_of_two_attempts_as_the_writer_does():
+    from pipeline.eval.mt import translate_sentences
+
+    def answer(conversation):
+        if "Copy these figures" in conversation[-1]["content"]:  # the retry: a number of its own, and Chinese
+            return "Amazon 闷声 revenue rose 10% to US$148 billion in 77 stores."
+        return "Amazon 闷声 revenue rose 10% to US$148 billion."  # Chinese left: retried
+
+    result = translate_sentences(["亚马逊第二季度营收增长10%，达到1480亿美元。"], ["Amazon's revenue rose 10%."],
+                                 writer=Writer(Scripted(answer)))
+    assert "77" not in result.hypotheses[0] and result.numbers_kept == 1
+
+
 def test_english_put_into_the_chinese_is_spaced_from_latin_text():
     brief = brief_text("融资快讯\n36氪 2024-03-01\n\n跨境电商服务商完成5000万元A轮融资，由红杉中国领投，老股东跟投。"
                        "本轮资金将用于海外仓建设和独立站卖家服务，公司员工已超过300人。\n")

@@ -58,9 +58,7 @@ def translate_sentences(sources: list[str], references: list[str], *, model: str
     for seg in segments:  # what rules mend is mended, as the writer does (Chinese the fact sheet knows)
         seg.output = writer.repaired(seg, names[seg.brief], None)
     failing = [s for s in segments if writer.check(s, None)]  # numbers and Chinese: no entities to trace names to
-    writer.translate(failing, retry=True)  # the writer's retry with the figures spelled out
-    for seg in failing:
-        seg.output = writer.repaired(seg, names[seg.brief], None)
+    writer.retry(failing, names)  # the writer's retry with notes, keeping the better of the two attempts
     writer.translate_chinese_left(failing)  # what is still Chinese, span by span
     seconds = time.perf_counter() - started
     problems = [writer.problems(s) for s in segments]

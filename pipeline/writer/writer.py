@@ -120,21 +120,15 @@ class Writer:
         names = [self.names_for(brief) for brief in briefs]
         for seg in segments:  # what it puts in traces to the source (known) by construction
             seg.output = self.repaired(seg, names[seg.brief], known[seg.brief])
-        failing, first = [], []  # the segments to retry, and their first output with its problems
-        for seg in segments:  # a retry for what would stop the output (a figure left out alone is not worth one)
+        failing = []  # a retry for what would stop the output (a figure left out alone is not worth one)
+        for seg in segments:
             if not _weight(self.check(seg, known[seg.brief]))[0]:
                 continue
             if seg.kind in NAME_KINDS:
                 seg.status = "dropped"  # the pinyin stays: asked again, greedy decoding would say the same
             else:
                 failing.append(seg)
-                first.append((seg.output, seg.problems))
-        self.translate(failing, retry=True)
-        for seg in failing:
-            seg.output = self.repaired(seg, names[seg.brief], known[seg.brief])
-        for seg, (output, problems) in zip(failing, first, strict=True):
-            if _weight(self.check(seg, known[seg.brief])) > _weight(problems):
-                seg.output, seg.problems = output, problems  # of the two attempts, the one with fewer problems
+        self.retry(failing, names, known)
         for seg in self.translate_chinese_left(failing):
             self.check(seg, known[seg.brief])
         for seg in failing:
@@ -146,6 +140,18 @@ class Writer:
         self.report.segments += len(segments)
         self.report.seconds += time.perf_counter() - started
         return briefs
+
+    def retry(self, failing: list[Segment], names: list[dict[str, str]],
+              known: list[set[str]] | None = None) -> None:
+        """Ask once more for each checked, failing segment, with notes on its problems, and keep of
+        the two attempts the one with fewer problems (a retry can come out worse)."""
+        first = [(seg.output, seg.problems) for seg in failing]
+        self.translate(failing, retry=True)
+        for seg, (output, problems) in zip(failing, first, strict=True):
+            seen = known[seg.brief] if known is not None else None
+            seg.output = self.repaired(seg, names[seg.brief], seen)
+            if _weight(self.check(seg, seen)) > _weight(problems):
+                seg.output, seg.problems = output, problems
 
     # -- segments
 

@@ -470,6 +470,15 @@ def test_the_minutes_of_a_clock_time_are_numbers_the_source_says():
     assert numbers_written("3小时内增长2个百分点") == [3, 2]  # hours and points are no clock
 
 
+def test_small_chinese_numerals_are_numbers_the_source_says():
+    from pipeline.writer.checks import numbers_written
+
+    assert numbers_written("包括国家一级保护动物和二级保护动物") == [1, 2]  # 'grade 1', 'grade 2'
+    assert numbers_written("他两次访问三河镇，参加第二十三届博览会") == [2, 3, 23]
+    assert numbers_written("一些商家认为统一大市场很重要") == []  # 一 is 'a' or 'one', not a digit
+    assert numbers_written("三千五百亿元") == []  # no small numeral: a figure, whose English is checked
+
+
 def test_an_afternoon_clock_time_may_be_read_on_a_12_hour_clock():
     from pipeline.writer.checks import clean_output, numbers_written
 

@@ -301,6 +301,7 @@ FAMILY_CASES = [
     ("100多家企业参与。", "100多家", "count", None, 100.0, 200.0, "over 100 companies", None),
     ("1500多人参加。", "1500多人", "count", None, 1500.0, 1600.0, "over 1,500 people", None),
     ("平台有300多万用户。", "300多万用户", "count", None, 3e6, 4e6, "over 3 million users", None),
+    ("北京的野生动物已增加至500余种。", "500余种", "count", None, 500.0, 600.0, "over 500 kinds", "up"),
     # 多/余 inside money and measures: the magnitude may come before or after it
     ("公司获得1300余万元融资。", "1300余万元", "money", None, 1.3e7, 1.4e7, "over RMB 13 million", None),
     ("年收入2亿多美元。", "2亿多美元", "money", None, 2e8, 3e8, "over US$200 million", None),
@@ -356,7 +357,7 @@ def test_core_english_keeps_only_the_qualifiers_said_inside_the_span(text, span,
 
 
 WORDING = ["一家公司表示。", "两个平台。", "21年GMV达到100亿元。", "三周年庆典。", "2031年，市场增长。",
-           "从1年前的水平回升。", "二次元文化受到欢迎。"]
+           "从1年前的水平回升。", "二次元文化受到欢迎。", "两种模式并行。"]
 
 
 @pytest.mark.parametrize("text", WORDING)

@@ -181,7 +181,7 @@ def _count(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     value = 2.0 if number == "两" else _num(number)
     # A small Chinese numeral is a figure with a unit that counts something (两名, 三次, 六家), but
     # wording with one (一家公司) or with a bare measure word (两个, 一条).
-    if not number[0].isdigit() and value < 10 and (value < 2 or not COUNT_UNITS[unit]):
+    if not number[0].isdigit() and value < 10 and (value < 2 or not COUNT_UNITS[unit] or unit in _KIND_UNITS):
         return None
     # 2021年 and 3月 are dates; 10个月 is a duration (a quantity).
     if more:  # 十余家, 100多家, 300多万用户: more than the number, less than the next step of its last digit
@@ -197,6 +197,9 @@ def _next_step(value: float) -> float:
     while rest % 10 == 0:
         step, rest = step * 10, rest // 10
     return step
+
+
+_KIND_UNITS = ("种", "类")  # 两种模式, 三类商家: a few kinds is wording; 178种 is a count
 
 
 def _more_than(m: re.Match[str], kind: str, value: float, unit: str, unit_english: str) -> Candidate:

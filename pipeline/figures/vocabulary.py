@@ -36,7 +36,8 @@ COUNT_UNITS: dict[str, str] = {
     "个": "", "只": "", "台": "units", "辆": "vehicles", "座": "", "所": "", "项": "projects", "条": "",
     "次": "times", "场": "events", "部": "", "张": "", "套": "sets", "支": "", "间": "rooms", "个国家": "countries",
     "国家": "countries", "站点": "sites", "门店": "stores", "店铺": "stores", "城市": "cities",
-    "宗": "cases", "起": "cases", "例": "cases", "批": "batches", "轮": "rounds", "篇": "articles", "份": "copies",
+    "宗": "cases", "种": "kinds", "类": "categories", "起": "cases", "例": "cases", "批": "batches",
+    "轮": "rounds", "篇": "articles", "份": "copies",
 }
 MEASURE_UNITS: dict[str, str] = {
     "万平方米": "", "平方米": "square metres", "平方公里": "square kilometres", "平米": "square metres",

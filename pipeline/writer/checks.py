@@ -8,6 +8,7 @@ from functools import cache
 from ..figures import core_english
 from ..figures.vocabulary import MEASURE_UNITS
 from ..ingest.clean import BIDI_CONTROLS
+from ..numbers import parse_chinese_integer
 from ..resources import HAN, Resources, read_lines
 from ..schema import Brief, Figure
 from .sounds import name_skeletons, sounds_like
@@ -45,13 +46,26 @@ _CLOCK = re.compile(r"(\d{1,2})\s*[时点](?:\s*(\d{1,2})\s*分|(半))?")
 _DIGITAL_CLOCK = re.compile(r"(?<![\d:])(\d{1,2}):\d{2}(?::\d{2})?(?![\d:])")
 
 
+# A small number in Chinese numerals, which no figure rule keeps (国家二级保护动物, 三河镇, 两次): English
+# may write it in digits ('grade 2'). 一 only before a measure word: alone it is mostly 'a' or 'one'.
+_NUMERAL_CHARS = "一二三四五六七八九十百千万亿两零〇"
+_SMALL_NUMERAL = re.compile(rf"(?<![{_NUMERAL_CHARS}])(?:[二三四五六七八九十两][一二三四五六七八九十]{{0,2}}"
+                            rf"|一(?=[级等号期次名个种类]))(?![{_NUMERAL_CHARS}])")
+
+
 def numbers_written(text: str) -> list[float]:
-    """The numbers a source text writes in digits (:func:`numbers_in`), and the minutes of its clock
-    times, which an English clock time writes, and the hour of an afternoon time on a 12-hour clock
-    (17时 or 17:34: '5 p.m.'): what the English may say beside the figures."""
+    """The numbers a source text writes in digits (:func:`numbers_in`) or as small Chinese numerals,
+    the minutes of its clock times, which an English clock time writes, and the hour of an afternoon
+    time on a 12-hour clock (17时 or 17:34: '5 p.m.'): what the English may say beside the figures."""
     clocks = list(_CLOCK.finditer(text))
     hours = [int(m.group(1)) for m in (*clocks, *_DIGITAL_CLOCK.finditer(text))]
-    return (numbers_in(text) + [30.0 if m.group(3) else float(m.group(2) or 0) for m in clocks]
+    small = []
+    for m in _SMALL_NUMERAL.finditer(text):
+        try:
+            small.append(float(parse_chinese_integer(m.group(0).replace("两", "二"))))
+        except ValueError:
+            continue
+    return (numbers_in(text) + small + [30.0 if m.group(3) else float(m.group(2) or 0) for m in clocks]
             + [float(hour - 12) for hour in hours if 13 <= hour <= 23])
 
 

@@ -141,6 +141,11 @@ def test_names_trace_through_entities_initials_and_the_dictionary():
     assert unknown_names("Investors: Ebey and Guesty.", {"eBay"}, "", frozenset(), vocabulary) == ["Ebey", "Guesty"]
     common = load_common_words(default_resources())
     assert unknown_names("Its SHEIN brand and Shein's shops.", {"SHEIN"}, "", common) == []
+    # An acronym the source writes, spelt out, traces; words whose initials it is not do not.
+    cpi = "3月份开始，CPI环比连续下降"
+    assert unknown_names("Since March the Consumer Price Index has fallen.", set(), cpi, common) == []
+    assert unknown_names("Since March the Consumer Goods Index has fallen.", set(), cpi, common) == \
+        ["Consumer Goods Index"]
 
 
 def test_a_figure_turned_round_is_retried_then_dropped():

@@ -157,6 +157,8 @@ def unknown_names(text: str, known: set[str], source: str, common: frozenset[str
         words = [re.sub(r"'s?$|’s?$|-$", "", w) for w in m.group(0).split()]
         if words and words[0].lower() in ordinary and re.search(r"(?:^|[.!?:]\s+|[\"“‘(]\s*)$", text[:m.start()]):
             words = words[1:]  # a capital because it starts a sentence
+        if _expands_an_acronym(words, source):
+            continue
         words = [w for w in words if w and w not in common]
         if not words or (m.start() == 0 and len(words) == 1):
             continue
@@ -165,6 +167,12 @@ def unknown_names(text: str, known: set[str], source: str, common: frozenset[str
             continue
         found.append(" ".join(words))
     return found
+
+
+def _expands_an_acronym(words: list[str], source: str) -> bool:
+    """Whether the words spell out an acronym the source writes: Consumer Price Index for CPI."""
+    initials = "".join(w[0] for w in words if w).upper()
+    return len(words) >= 2 and bool(re.search(rf"(?<![A-Za-z]){re.escape(initials)}(?![A-Za-z])", source))
 
 
 def source_vocabulary(text: str) -> frozenset[str]:

@@ -95,8 +95,6 @@ def _money_more(m: re.Match[str], anchor: Anchor) -> Candidate | None:
                      english=f"{CURRENCY_ENGLISH.get(unit, unit + ' ')}{english_amount(low)}", approx="over")
 
 
-
-
 # ---- percentages, percentage points, multiples, fractions
 
 
@@ -166,6 +164,9 @@ def _count_range(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     return Candidate(*_span(m), kind, None, 4, low=low, high=high, unit=m.group("unit"), info={"range": True})
 
 
+_KIND_UNITS = ("种", "类")  # 两种模式, 三类商家: a few kinds is wording; 178种 is a count
+
+
 @rule(rf"(?P<n>{_NUM}|{_VAGUE}|两)(?:(?P<more>余|多)(?P<mag>[万亿]?))?\s?(?P<unit>{_COUNT_WORDS})",
       r"[0-9一二三四五六七八九十百千万亿两]")
 def _count(m: re.Match[str], anchor: Anchor) -> Candidate | None:
@@ -197,9 +198,6 @@ def _next_step(value: float) -> float:
     while rest % 10 == 0:
         step, rest = step * 10, rest // 10
     return step
-
-
-_KIND_UNITS = ("种", "类")  # 两种模式, 三类商家: a few kinds is wording; 178种 is a count
 
 
 def _more_than(m: re.Match[str], kind: str, value: float, unit: str, unit_english: str) -> Candidate:

@@ -296,14 +296,14 @@ def changed_units(text: str, figures: list[Figure]) -> list[str]:
     changed = []
     for m in _NUMBER.finditer(text):
         after = _UNIT_AFTER.match(text[m.end():])
-        said = _unit(" ".join(w for w in after.groups() if w)) if after else None
-        if said is None:
+        if not after or (said := _unit(" ".join(w for w in after.groups() if w))) is None:
             continue
         value = numbers_in(m.group(0))[0]
         meant = [f for f in figures if any(isinstance(v, float | int) and _close(value, v)
                                            for v in (f.value, f.low, f.high))]
-        if meant and said not in {_unit(MEASURE_UNITS.get(f.unit or "", "") or "none") for f in meant}:
-            changed.append(f"{core_english(meant[0])}: said as '{m.group(0)}{after.group(0)}'")  # type: ignore[union-attr]
+        units = {_unit(english) for f in meant if (english := MEASURE_UNITS.get(f.unit or ""))}
+        if meant and said not in units:
+            changed.append(f"{core_english(meant[0])}: said as '{m.group(0)}{after.group(0)}'")
     return changed
 
 

@@ -218,6 +218,29 @@ def test_a_comparison_the_model_left_out_is_put_back_without_a_retry():
     assert comparisons_put_back("Revenue rose 8%, margins 8%.", growth) == "Revenue rose 8%, margins 8%."  # which 8%?
 
 
+def test_a_qualifier_the_model_lost_or_changed_is_put_back():
+    from pipeline.writer.repair import qualifiers_put_back
+
+    text = "2021年，云帆集团GMV中约70%来自印尼，剩余不到30%来自英国。多达42%的买家每月复购，超过500名商家入驻。"
+    brief = brief_text(text)
+    figures = brief.figures
+    assert qualifiers_put_back("About 70% came from Indonesia and the remaining approximately 30% from the UK.",
+                               figures) == "About 70% came from Indonesia and the remaining under 30% from the UK."
+    assert qualifiers_put_back("More than 42% of buyers return monthly, and 500 merchants joined.", figures) == \
+        "up to 42% of buyers return monthly, and over 500 merchants joined."
+    kept = "Less than 30% came from the UK; as many as 42% return; 500+ merchants and 70% from Indonesia."
+    assert qualifiers_put_back(kept, figures) == kept  # said already, in other words; 约 may go unsaid
+
+    def answer(conversation):
+        if "不到 30%" in conversation[-1]["content"]:  # the sentence, with the figures in English
+            return "In 2021, 70% of Yunfan's GMV came from Indonesia, the remaining approximately 30% from the UK."
+        return "Yunfan's GMV comes mostly from Indonesia"
+
+    brief = brief_text(text, title="云帆集团GMV主要来自印尼")
+    Writer(Scripted(answer), sentences=1).write([brief])
+    assert any("the remaining under 30% from the UK" in bullet for bullet in brief.summary_en)
+
+
 def test_a_unit_the_model_converts_or_invents_is_a_problem():
     farm = brief_text("傅昆宝说，他流转了60多亩地，家里还有1000多斤粮食。巡护队员每天沿着16条路线巡查。").figures
     assert changed_units("He farmed 60 acres and kept 1,000 kilograms of grain.", farm) == \

@@ -349,6 +349,8 @@ def test_figure_families_of_unseen_articles(text, span, kind, value, low, high, 
     ("公司获得1300余万元融资。", "1300余万元", "over RMB 13 million"),
     ("公司约有30名员工。", "30名", "30 people"),  # 约 stays in the Chinese around the span
     ("营收同比增长12%。", "12%", "12%"),
+    ("多达42%的购物者使用社交媒体购物。", "42%", "42%"),  # 多达 stays in the Chinese: not 'to 42%'
+    ("营收下降至多达42%。", "42%", "42%"),
 ])
 def test_core_english_keeps_only_the_qualifiers_said_inside_the_span(text, span, core):
     figures = FigureExtractor()(text, split_sentences(text), published=datetime(2025, 11, 20), precision="day")

@@ -8,9 +8,10 @@ from ..numbers import english_amount, format_decimal
 from ..schema import Figure
 from .vocabulary import COUNT_UNITS, CURRENCY_ENGLISH, MEASURE_UNITS
 
-_DECORATION = re.compile(r"^(?:up |down )?(?:about |nearly |over |at least |under |up to )?|"
+# A direction, not the 'up' of 'up to' (多达42% is 'up to 42%', and was going in as 'to 42%').
+_DECORATION = re.compile(r"^(?:(?:up|down) (?!to ))?(?:about |nearly |over |at least |under |up to )?|"
                          r" (?:year|quarter|month) on (?:year|quarter|month)$")
-_DIRECTION = re.compile(r"^(?:up |down )?| (?:year|quarter|month) on (?:year|quarter|month)$")
+_DIRECTION = re.compile(r"^(?:(?:up|down) (?!to ))?| (?:year|quarter|month) on (?:year|quarter|month)$")
 # Qualifiers said inside a figure's own span (30多名, 1300余万元, 50名左右): the text that replaces the
 # span must say them, since no Chinese around it will.
 _QUALIFIER_INSIDE = re.compile(r"[多余]|左右|上下|以上|之多")

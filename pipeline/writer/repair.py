@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 
 from ..figures import COMPARISON_ENGLISH, core_english
+from ..figures.vocabulary import APPROX_ENGLISH
 from ..resources import Resources
 from ..schema import Brief, Figure
 from ..terms import TermEnglish
@@ -64,6 +65,49 @@ def comparisons_put_back(output: str, figures: list[Figure]) -> str:
             inserts.add((_NUMBER_TAIL.match(output, places[0][1]).end(), f" {words}"))
     for at, words in sorted(inserts, reverse=True):
         output = output[:at] + words + output[at:]
+    return output
+
+
+# How English says each qualifier a figure can have (不到30% is under 30%, 多达42% up to 42%), and the
+# vaguer words a model puts in their place ('approximately 30%' for 不到30%).
+_QUALIFIER_SAID = {
+    "over": r"over|more than|above|exceed\w*|in excess of|upwards of|at least|beyond",
+    "under": r"under|less than|below|fewer than|short of|nearly|almost|just under",
+    "nearly": r"nearly|almost|close to|approach\w*|just under|about|around|approximately|roughly|near",
+    "at_least": r"at least|no less than|no fewer than|over|more than|a minimum of",
+    "up_to": r"up to|as (?:much|many|high|large) as|at most|no more than|a maximum of|a high of",
+}
+_ANY_QUALIFIER = re.compile(r"\b(?:" + "|".join(_QUALIFIER_SAID.values()) + r"|about|around|approximately|roughly"
+                            r"|some|an estimated)\s+$", re.I)
+# What may stand between a qualifier and the number: a currency ('over US$3 million', 'under RMB 5 million').
+_CURRENCY_BEFORE = re.compile(r"(?:RMB|US\$|HK\$|NT\$|S\$|A\$|C\$|\$|€|£|[A-Z]{3})\s?$")
+_MORE_AFTER = re.compile(r"\+|\s(?:or more|plus)\b")
+
+
+def qualifiers_put_back(output: str, figures: list[Figure]) -> str:
+    """A figure its source qualifies (超过, 不到, 近, 至少, 最高) whose English lost the qualifier, or says
+    another ('approximately 30%' for 不到30%), gets the fact sheet's, right before the figure: 'the
+    remaining approximately 30%' -> 'the remaining under 30%'. Only where the figure's number is said
+    once. 约 (about) is left alone: a number without it is no different claim."""
+    edits: list[tuple[int, int, str]] = []
+    for figure in figures:
+        said = _QUALIFIER_SAID.get(figure.approx or "")
+        wanted = numbers_in(core_english(figure))
+        places = number_places(output, wanted[0]) if said and wanted else []
+        if len(places) != 1:
+            continue
+        start = places[0][0]
+        currency = _CURRENCY_BEFORE.search(output, 0, start)
+        lead = currency.start() if currency else start
+        before = _ANY_QUALIFIER.search(output[max(0, lead - 40):lead])
+        if before and re.fullmatch(rf"(?:{said})\s+", before.group(0), re.I):
+            continue
+        if figure.approx == "over" and _MORE_AFTER.match(output, places[0][1]):
+            continue  # '500+ species', '30 or more'
+        qualifier = APPROX_ENGLISH[figure.approx or ""]
+        edits.append((lead - len(before.group(0)) if before else lead, lead, qualifier))
+    for begin, end, qualifier in sorted(edits, reverse=True):
+        output = output[:begin] + qualifier + output[end:]
     return output
 
 

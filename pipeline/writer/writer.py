@@ -54,7 +54,14 @@ from .prompts import (
     SYSTEM_PROMPT,
     UNITS_RETRY_NOTE,
 )
-from .repair import chinese_left, comparisons_put_back, fill_chinese, name_outside_the_fact_sheet, put_in
+from .repair import (
+    chinese_left,
+    comparisons_put_back,
+    fill_chinese,
+    name_outside_the_fact_sheet,
+    put_in,
+    qualifiers_put_back,
+)
 from .sounds import transliterated, usual_english
 
 # Two budgets, so that a title and the sentences share a batch, and every short phrase another: a
@@ -300,9 +307,11 @@ class Writer:
 
     def repaired(self, seg: Segment, names: dict[str, str], known: set[str] | None) -> str:
         """The output with what rules can mend mended: Chinese the fact sheet has English for, and a
-        comparison (year on year) the figures of its sentence state."""
+        comparison (year on year) or a qualifier (over, under) the figures of its sentence state."""
         output = self.fill_chinese(seg.output, names, known)
-        return comparisons_put_back(output, seg.own_figures) if seg.kind in ("title", "sentence") else output
+        if seg.kind not in ("title", "sentence"):
+            return output
+        return qualifiers_put_back(comparisons_put_back(output, seg.own_figures), seg.own_figures)
 
     def fill_chinese(self, output: str, names: dict[str, str], inserted: set[str] | None = None) -> str:
         """Chinese the model copied that the fact sheet has English for, put into English (repair);

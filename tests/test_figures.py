@@ -305,6 +305,7 @@ FAMILY_CASES = [
     # 多/余 inside money and measures: the magnitude may come before or after it
     ("公司获得1300余万元融资。", "1300余万元", "money", None, 1.3e7, 1.4e7, "over RMB 13 million", None),
     ("年收入2亿多美元。", "2亿多美元", "money", None, 2e8, 3e8, "over US$200 million", None),
+    ("投入新台币300多万元。", "新台币300多万元", "money", None, 3e6, 4e6, "over NT$3 million", None),
     ("他流转了60多亩地。", "60多亩", "quantity", None, 60.0, 70.0, "over 60 mu", None),
     ("家里还有1000多斤粮食。", "1000多斤", "quantity", None, 1000.0, 2000.0, "over 1,000 jin", None),
     ("年产600多万吨。", "600多万吨", "quantity", None, 6e6, 7e6, "over 6 million tonnes", None),

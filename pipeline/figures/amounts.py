@@ -38,6 +38,15 @@ from .vocabulary import (
 
 # ---- money
 
+# A currency named before the number (人民币300万元, 美元5亿元): it decides what 元 is.
+_CURRENCY_FIRST = r"(?:(?P<pre>人民币|美元|港币|港元|新台币|台币|日元|韩元|欧元|英镑|澳元|加元)\s?)?"
+
+
+def _currency(m: re.Match[str]) -> str:
+    """The currency of a matched amount: its word's (亿元, 美元), or, for a bare 元, the one named first."""
+    unit = CURRENCIES[m.group("cur")]
+    return CURRENCIES.get(m.group("pre"), unit) if m.group("pre") and m.group("cur") == "元" else unit
+
 
 @rule(rf"(?P<sym>{_CUR_SYMBOLS})\s?(?P<n>\d+(?:,\d{{3}})*(?:\.\d+)?)\s?(?P<mag>[十百千万亿]{{0,4}})"
       r"(?:\s?(?P<word>trillion|billion|million|bn|m)\b)?", r"[$¥￥€£]")
@@ -47,7 +56,7 @@ def _money_symbol(m: re.Match[str], anchor: Anchor) -> Candidate:
     return Candidate(*_span(m), "money", value, 3, unit=CURRENCY_SYMBOLS[m.group("sym")])
 
 
-@rule(rf"(?:(?P<pre>人民币|美元|港币|港元|新台币|台币|日元|韩元|欧元|英镑|澳元|加元)\s?)?(?P<lo>{_NUM}|{_VAGUE})\s?(?:(?P<cur1>{_CUR_WORDS}))?{_RANGE_SEP}"
+@rule(rf"{_CURRENCY_FIRST}(?P<lo>{_NUM}|{_VAGUE})\s?(?:(?P<cur1>{_CUR_WORDS}))?{_RANGE_SEP}"
       rf"(?P<n>{_NUM})\s?(?P<cur>{_CUR_WORDS})(?![宇旦素首器老件])", rf"{_CUR_WORDS}")
 def _money_range(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     if m.group("cur1") and CURRENCIES[m.group("cur1")] != CURRENCIES[m.group("cur")]:
@@ -62,13 +71,10 @@ def _money_range(m: re.Match[str], anchor: Anchor) -> Candidate | None:
                      info={"range": True})
 
 
-@rule(rf"(?:(?P<pre>人民币|美元|港币|港元|新台币|台币|日元|韩元|欧元|英镑|澳元|加元)\s?)?(?P<n>{_NUM}|{_VAGUE})\s?(?P<cur>{_CUR_WORDS})(?![宇旦素首器老件])",
+@rule(rf"{_CURRENCY_FIRST}(?P<n>{_NUM}|{_VAGUE})\s?(?P<cur>{_CUR_WORDS})(?![宇旦素首器老件])",
       _CUR_WORDS)
 def _money(m: re.Match[str], anchor: Anchor) -> Candidate | None:
-    number = m.group("n")
-    unit = CURRENCIES[m.group("cur")] if m.group("cur") != "人民币" or not m.group("pre") else "CNY"
-    if m.group("pre") and m.group("cur") in ("元",):
-        unit = CURRENCIES.get(m.group("pre"), unit) if m.group("pre") != "人民币" else "CNY"
+    number, unit = m.group("n"), _currency(m)
     if number[0] in "数几上":
         low, high = _vague_bounds(number)
         english = f"{_vague_english(low)} of {CURRENCY_NAMES.get(unit, unit)}"
@@ -79,18 +85,14 @@ def _money(m: re.Match[str], anchor: Anchor) -> Candidate | None:
 
 
 # 1300余万元, 8万多元, 2亿多美元: more than the amount, less than the next step of its last digit.
-@rule(rf"(?:(?P<pre>人民币|美元|港币|港元|欧元|英镑|日元)\s?)?(?P<n>{_NUM})(?P<more>余|多)(?P<mag>[十百千万亿]{{0,2}})"
+@rule(rf"{_CURRENCY_FIRST}(?P<n>{_NUM})(?P<more>余|多)(?P<mag>[十百千万亿]{{0,2}})"
       rf"\s?(?P<cur>{_CUR_WORDS})(?![宇旦素首器老件])", r"[余多]")
 def _money_more(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     number, magnitude = m.group("n"), m.group("mag")
     if not _plausible_cn_number(number, implied_one=True) or (magnitude and re.search(r"[十百千万亿]$", number)):
         return None
-    unit = CURRENCIES[m.group("cur")]
-    if m.group("pre") and m.group("cur") == "元":
-        unit = CURRENCIES.get(m.group("pre"), unit)
-    scale = _num("1" + magnitude) if magnitude else 1.0
-    value = _num(number)
-    low, high = value * scale, (value + _next_step(value)) * scale
+    unit = _currency(m)
+    low, high = _more_bounds(_num(number), magnitude)
     return Candidate(*_span(m), "money", None, 4, low=low, high=high, unit=unit,
                      english=f"{CURRENCY_ENGLISH.get(unit, unit + ' ')}{english_amount(low)}", approx="over")
 
@@ -207,12 +209,17 @@ def _more_than(m: re.Match[str], kind: str, value: float, unit: str, unit_englis
                      approx="over")
 
 
+def _more_bounds(value: float, magnitude: str | None) -> tuple[float, float]:
+    """The bounds of 'more than' a number with a magnitude after 多/余: 300多万 is 3 to 4 million."""
+    scale = _num("1" + magnitude) if magnitude else 1.0
+    return value * scale, (value + _next_step(value)) * scale
+
+
 def _scaled(candidate: Candidate, magnitude: str | None, value: float, unit_english: str) -> Candidate:
     """A 'more than' figure whose magnitude follows 多/余 (300多万 is over three million)."""
     if magnitude:
-        scale = _num("1" + magnitude)
-        candidate.low, candidate.high = value * scale, (value + _next_step(value)) * scale
-        candidate.english = f"{english_amount(value * scale)} {unit_english}".strip()
+        candidate.low, candidate.high = _more_bounds(value, magnitude)
+        candidate.english = f"{english_amount(candidate.low)} {unit_english}".strip()
     return candidate
 
 

@@ -6,15 +6,18 @@ import re
 
 from ..numbers import english_amount, format_decimal
 from ..schema import Figure
-from .vocabulary import COUNT_UNITS, CURRENCY_ENGLISH, MEASURE_UNITS
+from .vocabulary import APPROX_AFTER, APPROX_ENGLISH, COUNT_UNITS, CURRENCY_ENGLISH, MEASURE_UNITS
 
-# A direction, not the 'up' of 'up to' (多达42% is 'up to 42%', and was going in as 'to 42%').
-_DECORATION = re.compile(r"^(?:(?:up|down) (?!to ))?(?:about |nearly |over |at least |under |up to )?|"
-                         r" (?:year|quarter|month) on (?:year|quarter|month)$")
-_DIRECTION = re.compile(r"^(?:(?:up|down) (?!to ))?| (?:year|quarter|month) on (?:year|quarter|month)$")
-# Qualifiers said inside a figure's own span (30多名, 1300余万元, 50名左右): the text that replaces the
-# span must say them, since no Chinese around it will.
-_QUALIFIER_INSIDE = re.compile(r"[多余]|左右|上下|以上|之多")
+# What the English of a figure says beside its value: a direction (not the 'up' of 'up to': 多达42% is
+# 'up to 42%', and was going in as 'to 42%'), a qualifier, a comparison.
+_DIRECTION = r"(?:(?:up|down) (?!to ))?"
+_QUALIFIER = "(?:" + "|".join(sorted(APPROX_ENGLISH.values(), key=len, reverse=True)) + ")?"
+_COMPARISON = r" (?:year|quarter|month) on (?:year|quarter|month)$"
+_DECORATION = re.compile(rf"^{_DIRECTION}{_QUALIFIER}|{_COMPARISON}")
+_DIRECTION_AND_COMPARISON = re.compile(rf"^{_DIRECTION}|{_COMPARISON}")
+# Qualifiers said inside a figure's own span (30多名, 1300余万元): the text that replaces the span must
+# say them, since no Chinese around it will.
+_QUALIFIER_INSIDE = re.compile("|".join(sorted((word for word, _ in APPROX_AFTER), key=len, reverse=True)))
 
 
 def core_english(f: Figure) -> str:
@@ -22,7 +25,7 @@ def core_english(f: Figure) -> str:
     already says (约, 同比增长): what replaces the span before translation."""
     if f.kind in ("date", "period"):
         return f.english
-    decoration = _DIRECTION if f.approx and _QUALIFIER_INSIDE.search(f.text) else _DECORATION
+    decoration = _DIRECTION_AND_COMPARISON if f.approx and _QUALIFIER_INSIDE.search(f.text) else _DECORATION
     return decoration.sub("", f.english) or _core_english(f)
 
 

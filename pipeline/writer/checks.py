@@ -8,7 +8,7 @@ from functools import cache
 from ..figures import core_english
 from ..figures.vocabulary import MEASURE_UNITS
 from ..ingest.clean import BIDI_CONTROLS
-from ..numbers import parse_chinese_integer
+from ..numbers import CN_DIGIT_CHARS, CN_UNIT_CHARS, parse_chinese_integer
 from ..resources import HAN, Resources, read_lines
 from ..schema import Brief, Figure
 from .sounds import name_skeletons, sounds_like
@@ -48,7 +48,7 @@ _DIGITAL_CLOCK = re.compile(r"(?<![\d:])(\d{1,2}):\d{2}(?::\d{2})?(?![\d:])")
 
 # A small number in Chinese numerals, which no figure rule keeps (国家二级保护动物, 三河镇, 两次): English
 # may write it in digits ('grade 2'). 一 only before a measure word: alone it is mostly 'a' or 'one'.
-_NUMERAL_CHARS = "一二三四五六七八九十百千万亿两零〇"
+_NUMERAL_CHARS = CN_DIGIT_CHARS + CN_UNIT_CHARS
 _SMALL_NUMERAL = re.compile(rf"(?<![{_NUMERAL_CHARS}])(?:[二三四五六七八九十两][一二三四五六七八九十]{{0,2}}"
                             rf"|一(?=[级等号期次名个种类]))(?![{_NUMERAL_CHARS}])")
 

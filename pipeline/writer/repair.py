@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 
 from ..figures import COMPARISON_ENGLISH, core_english
-from ..figures.vocabulary import APPROX_ENGLISH
+from ..figures.vocabulary import APPROX_ENGLISH, CURRENCY_ENGLISH, CURRENCY_SYMBOLS
 from ..resources import Resources
 from ..schema import Brief, Figure
 from ..terms import TermEnglish
@@ -48,6 +48,14 @@ def fill_chinese(output: str, names: dict[str, str], terms: TermEnglish,
     return " ".join(_CHINESE_RUN.sub(english, output).split())
 
 
+def _said_once(output: str, figure: Figure) -> tuple[int, int] | None:
+    """Where the English says the figure's number, when it says it exactly once: a rule may then
+    mend what stands around it."""
+    wanted = numbers_in(core_english(figure))
+    places = number_places(output, wanted[0]) if wanted else []
+    return places[0] if len(places) == 1 else None
+
+
 def comparisons_put_back(output: str, figures: list[Figure]) -> str:
     """A figure its source compares year on year (quarter on quarter, month on month) whose English
     lost the comparison gets it back, right after the figure: 'rose 11% to 985,000' -> 'rose 11% year
@@ -59,10 +67,8 @@ def comparisons_put_back(output: str, figures: list[Figure]) -> str:
         words = COMPARISON_ENGLISH.get(figure.comparison or "")
         if not words or COMPARED[figure.comparison].search(output):
             continue
-        wanted = numbers_in(core_english(figure))
-        places = number_places(output, wanted[0]) if wanted else []
-        if len(places) == 1:
-            inserts.add((_NUMBER_TAIL.match(output, places[0][1]).end(), f" {words}"))
+        if place := _said_once(output, figure):
+            inserts.add((_NUMBER_TAIL.match(output, place[1]).end(), f" {words}"))
     for at, words in sorted(inserts, reverse=True):
         output = output[:at] + words + output[at:]
     return output
@@ -80,7 +86,8 @@ _QUALIFIER_SAID = {
 _ANY_QUALIFIER = re.compile(r"\b(?:" + "|".join(_QUALIFIER_SAID.values()) + r"|about|around|approximately|roughly"
                             r"|some|an estimated)\s+$", re.I)
 # What may stand between a qualifier and the number: a currency ('over US$3 million', 'under RMB 5 million').
-_CURRENCY_BEFORE = re.compile(r"(?:RMB|US\$|HK\$|NT\$|S\$|A\$|C\$|\$|€|£|[A-Z]{3})\s?$")
+_CURRENCY_BEFORE = re.compile("(?:" + "|".join(re.escape(sign.strip()) for sign in sorted(
+    {*CURRENCY_ENGLISH.values(), *CURRENCY_SYMBOLS}, key=len, reverse=True)) + r"|[A-Z]{3})\s?$")
 _MORE_AFTER = re.compile(r"\+|\s(?:or more|plus)\b")
 
 
@@ -92,17 +99,16 @@ def qualifiers_put_back(output: str, figures: list[Figure]) -> str:
     edits: list[tuple[int, int, str]] = []
     for figure in figures:
         said = _QUALIFIER_SAID.get(figure.approx or "")
-        wanted = numbers_in(core_english(figure))
-        places = number_places(output, wanted[0]) if said and wanted else []
-        if len(places) != 1:
+        place = _said_once(output, figure) if said else None
+        if place is None:
             continue
-        start = places[0][0]
+        start, end = place
         currency = _CURRENCY_BEFORE.search(output, 0, start)
         lead = currency.start() if currency else start
         before = _ANY_QUALIFIER.search(output[max(0, lead - 40):lead])
         if before and re.fullmatch(rf"(?:{said})\s+", before.group(0), re.I):
             continue
-        if figure.approx == "over" and _MORE_AFTER.match(output, places[0][1]):
+        if figure.approx == "over" and _MORE_AFTER.match(output, end):
             continue  # '500+ species', '30 or more'
         qualifier = APPROX_ENGLISH[figure.approx or ""]
         edits.append((lead - len(before.group(0)) if before else lead, lead, qualifier))

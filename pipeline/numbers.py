@@ -126,3 +126,40 @@ def english_fraction(numerator: int, denominator: int) -> str:
         noun = _ORDINAL_SINGULARS[denominator] if numerator == 1 else _ORDINAL_PLURALS[denominator]
         return f"{_SMALL_WORDS[numerator]} {noun}" if not (numerator == 1 and denominator == 2) else "one half"
     return f"{numerator}/{denominator}"
+
+
+
+_CARDINALS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+              "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_ORDINALS = ("zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+             "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+             "eighteenth", "nineteenth")
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_NUMBER_WORDS = {**{w: n for n, w in enumerate(_CARDINALS)}, **{w: n for n, w in enumerate(_ORDINALS)},
+                 **{w: 20 + 10 * n for n, w in enumerate(_TENS)},
+                 **{w.replace("y", "ieth"): 20 + 10 * n for n, w in enumerate(_TENS)}}
+_ENGLISH_NUMBER_WORD = re.compile(r"\b([a-z]+)(?:-([a-z]+))?\b")
+
+
+def number_word_value(word: str) -> int | None:
+    """The number an English word names, cardinal or ordinal, up to ninety: 'third' -> 3, 'forty' -> 40."""
+    return _NUMBER_WORDS.get(word.lower())
+
+
+def english_number_words(text: str) -> list[tuple[int, int, int]]:
+    """(value, start, end) of each number a text spells in lower-case English words, two to ninety-nine,
+    cardinal or ordinal ('three years', 'the twenty-third edition'). Not 'one' or 'first' (mostly no
+    number: 'one of', 'for the first time'), nor a capitalised word, which starts a name or a sentence
+    ('Five-Year Plan', 'Group of Seven')."""
+    found = []
+    for m in _ENGLISH_NUMBER_WORD.finditer(text):
+        tens, unit = _NUMBER_WORDS.get(m.group(1)), _NUMBER_WORDS.get(m.group(2) or "")
+        if tens is None:
+            continue
+        if unit is not None and tens >= 20 and tens % 10 == 0 and 0 < unit < 10:
+            value, end = tens + unit, m.end()  # twenty-three, twenty-third
+        else:
+            value, end = tens, m.end(1)
+        if value >= 2:
+            found.append((value, m.start(), end))
+    return found

@@ -8,7 +8,7 @@ from functools import cache
 from ..figures import core_english
 from ..figures.vocabulary import MEASURE_UNITS
 from ..ingest.clean import BIDI_CONTROLS
-from ..numbers import CN_DIGIT_CHARS, CN_UNIT_CHARS, parse_chinese_integer
+from ..numbers import CN_DIGIT_CHARS, CN_UNIT_CHARS, english_number_words, number_word_value, parse_chinese_integer
 from ..resources import HAN, Resources, read_lines
 from ..schema import Brief, Figure
 from .sounds import name_skeletons, sounds_like
@@ -36,6 +36,18 @@ def numbers_in(text: str) -> list[float]:
         value = float(m.group(1).replace(",", "") + (m.group(2) or ""))
         values.append(value * _SCALE.get((m.group(3) or "").lower(), 1.0))
     return values
+
+
+# 'two' is mostly a pair the source names without a numeral (中美: 'the two countries'); 'second-hand' (二手
+# in the glossary), 'the second half' (下半年) and 'third-party' are no figures.
+_NO_NUMBER_AFTER = re.compile(r"[- ](?:hand|half|part(?:y|ies))\b")
+
+
+def numbers_spelt(text: str) -> list[tuple[int, int, int]]:
+    """(value, start, end) of the numbers English spells in words that the checks read, as they read
+    digits: 'ten million yuan' for 数千万元, 'the second edition' for 第二十三届."""
+    return [(value, start, end) for value, start, end in english_number_words(text)
+            if text[start:end] != "two" and not (value in (2, 3) and _NO_NUMBER_AFTER.match(text, end))]
 
 
 # A clock time in Chinese (16时, 9点半, 9点15分): its English writes minutes the digits do not ('16:00', '9:30').
@@ -162,8 +174,15 @@ def unknown_names(text: str, known: set[str], source: str, common: frozenset[str
         words = [w for w in words if w and w not in common]
         if not words or (m.start() == 0 and len(words) == 1):
             continue
-        if all(_traces(w.lower(), known_lower, source_lower, vocabulary)
-               or any(sounds_like(w, skeleton) for skeleton in sounds) for w in words):
+
+        def traces(word: str) -> bool:
+            if _traces(word.lower(), known_lower, source_lower, vocabulary) \
+                    or any(sounds_like(word, skeleton) for skeleton in sounds):
+                return True
+            parts = [p for p in word.split("-") if p]  # American-based, Vice-Chairman: each part on its own
+            return len(parts) > 1 and all(p in common or p.islower() or traces(p) for p in parts)
+
+        if all(traces(w) for w in words):
             continue
         found.append(" ".join(words))
     return found
@@ -195,12 +214,17 @@ def source_vocabulary(text: str) -> frozenset[str]:
 def _traces(word: str, known: set[str], source: str, vocabulary: frozenset[str]) -> bool:
     if word in known or word in source:
         return True
+    if (number := number_word_value(word)) is not None:  # Third (第三届) where the source writes it, First for 首
+        return any(_close(number, n) for n in numbers_written(source)) or (number == 1 and "首" in source)
     word = word.replace("ü", "u")
     stems = [word, word[:-1] if word.endswith("s") else "", word[:-2] if word.endswith("es") else "",
              word[:-3] + "y" if word.endswith("ies") else "", word[:-3] if word.endswith("ern") else "",
              re.sub(r"(?:or|er)s?$", "", word), word[:-1] if word.endswith("ed") else "",
-             word[:-2] if word.endswith("ed") else ""]
-    return any(stem and stem in vocabulary for stem in stems)  # sports: sport; eastern: east; exhibitor: exhibit
+             word[:-2] if word.endswith("ed") else "", word[:-3] if word.endswith("ing") else "",
+             word[:-3] + "e" if word.endswith("ing") else "", word[:-4] if word.endswith("ship") else "",
+             word[:-1] if word.endswith("an") else "", word[:-3] + "a" if word.endswith("ian") else ""]
+    # sports: sport; eastern: east; exhibitor: exhibit; building: build; leadership: leader; Korean: Korea
+    return any(stem and stem in vocabulary for stem in stems)
 
 
 # Words that say which way a figure moved, and how it is compared: read around the number in the English.
@@ -227,8 +251,9 @@ def _clause_around(text: str, start: int, end: int) -> str:
 
 
 def number_places(text: str, value: float) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _NUMBER.finditer(text)
-            if _close(numbers_in(m.group(0))[0], value)]
+    """Where the English says the value, in digits or in words ('three years' for 3年)."""
+    places = [(m.start(), m.end()) for m in _NUMBER.finditer(text) if _close(numbers_in(m.group(0))[0], value)]
+    return sorted(places + [(start, end) for number, start, end in english_number_words(text) if number == value])
 
 
 def broken_relations(text: str, figures: list[Figure]) -> list[str]:

@@ -55,7 +55,7 @@ _COUNT_CONTEXT = re.compile(
 
 APPROX_BEFORE: tuple[tuple[str, str], ...] = (
     ("不低于", "at_least"), ("不超过", "up_to"), ("至少", "at_least"), ("最少", "at_least"), ("最高", "up_to"),
-    ("最多", "up_to"), ("多达", "up_to"), ("大约", "about"), ("约", "about"), ("将近", "nearly"),
+    ("最多", "up_to"), ("多达", "up_to"), ("大约", "about"), ("约有", "about"), ("约", "about"), ("将近", "nearly"),
     ("接近", "nearly"), ("近", "nearly"), ("超过", "over"), ("超", "over"), ("逾", "over"), ("高于", "over"),
     ("不到", "under"), ("不足", "under"), ("低于", "under"),
 )

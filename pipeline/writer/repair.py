@@ -91,20 +91,32 @@ _CURRENCY_BEFORE = re.compile("(?:" + "|".join(re.escape(sign.strip()) for sign 
 _MORE_AFTER = re.compile(r"\+|\s(?:or more|plus)\b")
 
 
+# Qualifiers that only qualify a number, which the model adds where the source has none ('nearly US$5
+# million' for 500万美元); not 'over' or 'exceeding', which also say 'during' and 'to pass'.
+_ADDED_QUALIFIER = re.compile(r"\b(?:nearly|almost|about|approximately|roughly|around|more than|less than|"
+                              r"fewer than|close to|at least|at most|up to)\s+$", re.I)
+
+
 def qualifiers_put_back(output: str, figures: list[Figure]) -> str:
     """A figure its source qualifies (超过, 不到, 近, 至少, 最高) whose English lost the qualifier, or says
     another ('approximately 30%' for 不到30%), gets the fact sheet's, right before the figure: 'the
-    remaining approximately 30%' -> 'the remaining under 30%'. Only where the figure's number is said
-    once. 约 (about) is left alone: a number without it is no different claim."""
+    remaining approximately 30%' -> 'the remaining under 30%'; a qualifier the source does not give is
+    taken out: 'a nearly US$5 million round' -> 'a US$5 million round' for 500万美元. Only where the
+    figure's number is said once. 约 (about) is left alone: a number without it is no different claim."""
     edits: list[tuple[int, int, str]] = []
     for figure in figures:
         said = _QUALIFIER_SAID.get(figure.approx or "")
-        place = _said_once(output, figure) if said else None
+        plain = not figure.approx and figure.kind in ("money", "percent", "count") and figure.low is None
+        place = _said_once(output, figure) if said or plain else None
         if place is None:
             continue
         start, end = place
         currency = _CURRENCY_BEFORE.search(output, 0, start)
         lead = currency.start() if currency else start
+        if plain:
+            if added := _ADDED_QUALIFIER.search(output[max(0, lead - 40):lead]):
+                edits.append((lead - len(added.group(0)), lead, ""))
+            continue
         before = _ANY_QUALIFIER.search(output[max(0, lead - 40):lead])
         if before and re.fullmatch(rf"(?:{said})\s+", before.group(0), re.I):
             continue
@@ -166,17 +178,32 @@ def put_in(output: str, english: dict[str, str]) -> str:
 
 def rule_title(brief: Brief, lead: str = "") -> str:
     """A title from checked English: the lead bullet when it is short enough for a headline, else the
-    leading entity and the leading figure, both already in English. `lead`: the rule-made dateline
-    the lead bullet opens with (``Segment.lead``), which a headline leaves out."""
-    if brief.summary_en and brief.summary_sources and brief.summary_sources[0] == min(
-            (s.index for s in brief.sentences if len(s.text) >= 12), default=-1) \
+    entity the headline names with the headline's figure (or the lead sentence's), both already in
+    English, else the first bullet; never a figure from elsewhere in the article, which would headline
+    a side story (a film festival's brief titled with a count of coronavirus cases).
+    `lead`: the rule-made dateline the lead bullet opens with (``Segment.lead``), which a headline
+    leaves out."""
+    first = min((s for s in brief.sentences if len(s.text) >= 12), key=lambda s: s.index, default=None)
+    if brief.summary_en and brief.summary_sources and first and brief.summary_sources[0] == first.index \
             and len(brief.summary_en[0].split()) <= 25:
         return brief.summary_en[0].removeprefix(lead).rstrip(".")
-    parts = []
-    if brief.entities:
-        parts.append(brief.entities[0].english)
-    top = sorted(brief.figures, key=lambda f: -f.salience)
-    if top:
-        what = top[0].subject_en or ""
-        parts.append(f"{what} {top[0].english}".strip())
-    return ": ".join(parts) if parts else "Untitled article"
+    title = brief.meta.title or ""
+    # Who the news is about: an organisation or person the headline names, else any entity it names (the
+    # most salient entity of the article may be an investor, a reporter or a place).
+    named = [e for e in brief.entities if any(m.text in title for m in e.mentions)]
+    entity = ([e for e in named if e.type in ("ORG", "PERSON")] or named or [None])[0]
+    figures = [f for f in brief.figures if f.kind not in ("date", "period")]
+    headline = [f for f in figures if f.text in title] \
+        or [f for f in figures if first and first.start <= f.start < first.end]
+    parts = [entity.english] if entity else []
+    if headline:
+        top = max(headline, key=lambda f: f.salience)
+        what = top.subject_en or ""
+        if entity and entity.english in what:
+            what = ""  # 'Ke Youyun: tens of millions of yuan', not the name twice
+        parts.append(f"{what} {top.english}".strip())
+    if entity:
+        return ": ".join(parts)
+    if brief.summary_en and len(brief.summary_en[0].split()) <= 30:  # the best checked sentence there is
+        return brief.summary_en[0].removeprefix(lead).rstrip(".")
+    return parts[0] if parts else "Untitled article"

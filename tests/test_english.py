@@ -24,6 +24,8 @@ from pipeline.writer.checks import (
     invented_dates,
     is_quotation,
     load_common_words,
+    numbers_spelt,
+    source_vocabulary,
     unknown_names,
 )
 from pipeline.writer.prepare import select_sentences
@@ -148,6 +150,25 @@ def test_names_trace_through_entities_initials_and_the_dictionary():
         ["Consumer Goods Index"]
 
 
+def test_derived_words_ordinals_and_hyphenated_parts_trace_to_the_source():
+    common = load_common_words(default_resources())
+    ordinary = load_dictionary().ordinary_words
+
+    def untraced(english: str, source: str) -> list[str]:
+        return unknown_names(english, set(), source, common, source_vocabulary(source), ordinary)
+
+    # 领袖 'leader', 筑 'to build', 印尼 'Indonesia': a derived word traces to its stem.
+    assert untraced("He chairs the International Leadership Foundation.", "国际领袖基金会创会会长") == []
+    assert untraced("A forum on Building a New Era.", "筑梦新时代") == []
+    assert untraced("Sales to Indonesian buyers rose.", "印尼买家") == []
+    # An ordinal traces where the source writes the number, and only then.
+    assert untraced("It opened the Third China Film Week.", "第三届中国电影周") == []
+    assert untraced("It opened the Fifth China Film Week.", "第三届中国电影周") == ["Fifth China Film Week"]
+    # Each part of a hyphenated word is checked: common or lower-case parts pass, a made-up one does not.
+    assert untraced("An American-based agent and the Vice-Chairman spoke.", "美国代理商和副会长") == []
+    assert untraced("He met the Shenlan-based agent.", "美国代理商") == ["Shenlan-based"]
+
+
 def test_a_figure_turned_round_is_retried_then_dropped():
     brief = results_brief()
 
@@ -185,6 +206,30 @@ def test_a_bullet_may_only_use_its_own_sentences_figures():
         sentence = brief.sentences[index]
         assert "1.2 billion" not in bullet or "营收" in sentence.text
     assert any("match no figure of the sentence" in w.message for w in brief.warnings)
+
+
+def test_numbers_spelt_in_words_are_checked_like_digits():
+    # 数千万元 as 'ten million yuan', 第二十三届 as 'the second edition': wrong numbers in words.
+    assert [v for v, _, _ in numbers_spelt("a ten million yuan round and the second edition")] == [10, 2]
+    assert [v for v, _, _ in numbers_spelt("the twenty-third edition, three years")] == [23, 3]
+    # Not a number: a pair ('the two countries' for 中美), second-hand goods, the second half of a year.
+    assert numbers_spelt("the two countries, second-hand goods, in the second half, third-party sellers") == []
+    brief = results_brief()
+
+    def answer(conversation):
+        user = conversation[-1]["content"]
+        if "6%" in user and "RMB" not in user:  # a count the source never gives, every time
+            return "Online retail sales grew 6% that month across twelve provinces."
+        return sentence_answer(conversation) or "Yunfan's net loss narrowed."
+
+    writer = Writer(Scripted(answer), sentences=3)
+    writer.write([brief])
+    assert not any("twelve" in bullet for bullet in brief.summary_en)
+    assert any("numbers 12 match no figure" in w.message for w in brief.warnings)
+    # A figure said in words is not left out: 3年 as 'three years'.
+    signed = brief_text("两家跨境电商企业近日在上海签订了3年长期合作备忘录，涉及物流与海外仓储服务。")
+    three_years = [f for f in signed.figures if f.value == 3]
+    assert three_years and broken_relations("They signed a three-year memorandum.", three_years) == []
 
 
 def test_relation_checks_read_direction_ends_and_comparison():
@@ -230,6 +275,13 @@ def test_a_qualifier_the_model_lost_or_changed_is_put_back():
         "up to 42% of buyers return monthly, and over 500 merchants joined."
     kept = "Less than 30% came from the UK; as many as 42% return; 500+ merchants and 70% from Indonesia."
     assert qualifiers_put_back(kept, figures) == kept  # said already, in other words; 约 may go unsaid
+    # A qualifier the source does not give is taken out (500万美元 as 'nearly $5 million'); 约有 is 约.
+    plain = brief_text("快时尚品牌无疆跨境完成500万美元Pre-A轮融资，公司营收增长35%，约有90%的用户在欧美。").figures
+    assert qualifiers_put_back("It raised nearly $5 million, and revenue rose about 35%; about 90% of users "
+                               "are in Europe and America.", plain) == \
+        "It raised $5 million, and revenue rose 35%; about 90% of users are in Europe and America."
+    assert qualifiers_put_back("Over the past 35 days it raised US$5 million.", plain) == \
+        "Over the past 35 days it raised US$5 million."  # 'over' may say 'during': left alone
 
     def answer(conversation):
         if "不到 30%" in conversation[-1]["content"]:  # the sentence, with the figures in English
@@ -448,6 +500,22 @@ def test_a_wire_dateline_is_set_in_english_by_rule_never_given_to_the_model():
 
     brief.summary_en[0] = "Hangzhou, 1 August 2024 (Xinhua) — Yunfan's revenue rose 8%."
     assert rule_title(brief, "Hangzhou, 1 August 2024 (Xinhua) — ") == "Yunfan's revenue rose 8%"  # no dateline
+
+
+def test_a_title_rebuilt_from_rules_names_the_headlines_entity_and_figure_not_a_side_story():
+    from pipeline.writer.repair import rule_title
+
+    brief = results_brief()
+    # The statistics bureau's 6% is made the article's most salient figure and entity: the headline
+    # (云帆电商第二季度净亏损收窄) is still about Yunfan, and the lead sentence gives its figure.
+    side = next(f for f in brief.figures if f.text == "6%")
+    side.salience = 99.0
+    brief.entities.sort(key=lambda e: e.text != "国家统计局")
+    assert rule_title(brief) == "Yunfan Dianshang: revenue RMB 1.2 billion"
+    # A headline that names no entity: the first checked bullet, not an entity picked elsewhere.
+    brief.meta.title = "第二季度净亏损收窄"
+    brief.summary_en, brief.summary_sources = ["Its net loss narrowed to US$41.3 million."], [2]
+    assert rule_title(brief) == "Its net loss narrowed to US$41.3 million"
 
 
 def test_an_answer_that_announces_itself_or_drops_a_quotations_marks_is_cleaned():

@@ -69,6 +69,16 @@ def test_unknown_chinese_company_gets_flagged_pinyin(extract):
     assert company.english == "Hunan Zhiliu Network Technology Co., Ltd."
 
 
+def test_a_coined_brand_before_a_company_word_is_a_company(extract):
+    # Written for this test (invented companies): the recogniser may miss a brand it never saw.
+    found = by_text(extract("深圳二手寄售平台拓野科技近日完成A轮融资，本轮由澜舟资本领投，老股东跟投。"))
+    assert found["拓野科技"].type == "ORG" and found["拓野科技"].english == "Tuoye Technology"
+    assert found["澜舟资本"].type == "ORG"
+    # Not a description before a company word: 航空 and 平台 are words CC-CEDICT knows.
+    found = by_text(extract("这家航空公司与一家平台科技公司签约，双方将在上海合作推进跨境物流。"))
+    assert "航空公司" not in found and "平台科技" not in found
+
+
 def test_place_with_suffix(extract):
     found = by_text(extract("二者的矛盾聚焦于即将生效的蒙大拿州禁令，未来其他州的态度也会受影响。"))
     assert (found["蒙大拿州"].type, found["蒙大拿州"].english) == ("GPE", "Montana")

@@ -1,11 +1,16 @@
 """Where a name's span starts and ends: marks at its edges, a quote mark without its pair, two
-people a space apart. Read by the extractor for every candidate span."""
+people a space apart, a word jieba glued to a coined brand. Read by the extractor for every
+candidate span."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
+from ..dictionary import ChineseEnglishDictionary
 from ..resources import HAN
+from .components import _dictionary_tag
+from .vocabulary import EntityVocabulary
 
 # A name never starts or ends with these marks. A quote mark without its pair cuts a span in two
 # (“链家地产”市场研究部): the piece the text quotes is the name; a quoted word inside a name is
@@ -49,3 +54,21 @@ def people_apart(text: str, start: int, end: int) -> list[tuple[int, int]] | Non
     if not _SPACED_HAN.search(text, start, end):
         return None
     return [(m.start(), m.end()) for m in _HAN_RUN.finditer(text, start, end) if m.end() - m.start() >= 2]
+
+
+def coined_company(surface: str, vocabulary: EntityVocabulary, dictionary: ChineseEnglishDictionary,
+                   known_name: Callable[[str], bool]) -> int | None:
+    """A company word after a coined brand of two to four characters in which CC-CEDICT knows no word
+    (循物科技, 峰瑞资本): a name the recogniser may miss, and no description (航空公司, 平台科技公司).
+    Returns how many characters before the brand are no part of it (jieba glues 由 to 由澜舟资本), or
+    None for no such name. `known_name`: the gazetteer's or CC-CEDICT's names (深圳科技 is a place's)."""
+    suffix = next((s for s in vocabulary.org_suffixes if surface.endswith(s)), "")
+    if not suffix or suffix in vocabulary.institution_suffixes:
+        return None
+    brand = surface[: -len(suffix)]
+    lead = 1 if len(brand) > 2 and _dictionary_tag(brand[0])[:1] in ("p", "c", "d", "v", "u", "r") else 0
+    brand = brand[lead:]
+    if not 2 <= len(brand) <= 4 or not all(HAN.match(ch) for ch in brand) or known_name(brand):
+        return None
+    words = (brand[i:j] for i in range(len(brand)) for j in range(i + 2, len(brand) + 1))
+    return None if any(dictionary.entries(word) for word in words) else lead

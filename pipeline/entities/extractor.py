@@ -29,7 +29,7 @@ from .components import (
     place_with_common_suffix,
 )
 from .coordination import coordinated_names
-from .edges import name_piece, people_apart
+from .edges import coined_company, name_piece, people_apart
 from .english_names import EntityNamer
 from .gazetteer import load_gazetteer
 from .roles import role_of
@@ -97,7 +97,8 @@ class EntityExtractor:
         self.pipes = tuple(pipe_name(source, recogniser) for source in sources)
         # Where the trained recogniser runs, its "no name here" outweighs a word ending's "name"
         # (市中心, 航空公司 are no organisations): measured on held-out MSRA train sentences.
-        self.keys = tuple(k for k in CANDIDATE_KEYS if not (k == "suffix" and "newsbrief_recogniser" in sources))
+        # ... except a coined brand before a company word (循物科技): see edges.coined_company.
+        self.recogniser_runs = "newsbrief_recogniser" in sources
         self.gazetteer = load_gazetteer(resources)
         self.dictionary = load_dictionary()
         self.namer = EntityNamer(self.vocabulary, self.gazetteer, self.dictionary)
@@ -146,8 +147,13 @@ class EntityExtractor:
     def _candidates(self, doc: SpacyDoc) -> list[_Candidate]:
         text = doc_text(doc)
         found = [_Candidate(e.start_char, e.end_char, e.label_, "gazetteer", e.ent_id_) for e in doc.ents]
-        for key in self.keys:
+        for key in CANDIDATE_KEYS:
             for start, end, label, kb_id in doc.user_data.get(("nb_chars", key), []):
+                if key == "suffix" and self.recogniser_runs:
+                    lead = coined_company(text[start:end], self.vocabulary, self.dictionary, self._known_name)
+                    if lead is None:
+                        continue
+                    start += lead
                 piece = name_piece(text, start, end)  # a span that starts at a space (记者 王小红), quotes
                 if piece is None:
                     continue

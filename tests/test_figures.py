@@ -101,6 +101,15 @@ def test_chinese_percent_and_percentage_points():
     assert point.english == "down 3 percentage points quarter on quarter"
 
 
+def test_period_on_period_is_month_or_quarter_as_the_text_names_the_periods():
+    # Written for this test: 环比 compares with the month before where the text is about months.
+    text = "7月、8月平台销售额环比分别增长12%、9%；订单量环比分别增长15%、6%。第三季度营收环比增长4%。"
+    figures = {f.text: f for f in FigureExtractor()(text, split_sentences(text))}
+    assert figures["12%"].english == "up 12% month on month"
+    assert figures["15%"].english == "up 15% month on month"  # a sentence cut at the semicolon
+    assert figures["4%"].english == "up 4% quarter on quarter"
+
+
 @pytest.mark.parametrize(
     ("text", "kind", "value", "english"),
     [

@@ -98,10 +98,20 @@ def _direction(before: str) -> str | None:
     return None
 
 
-def _comparison(before: str) -> str | None:
+_MONTH_OR_QUARTER = re.compile(r"(?:月份?|季度?)(?!.*(?:月|季))")
+
+
+def _comparison(before: str, sentence_before: str = "") -> str | None:
+    """同比 is year on year; 环比 compares with the period before, a month or a quarter as the text
+    before it last names one (`sentence_before`: 3月、4月、5月…环比增长78%: month on month; 第二季度营收
+    环比: quarter on quarter; a sentence cut at a semicolon still reads the months before it)."""
     for word, kind in (("同比", "yoy"), ("较去年同期", "yoy"), ("环比", "qoq"), ("较上月", "mom"), ("月环比", "mom")):
         if word in before[-12:]:
-            return kind if word != "环比" or "月" not in before[-14:-12] else "mom"
+            if word != "环比":
+                return kind
+            lead = (sentence_before or before)
+            last = _MONTH_OR_QUARTER.search(lead[: lead.rfind("环比")])
+            return "mom" if last and last.group(0).startswith("月") else "qoq"
     return None
 
 
@@ -186,7 +196,7 @@ class FigureExtractor:
         approx = c.approx or _approx(before, after)
         direction = _direction(before) if kind in ("percent", "percentage_point", "multiple", "money", "count",
                                                    "quantity", "fraction") else None
-        comparison = _comparison(before) if direction else None
+        comparison = _comparison(before, text[max(0, c.start - 80):c.start]) if direction else None
         forecast = kind not in ("date", "period") and any(w in before for w in FORECAST_WORDS)
         subject = _subject(text, clause_start, c.start, previous_end) if kind not in ("date", "period") else None
         return Figure(

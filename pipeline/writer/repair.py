@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..figures import COMPARISON_ENGLISH, core_english
+from ..figures import COMPARISON_ENGLISH, FigureExtractor, core_english
 from ..figures.vocabulary import APPROX_ENGLISH, CURRENCY_ENGLISH, CURRENCY_SYMBOLS
 from ..resources import Resources
 from ..schema import Brief, Figure
+from ..segment import split_sentences
 from ..terms import TermEnglish
 from .checks import COMPARED, HAN, latin_words, number_places, numbers_in
 from .prepare import spaced
@@ -188,16 +189,23 @@ def rule_title(brief: Brief, lead: str = "") -> str:
             and len(brief.summary_en[0].split()) <= 25:
         return brief.summary_en[0].removeprefix(lead).rstrip(".")
     title = brief.meta.title or ""
-    # Who the news is about: an organisation or person the headline names, else any entity it names (the
-    # most salient entity of the article may be an investor, a reporter or a place).
-    named = [e for e in brief.entities if any(m.text in title for m in e.mentions)]
+    # Who the news is about: the organisation or person the headline names first, else any entity it
+    # names (the most salient entity of the article may be an investor, a reporter or a place; 客优云
+    # comes before its investor 「光云科技」 in its headline).
+    at = {id(e): min((title.find(m.text) for m in e.mentions if m.text in title), default=-1)
+          for e in brief.entities}
+    named = sorted((e for e in brief.entities if at[id(e)] >= 0), key=lambda e: at[id(e)])
     entity = ([e for e in named if e.type in ("ORG", "PERSON")] or named or [None])[0]
     figures = [f for f in brief.figures if f.kind not in ("date", "period")]
-    headline = [f for f in figures if f.text in title] \
-        or [f for f in figures if first and first.start <= f.start < first.end]
+    # The headline's own figures (500万美元, where the lead says 近500万美元), with the fact sheet's
+    # subject where the body states the same figure.
+    said = [f for f in FigureExtractor()(title, split_sentences(title), published=brief.meta.published,
+                                         precision=brief.meta.published_precision) if f.kind not in ("date", "period")]
+    headline = [next((b for b in figures if (b.text, b.value, b.approx) == (f.text, f.value, f.approx)), f)
+                for f in said] or [f for f in figures if first and first.start <= f.start < first.end]
     parts = [entity.english] if entity else []
     if headline:
-        top = max(headline, key=lambda f: f.salience)
+        top = headline[0] if said else max(headline, key=lambda f: f.salience)  # a headline's first figure
         what = top.subject_en or ""
         if entity and entity.english in what:
             what = ""  # 'Ke Youyun: tens of millions of yuan', not the name twice

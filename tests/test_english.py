@@ -238,6 +238,9 @@ def test_relation_checks_read_direction_ends_and_comparison():
     assert broken_relations("The net loss narrowed from US$53.2 million to US$41.3 million.", loss) == []
     assert broken_relations("The net loss narrowed to US$41.3 million from US$53.2 million.", loss) == []
     assert broken_relations("The net loss was reduced by US$53.2 million.", loss)
+    # Both ends said, but the start as the size of the change (从…缩减至… read as 'reduced by … to …').
+    assert broken_relations("The net loss was reduced by US$53.2 million compared with a year earlier, "
+                            "to US$41.3 million.", loss)
     growth = [f for f in brief.figures if f.comparison == "yoy"]
     assert growth and broken_relations("Revenue rose 8% year on year.", growth) == []
     assert broken_relations("Revenue fell 8% from a year earlier.", growth)
@@ -261,6 +264,10 @@ def test_a_comparison_the_model_left_out_is_put_back_without_a_retry():
     assert comparisons_put_back("Revenue rose 8% from a year earlier.", growth) == \
         "Revenue rose 8% from a year earlier."  # compared already
     assert comparisons_put_back("Revenue rose 8%, margins 8%.", growth) == "Revenue rose 8%, margins 8%."  # which 8%?
+    users = brief_text("数据显示，平台第四季度月活跃用户达到7500万，同比增长3.2倍，增速继续领先同行。").figures
+    users = [f for f in users if f.comparison == "yoy"]
+    assert comparisons_put_back("Monthly users saw a 3.2 times increase.", users) == \
+        "Monthly users saw a 3.2 times increase year on year."  # not 'a 3.2 year on year times increase'
 
 
 def test_a_qualifier_the_model_lost_or_changed_is_put_back():

@@ -288,6 +288,9 @@ def test_glossary_terms_never_rewrite_inside_names():
     prepared, _ = substitute(text, 0, [], [], glossary=glossary)
     assert "《出海日报》" in prepared and "「出海宝」" in prepared
     assert "更多 going global 企业" in prepared and "independent website" in prepared
+    # A publication named without brackets is a name too (not "Going global Daily").
+    prepared, _ = substitute("出海日报获悉，更多企业开始出海。", 0, [], [], glossary=glossary)
+    assert prepared.startswith("出海日报获悉") and "going global" in prepared
 
     # A name known only in pinyin goes in as its pinyin, and no glossary term rewrites inside it.
     text = "出海匠公司宣布，将帮助更多品牌出海。"

@@ -52,6 +52,8 @@ class Segment:
 SUBSTITUTED_TYPES = ("ORG", "PERSON", "PRODUCT", "EVENT")
 PINYIN_SUBSTITUTED_LENGTH = 4  # Chinese characters, for names other than people
 _BRACKETED = re.compile(r"《[^《》]{1,40}》|「[^「」]{1,40}」|『[^『』]{1,40}』")
+# A publication named without brackets (出海日报获悉): its words are its name, not glossary terms.
+_PUBLICATION = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:日报|晚报|早报|时报|周刊|周报|月刊|杂志)")
 
 
 def substitute(
@@ -87,8 +89,8 @@ def substitute(
         if e.type in SUBSTITUTED_TYPES and (e.english_source != "pinyin" or e.type == "PERSON"
                                             or len(HAN.findall(e.text)) <= PINYIN_SUBSTITUTED_LENGTH):
             spans += [(start, end, e.english) for start, end in found]
-    # Titles of publications and names the writer brackets (《出海日报》, 「客优云」) are names too.
-    names += [(m.start(), m.end()) for m in _BRACKETED.finditer(text)]
+    # Titles of publications and names the writer brackets (《出海日报》, 出海日报获悉, 「客优云」) are names too.
+    names += [(m.start(), m.end()) for m in (*_BRACKETED.finditer(text), *_PUBLICATION.finditer(text))]
     for term in sorted(glossary or {}, key=len, reverse=True):
         spans += [(m.start(), m.end(), glossary[term]) for m in re.finditer(re.escape(term), text)  # type: ignore[index]
                   if not any(start < m.end() and m.start() < end for start, end in names)]

@@ -16,7 +16,7 @@ from .checks import COMPARED, HAN, latin_words, number_places, numbers_in
 from .prepare import spaced
 
 # What belongs to a number before a comparison can follow it: its unit, and a noun of change.
-_NUMBER_TAIL = re.compile(r"(?:\s?(?:%|per ?cent\b|percentage points?\b|points?\b))?"
+_NUMBER_TAIL = re.compile(r"(?:\s?(?:%|per ?cent\b|percentage points?\b|points?\b|times\b|-?fold\b))?"
                           r"(?:\s(?:increase|rise|growth|gain|jump|decline|drop|fall|decrease|reduction)s?\b)?", re.I)
 # A run of Chinese in the model's English, with the digits stuck to it (36氪).
 _CHINESE_RUN = re.compile(r"[0-9]*[\u4e00-\u9fff]+(?:[0-9·]+[\u4e00-\u9fff]+)*")

@@ -247,6 +247,20 @@ def test_relation_checks_read_direction_ends_and_comparison():
     assert broken_relations("Revenue rose 8% compared with the first quarter.", growth)
 
 
+def test_a_change_whose_start_is_said_as_its_size_is_mended_by_rule():
+    brief = results_brief()
+
+    def answer(conversation):
+        if "US$53.2 million" in conversation[-1]["content"]:  # 从5320万美元缩减至4130万美元 as 'by … to …'
+            return "Its net loss was reduced by US$53.2 million, to US$41.3 million, with 980,000 active buyers."
+        return sentence_answer(conversation) or "Yunfan's net loss narrowed."
+
+    writer = Writer(Scripted(answer), sentences=3)
+    writer.write([brief])
+    assert any("reduced from US$53.2 million, to US$41.3 million" in b for b in brief.summary_en)
+    assert sum("US$53.2 million" in c[-1]["content"] for c in writer.generator.calls) == 1  # no retry
+
+
 def test_a_comparison_the_model_left_out_is_put_back_without_a_retry():
     brief = results_brief()
 

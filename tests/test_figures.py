@@ -108,6 +108,10 @@ def test_period_on_period_is_month_or_quarter_as_the_text_names_the_periods():
     assert figures["12%"].english == "up 12% month on month"
     assert figures["15%"].english == "up 15% month on month"  # a sentence cut at the semicolon
     assert figures["4%"].english == "up 4% quarter on quarter"
+    # 月 in 月活跃用户 ('monthly active users') names no month.
+    text = "第四季度平台月活跃用户达到7500万，但环比增速下降了12个百分点。"
+    [point] = [f for f in FigureExtractor()(text, split_sentences(text)) if f.kind == "percentage_point"]
+    assert point.english == "down 12 percentage points quarter on quarter"
 
 
 @pytest.mark.parametrize(

@@ -98,7 +98,9 @@ def _direction(before: str) -> str | None:
     return None
 
 
-_MONTH_OR_QUARTER = re.compile(r"(?:月份?|季度?)(?!.*(?:月|季))")
+# A month or quarter named as a period (3月, 上月, 第三季度, 一季度), not 月 in 月活跃用户 'monthly active users'.
+_PERIOD_NAMED = r"(?:[0-9一二三四五六七八九十]|上|本|当|同|该|次)月|季度|[一二三四1-4]季"
+_MONTH_OR_QUARTER = re.compile(rf"(?:{_PERIOD_NAMED})(?!.*(?:{_PERIOD_NAMED}))")
 
 
 def _comparison(before: str, sentence_before: str = "") -> str | None:
@@ -111,7 +113,7 @@ def _comparison(before: str, sentence_before: str = "") -> str | None:
                 return kind
             lead = (sentence_before or before)
             last = _MONTH_OR_QUARTER.search(lead[: lead.rfind("环比")])
-            return "mom" if last and last.group(0).startswith("月") else "qoq"
+            return "mom" if last and last.group(0).endswith("月") else "qoq"
     return None
 
 

@@ -256,7 +256,7 @@ def number_places(text: str, value: float) -> list[tuple[int, int]]:
     return sorted(places + [(start, end) for number, start, end in english_number_words(text) if number == value])
 
 
-# 'reduced by US$380 million … to US$270 million' for 从3.8亿美元缩减至2.7亿美元: the start is no amount.
+# 'reduced by US$380 million … to US$270 million' for 从3.8亿美元缩减至2.7亿美元: neither end is the amount.
 _BY_BEFORE = re.compile(r"\bby\s+(?:[^\s\d]{1,4}\s?)?$")
 
 
@@ -290,8 +290,8 @@ def broken_relations(text: str, figures: list[Figure]) -> list[str]:
                 said_to = re.search(r"\bto\s+(?:\S+\s+)?\S*$", text[:from_at[0]][-24:])
                 if said_from or said_to or (from_at[0] > to_at[0] and "from" not in text[to_at[1]:from_at[0]]):
                     broken.append(f"{phrase}: 'from' and 'to' swapped")
-                elif _BY_BEFORE.search(text, max(0, from_at[0] - 12), from_at[0]):
-                    broken.append(f"{phrase}: its start said as the size of the change ('by')")
+                elif any(_BY_BEFORE.search(text, max(0, at - 12), at) for at, _ in (from_at, to_at)):
+                    broken.append(f"{phrase}: an end said as the size of the change ('by')")
         if change and change.direction in ("up", "down"):
             same, opposite = (_UP, _DOWN) if change.direction == "up" else (_DOWN, _UP)
             if opposite.search(clause) and not same.search(clause):

@@ -12,7 +12,7 @@ from ..resources import Resources
 from ..schema import Brief, Figure
 from ..segment import split_sentences
 from ..terms import TermEnglish
-from .checks import COMPARED, HAN, latin_words, number_places, numbers_in
+from .checks import _BY_BEFORE, COMPARED, HAN, _close, latin_words, number_places, numbers_in
 from .prepare import spaced
 
 # What belongs to a number before a comparison can follow it: its unit, and a noun of change.
@@ -90,6 +90,24 @@ _ANY_QUALIFIER = re.compile(r"\b(?:" + "|".join(_QUALIFIER_SAID.values()) + r"|a
 _CURRENCY_BEFORE = re.compile("(?:" + "|".join(re.escape(sign.strip()) for sign in sorted(
     {*CURRENCY_ENGLISH.values(), *CURRENCY_SYMBOLS}, key=len, reverse=True)) + r"|[A-Z]{3})\s?$")
 _MORE_AFTER = re.compile(r"\+|\s(?:or more|plus)\b")
+
+
+def change_start_said_from(output: str, figures: list[Figure]) -> str:
+    """A change whose start the English says as its size, with its end after it: 'reduced profit by
+    US$380 million compared to the previous year, to US$270 million' -> 'from US$380 million' (从3.8亿
+    美元缩减至2.7亿美元). Only where each end is said once; the relations check reads the result."""
+    for figure in figures:
+        change = figure.change
+        if not change or change.from_value is None or change.to_value is None \
+                or not _close(float(figure.value), change.from_value):  # type: ignore[arg-type]
+            continue
+        start, ends = _said_once(output, figure), number_places(output, change.to_value)
+        if start is None or len(ends) != 1 or ends[0][0] < start[1]:
+            continue
+        by = _BY_BEFORE.search(output, max(0, start[0] - 12), start[0])
+        if by:
+            output = output[:by.start()] + "from" + output[by.start() + 2:]
+    return output
 
 
 # Qualifiers that only qualify a number, which the model adds where the source has none ('nearly US$5

@@ -56,6 +56,7 @@ from .prompts import (
     UNITS_RETRY_NOTE,
 )
 from .repair import (
+    change_start_said_from,
     chinese_left,
     comparisons_put_back,
     fill_chinese,
@@ -312,7 +313,8 @@ class Writer:
         output = self.fill_chinese(seg.output, names, known)
         if seg.kind not in ("title", "sentence"):
             return output
-        return qualifiers_put_back(comparisons_put_back(output, seg.own_figures), seg.own_figures)
+        output = change_start_said_from(comparisons_put_back(output, seg.own_figures), seg.own_figures)
+        return qualifiers_put_back(output, seg.own_figures)
 
     def fill_chinese(self, output: str, names: dict[str, str], inserted: set[str] | None = None) -> str:
         """Chinese the model copied that the fact sheet has English for, put into English (repair);

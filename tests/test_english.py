@@ -245,6 +245,10 @@ def test_relation_checks_read_direction_ends_and_comparison():
     assert growth and broken_relations("Revenue rose 8% year on year.", growth) == []
     assert broken_relations("Revenue fell 8% from a year earlier.", growth)
     assert broken_relations("Revenue rose 8% compared with the first quarter.", growth)
+    # Year on year said, and the period before too: 'a 3.2 times increase year on year from Q3 2023'.
+    assert broken_relations("Revenue rose 8% year on year from the previous quarter.", growth)
+    assert broken_relations("Revenue rose 8% year on year from Q1 2024.", growth)  # the figure is Q2 2024's
+    assert broken_relations("Revenue rose 8% year on year, against Q2 2023.", growth) == []
 
 
 def test_a_change_whose_start_is_said_as_its_size_is_mended_by_rule():

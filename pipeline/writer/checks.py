@@ -241,6 +241,12 @@ COMPARED["qoq"] = COMPARED["mom"] = re.compile(
     r"(?:quarter|month)[- ](?:on|over)[- ](?:quarter|month)|\b[qm]-?o-?[qm]\b|(?:previous|last|prior|preceding|"
     r"earlier) (?:quarter|month|period)|sequential|from the month before|from a month earlier", re.I)
 _CLAUSE = re.compile(r"[;:]|,\s|\.\s|\.$| and | while | whereas | but ")
+# A year-on-year figure said against the period before ('a 3.2 times increase from Q3 2023' for a Q4 2023
+# 同比增长3.2倍): a quarter or month of the figure's own year, or 'the previous quarter'.
+_AGAINST = r"\b(?:from|compared (?:with|to)|against|over|than|versus)\s+(?:the\s+)?"
+_PREVIOUS_PERIOD = re.compile(_AGAINST + r"(?:previous|last|prior|preceding) (?:quarter|month)\b", re.I)
+_QUARTER_OF_YEAR = re.compile(_AGAINST + r"(?:Q[1-4]|(?:first|second|third|fourth) quarter(?: of)?)\s+((?:19|20)\d\d)",
+                              re.I)
 
 
 def _clause_around(text: str, start: int, end: int) -> str:
@@ -298,6 +304,9 @@ def broken_relations(text: str, figures: list[Figure]) -> list[str]:
                 broken.append(f"{phrase}: said to go {'down' if change.direction == 'up' else 'up'}")
         if f.comparison in COMPARED and not COMPARED[f.comparison].search(text):
             broken.append(f"{phrase}: no longer compared {f.comparison}")
+        elif f.comparison == "yoy" and (_PREVIOUS_PERIOD.search(clause) or any(
+                f.period and f.period.startswith(m.group(1)) for m in _QUARTER_OF_YEAR.finditer(clause))):
+            broken.append(f"{phrase}: compared with the period before, not year on year")
     return broken
 
 

@@ -249,6 +249,7 @@ def test_relation_checks_read_direction_ends_and_comparison():
     assert broken_relations("Revenue rose 8% year on year from the previous quarter.", growth)
     assert broken_relations("Revenue rose 8% year on year from Q1 2024.", growth)  # the figure is Q2 2024's
     assert broken_relations("Revenue rose 8% year on year, against Q2 2023.", growth) == []
+    assert broken_relations("Revenue rose 8% compared with Q2 2023.", growth) == []  # the same quarter a year before
 
 
 def test_a_change_whose_start_is_said_as_its_size_is_mended_by_rule():

@@ -302,10 +302,12 @@ def broken_relations(text: str, figures: list[Figure]) -> list[str]:
             same, opposite = (_UP, _DOWN) if change.direction == "up" else (_DOWN, _UP)
             if opposite.search(clause) and not same.search(clause):
                 broken.append(f"{phrase}: said to go {'down' if change.direction == 'up' else 'up'}")
-        if f.comparison in COMPARED and not COMPARED[f.comparison].search(text):
+        against = [int(m.group(1)) for m in _QUARTER_OF_YEAR.finditer(clause)]
+        own_year = int(f.period[:4]) if f.period and f.period[:4].isdigit() else None
+        if f.comparison in COMPARED and not COMPARED[f.comparison].search(text) \
+                and not (f.comparison == "yoy" and own_year and own_year - 1 in against):  # 'against Q2 2023'
             broken.append(f"{phrase}: no longer compared {f.comparison}")
-        elif f.comparison == "yoy" and (_PREVIOUS_PERIOD.search(clause) or any(
-                f.period and f.period.startswith(m.group(1)) for m in _QUARTER_OF_YEAR.finditer(clause))):
+        elif f.comparison == "yoy" and (_PREVIOUS_PERIOD.search(clause) or own_year in against):
             broken.append(f"{phrase}: compared with the period before, not year on year")
     return broken
 

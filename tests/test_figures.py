@@ -101,6 +101,13 @@ def test_chinese_percent_and_percentage_points():
     assert point.english == "down 3 percentage points quarter on quarter"
 
 
+def test_a_bound_outranks_an_approximation_beside_it():
+    # Written for this test: 最高约 is 'up to', 约…以上 'over'; 约 alone stays 'about'.
+    text = "平台去年GMV最高约60亿元，其中约70%以上来自东南亚，约有20%来自欧洲。"
+    figures = {f.text: f for f in FigureExtractor()(text, split_sentences(text))}
+    assert (figures["60亿元"].approx, figures["70%"].approx, figures["20%"].approx) == ("up_to", "over", "about")
+
+
 def test_period_on_period_is_month_or_quarter_as_the_text_names_the_periods():
     # Written for this test: 环比 compares with the month before where the text is about months.
     text = "7月、8月平台销售额环比分别增长12%、9%；订单量环比分别增长15%、6%。第三季度营收环比增长4%。"

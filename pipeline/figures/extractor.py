@@ -80,13 +80,15 @@ def _counts_people(after: str) -> bool:
 
 
 def _approx(before: str, after: str) -> str | None:
-    for word, kind in APPROX_BEFORE:
-        if re.search(rf"{word}(了|达到?|为)?$", before):
-            return kind
-    for word, kind in APPROX_AFTER:
-        if after.startswith(word):
-            return kind
-    return None
+    """The figure's qualifier. A bound outranks 约 beside it (最高约60亿元: up to; 约70%以上: over): 'about'
+    may go unsaid in English, a bound may not. 近 keeps 'nearly', which is a bound of its own (最高近60亿)."""
+    found = next((kind for word, kind in APPROX_BEFORE if re.search(rf"{word}(了|达到?|为)?$", before)), None)
+    if found == "about":
+        bound = next((kind for word, kind in APPROX_BEFORE if kind not in ("about", "nearly") and re.search(
+            rf"{word}(?:大约|约)(了|达到?|为)?$", before)), None)
+        bound = bound or next((kind for word, kind in APPROX_AFTER if kind != "about" and after.startswith(word)), None)
+        return bound or found
+    return found or next((kind for word, kind in APPROX_AFTER if after.startswith(word)), None)
 
 
 def _direction(before: str) -> str | None:

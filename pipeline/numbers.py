@@ -113,26 +113,24 @@ def english_amount(value: float) -> str:
     return format_decimal(value, 3)
 
 
-_SMALL_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
-_ORDINAL_PLURALS = {2: "halves", 3: "thirds", 4: "quarters", 5: "fifths", 6: "sixths", 7: "sevenths",
-                    8: "eighths", 9: "ninths", 10: "tenths"}
-_ORDINAL_SINGULARS = {2: "half", 3: "third", 4: "quarter", 5: "fifth", 6: "sixth", 7: "seventh", 8: "eighth",
-                      9: "ninth", 10: "tenth"}
+_CARDINALS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+              "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_ORDINALS = ("zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+             "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+             "eighteenth", "nineteenth")
+# Fractions' nouns: the ordinals, but 'half' and 'quarter'.
+_ORDINAL_SINGULARS = {**{n: _ORDINALS[n] for n in range(3, 11)}, 2: "half", 4: "quarter"}
+_ORDINAL_PLURALS = {n: "halves" if n == 2 else f"{word}s" for n, word in _ORDINAL_SINGULARS.items()}
 
 
 def english_fraction(numerator: int, denominator: int) -> str:
     """(2, 5) -> 'two fifths'; (1, 3) -> 'one third'; (3, 100) -> '3/100'."""
     if denominator in _ORDINAL_PLURALS and 0 < numerator <= 10:
         noun = _ORDINAL_SINGULARS[denominator] if numerator == 1 else _ORDINAL_PLURALS[denominator]
-        return f"{_SMALL_WORDS[numerator]} {noun}" if not (numerator == 1 and denominator == 2) else "one half"
+        return f"{_CARDINALS[numerator]} {noun}" if not (numerator == 1 and denominator == 2) else "one half"
     return f"{numerator}/{denominator}"
 
 
-_CARDINALS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-              "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
-_ORDINALS = ("zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
-             "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
-             "eighteenth", "nineteenth")
 _TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _NUMBER_WORDS = {**{w: n for n, w in enumerate(_CARDINALS)}, **{w: n for n, w in enumerate(_ORDINALS)},
                  **{w: 20 + 10 * n for n, w in enumerate(_TENS)},

@@ -252,30 +252,32 @@ def test_relation_checks_read_direction_ends_and_comparison():
     assert broken_relations("Revenue rose 8% compared with Q2 2023.", growth) == []  # the same quarter a year before
 
 
-def test_a_change_whose_start_is_said_as_its_size_is_mended_by_rule():
+def written_with_one_wrong_sentence(marker: str, english: str) -> tuple[Brief, Writer]:
+    """RESULTS briefed by a model that answers the prompt holding `marker` with `english`, every time,
+    and the rest rightly."""
     brief = results_brief()
 
     def answer(conversation):
-        if "US$53.2 million" in conversation[-1]["content"]:  # 从5320万美元缩减至4130万美元 as 'by … to …'
-            return "Its net loss was reduced by US$53.2 million, to US$41.3 million, with 980,000 active buyers."
+        if marker in conversation[-1]["content"]:
+            return english
         return sentence_answer(conversation) or "Yunfan's net loss narrowed."
 
     writer = Writer(Scripted(answer), sentences=3)
     writer.write([brief])
+    return brief, writer
+
+
+def test_a_change_whose_start_is_said_as_its_size_is_mended_by_rule():
+    # 从5320万美元缩减至4130万美元 as 'by … to …'
+    brief, writer = written_with_one_wrong_sentence("US$53.2 million", "Its net loss was reduced by US$53.2 million, "
+                                                    "to US$41.3 million, with 980,000 active buyers.")
     assert any("reduced from US$53.2 million, to US$41.3 million" in b for b in brief.summary_en)
     assert sum("US$53.2 million" in c[-1]["content"] for c in writer.generator.calls) == 1  # no retry
 
 
 def test_a_comparison_the_model_left_out_is_put_back_without_a_retry():
-    brief = results_brief()
-
-    def answer(conversation):
-        if "RMB 1.2 billion" in conversation[-1]["content"]:  # 同比 lost
-            return "Yunfan's revenue rose 8% to RMB 1.2 billion in the second quarter."
-        return sentence_answer(conversation) or "Yunfan's net loss narrowed."
-
-    writer = Writer(Scripted(answer), sentences=3)
-    writer.write([brief])
+    brief, writer = written_with_one_wrong_sentence(  # 同比 lost
+        "RMB 1.2 billion", "Yunfan's revenue rose 8% to RMB 1.2 billion in the second quarter.")
     assert any("rose 8% year on year to RMB 1.2 billion" in b for b in brief.summary_en)
     assert sum("RMB 1.2 billion" in c[-1]["content"] for c in writer.generator.calls) == 1  # no retry
     growth = [f for f in brief.figures if f.comparison == "yoy"]

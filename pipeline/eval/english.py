@@ -19,8 +19,7 @@ from ..writer.checks import (
     changed_units,
     known_names,
     latin_words,
-    numbers_in,
-    numbers_spelt,
+    numbers_said,
     numbers_written,
     source_vocabulary,
     unknown_names,
@@ -89,7 +88,7 @@ def check_english(name: str, brief: Brief, common_words: frozenset[str], seconds
         allowed = figure_numbers(own) + numbers_written(source_text)  # digits it writes (TT123, Q2, 16时)
         if brief.meta.published:
             allowed += [brief.meta.published.year, brief.meta.published.day]
-        numbers = numbers_in(bullet) + [value for value, _, _ in numbers_spelt(bullet)]
+        numbers = numbers_said(bullet)
         result.bullet_numbers += len(numbers)
         result.numbers_untraceable += [f"bullet {position + 1}: {n:g}" for n in numbers
                                        if not any(_close(n, a) for a in allowed)]

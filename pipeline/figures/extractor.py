@@ -105,15 +105,16 @@ _PERIOD_NAMED = r"(?:[0-9一二三四五六七八九十]|上|本|当|同|该|次
 _MONTH_OR_QUARTER = re.compile(rf"(?:{_PERIOD_NAMED})(?!.*(?:{_PERIOD_NAMED}))")
 
 
-def _comparison(before: str, sentence_before: str = "") -> str | None:
+def _comparison(before: str, text_before: str = "") -> str | None:
     """同比 is year on year; 环比 compares with the period before, a month or a quarter as the text
-    before it last names one (`sentence_before`: 3月、4月、5月…环比增长78%: month on month; 第二季度营收
-    环比: quarter on quarter; a sentence cut at a semicolon still reads the months before it)."""
+    before it last names one (`text_before`, which may reach back past the clause: 3月、4月、5月…环比增长
+    78%: month on month; 第二季度营收环比: quarter on quarter; a sentence cut at a semicolon still reads
+    the months before it)."""
     for word, kind in (("同比", "yoy"), ("较去年同期", "yoy"), ("环比", "qoq"), ("较上月", "mom"), ("月环比", "mom")):
         if word in before[-12:]:
             if word != "环比":
                 return kind
-            lead = (sentence_before or before)
+            lead = text_before or before
             last = _MONTH_OR_QUARTER.search(lead[: lead.rfind("环比")])
             return "mom" if last and last.group(0).endswith("月") else "qoq"
     return None

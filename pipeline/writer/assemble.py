@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..schema import Brief, BriefWarning, Faithfulness
+from ..schema import Brief, BriefWarning, Faithfulness, Figure
 from .prepare import NAME_KINDS, PHRASE_KINDS, Segment
 from .repair import rule_title
 
@@ -19,6 +19,7 @@ def assemble(brief: Brief, segments: list[Segment], *, model: str, max_words: in
     missing: dict[str, int] = {}
     words = 0
     title_failed = False
+    title_figures: list[Figure] = []  # the headline's own figures, read when the writer prepared the title
     renamed: dict[str, str] = {}  # pinyin -> a verified English name the model gave
     leads: list[str] = []  # each bullet's rule-made dateline
     for seg in segments:
@@ -36,6 +37,7 @@ def assemble(brief: Brief, segments: list[Segment], *, model: str, max_words: in
             message = f"sentence left out: {'; '.join(seg.problems)} ({seg.source[:40]})"
             warnings.append(BriefWarning(code="writer-dropped", message=message))
         if seg.kind == "title":
+            title_figures = seg.own_figures
             if seg.status == "replaced":
                 report.sentences_replaced += 1
                 title_failed = True
@@ -81,7 +83,7 @@ def assemble(brief: Brief, segments: list[Segment], *, model: str, max_words: in
             brief.meta.title_en = re.sub(rf"\b{re.escape(pinyin)}\b", name, brief.meta.title_en)
     brief.summary_en, brief.summary_sources = bullets, sources
     if title_failed:
-        brief.meta.title_en = rule_title(brief, leads[0] if leads else "")
+        brief.meta.title_en = rule_title(brief, leads[0] if leads else "", title_figures)
     brief.faithfulness = report
     brief.warnings += warnings
     if "writer" not in brief.stages:

@@ -50,6 +50,11 @@ def numbers_spelt(text: str) -> list[tuple[int, int, int]]:
             if text[start:end] != "two" and not (value in (2, 3) and _NO_NUMBER_AFTER.match(text, end))]
 
 
+def numbers_said(text: str) -> list[float]:
+    """Every number the English says that must be a figure of its source: in digits, then in words."""
+    return numbers_in(text) + [float(value) for value, _, _ in numbers_spelt(text)]
+
+
 # A clock time in Chinese (16时, 9点半, 9点15分): its English writes minutes the digits do not ('16:00', '9:30').
 _CLOCK = re.compile(r"(\d{1,2})\s*[时点](?:\s*(\d{1,2})\s*分|(半))?")
 
@@ -164,6 +169,14 @@ def unknown_names(text: str, known: set[str], source: str, common: frozenset[str
     known_lower = {k.lower() for k in known}
     sounds = getattr(known, "sounds", frozenset())
     source_lower = source.lower()
+
+    def traces(word: str) -> bool:
+        if _traces(word.lower(), known_lower, source_lower, vocabulary) \
+                or any(sounds_like(word, skeleton) for skeleton in sounds):
+            return True
+        parts = [p for p in word.split("-") if p]  # American-based, Vice-Chairman: each part on its own
+        return len(parts) > 1 and all(p in common or p.islower() or traces(p) for p in parts)
+
     found = []
     for m in _CAPITALISED.finditer(text):
         words = [re.sub(r"'s?$|’s?$|-$", "", w) for w in m.group(0).split()]
@@ -174,17 +187,8 @@ def unknown_names(text: str, known: set[str], source: str, common: frozenset[str
         words = [w for w in words if w and w not in common]
         if not words or (m.start() == 0 and len(words) == 1):
             continue
-
-        def traces(word: str) -> bool:
-            if _traces(word.lower(), known_lower, source_lower, vocabulary) \
-                    or any(sounds_like(word, skeleton) for skeleton in sounds):
-                return True
-            parts = [p for p in word.split("-") if p]  # American-based, Vice-Chairman: each part on its own
-            return len(parts) > 1 and all(p in common or p.islower() or traces(p) for p in parts)
-
-        if all(traces(w) for w in words):
-            continue
-        found.append(" ".join(words))
+        if not all(traces(w) for w in words):
+            found.append(" ".join(words))
     return found
 
 

@@ -4,13 +4,12 @@ translated span by span), and the rule title that replaces a model title that fa
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from ..figures import COMPARISON_ENGLISH, FigureExtractor, core_english
+from ..figures import COMPARISON_ENGLISH, core_english
 from ..figures.vocabulary import APPROX_ENGLISH, CURRENCY_ENGLISH, CURRENCY_SYMBOLS
 from ..resources import Resources
 from ..schema import Brief, Figure
-from ..segment import split_sentences
 from ..terms import TermEnglish
 from .checks import _BY_BEFORE, COMPARED, HAN, _close, latin_words, number_places, numbers_in
 from .prepare import spaced
@@ -195,13 +194,13 @@ def put_in(output: str, english: dict[str, str]) -> str:
     return re.sub(r" ([,.;:!?)])", r"\1", output)
 
 
-def rule_title(brief: Brief, lead: str = "") -> str:
+def rule_title(brief: Brief, lead: str = "", title_figures: Sequence[Figure] = ()) -> str:
     """A title from checked English: the lead bullet when it is short enough for a headline, else the
     entity the headline names with the headline's figure (or the lead sentence's), both already in
     English, else the first bullet; never a figure from elsewhere in the article, which would headline
     a side story (a film festival's brief titled with a count of coronavirus cases).
     `lead`: the rule-made dateline the lead bullet opens with (``Segment.lead``), which a headline
-    leaves out."""
+    leaves out; `title_figures`: the headline's own figures (the title segment's)."""
     first = min((s for s in brief.sentences if len(s.text) >= 12), key=lambda s: s.index, default=None)
     if brief.summary_en and brief.summary_sources and first and brief.summary_sources[0] == first.index \
             and len(brief.summary_en[0].split()) <= 25:
@@ -217,8 +216,7 @@ def rule_title(brief: Brief, lead: str = "") -> str:
     figures = [f for f in brief.figures if f.kind not in ("date", "period")]
     # The headline's own figures (500万美元, where the lead says 近500万美元), with the fact sheet's
     # subject where the body states the same figure.
-    said = [f for f in FigureExtractor()(title, split_sentences(title), published=brief.meta.published,
-                                         precision=brief.meta.published_precision) if f.kind not in ("date", "period")]
+    said = [f for f in title_figures if f.kind not in ("date", "period")]
     headline = [next((b for b in figures if (b.text, b.value, b.approx) == (f.text, f.value, f.approx)), f)
                 for f in said] or [f for f in figures if first and first.start <= f.start < first.end]
     parts = [entity.english] if entity else []

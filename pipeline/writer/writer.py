@@ -25,7 +25,7 @@ from .checks import (
     known_names,
     load_common_words,
     numbers_in,
-    numbers_spelt,
+    numbers_said,
     relation_phrase,
     source_vocabulary,
     unknown_names,
@@ -354,7 +354,7 @@ class Writer:
             return [f"name {', '.join(invented)} not verified"] if invented else []
         if not output.strip():
             return ["empty output"]
-        numbers = numbers_in(output) + [value for value, _, _ in numbers_spelt(output)]
+        numbers = numbers_said(output)
         seg.numbers_checked = len(numbers)
         bad = [n for n in numbers if not any(_close(n, a) for a in seg.allowed)]
         if bad:

@@ -282,7 +282,7 @@ def test_english_put_into_the_chinese_is_spaced_from_latin_text():
     assert "RMB 50 million A轮融资" in prepared and "millionA" not in prepared
 
 
-def test_glossary_terms_never_rewrite_inside_names():
+def test_glossary_terms_never_rewrite_inside_names_and_every_mention_goes_in_english():
     glossary = {"出海": "going global", "独立站": "independent website"}
     text = "据《出海日报》报道，「出海宝」与更多出海企业开始建设独立站。"
     prepared, _ = substitute(text, 0, [], [], glossary=glossary)
@@ -298,6 +298,18 @@ def test_glossary_terms_never_rewrite_inside_names():
                   mentions=[Mention(start=100, end=103, text="出海匠", source="recogniser")])
     prepared, _ = substitute(text, 100, [], [name], glossary=glossary)
     assert prepared == "Chuhaijiang 公司宣布，将帮助更多品牌 going global。"
+
+    # The same name where the recogniser did not mark it goes in as its English too; a short name is
+    # replaced only where it was found (京东 is no name inside 北京东路).
+    text = "据悉，「客优云」完成天使轮融资，客优云已与多家平台合作，京东方面和北京东路的商户也参与其中。"
+    keyouyun = Entity(text="客优云", type="ORG", english="Ke Youyun", english_source="pinyin",
+                      mentions=[Mention(start=1000, end=1003, text="客优云", source="recogniser")])
+    jd = Entity(text="京东", type="ORG", english="JD.com", english_source="gazetteer",
+                mentions=[Mention(start=text.index("京东方面"), end=text.index("京东方面") + 2, text="京东",
+                                  source="gazetteer")])
+    prepared, _ = substitute(text, 0, [], [keyouyun, jd])
+    assert "客优云" not in prepared and prepared.count("Ke Youyun") == 2
+    assert prepared.count("JD.com") == 1 and "北京东路" in prepared
 
 
 def test_a_five_year_plan_goes_in_by_its_english_and_its_ordinal_is_no_invented_number():
@@ -428,6 +440,36 @@ def test_greedy_decoding_reads_no_padding_and_answers_as_generate(tiny_model):
     assert greedy(model, [p[shared:] for p in prompts], 10, eos=eos, pad=pad, prefix=prompts[0][:shared],
                   prefix_state=state) == early
     assert state.get_seq_length() == shared  # copied, never extended
+
+
+def test_english_answers_never_write_cjk_tokens(tiny_model):
+    from pipeline.writer.checks import HAN
+    from pipeline.writer.decoding import cjk_token_mask, greedy
+    from pipeline.writer.models import load
+
+    model, tokenizer = load(resolve(str(tiny_model)), dtype="float32", int4=False)
+    mask = cjk_token_mask(tokenizer, model.config.vocab_size)
+    ids = range(len(tokenizer))
+    written = {i: tokenizer.decode([i]) for i in ids}
+    # Every token that writes a Han character or a full-width mark is masked; ASCII ones never are.
+    assert all(mask[i] for i in ids if HAN.search(written[i]) or re.search("[\u3000-\u303f\uff00-\uffef]", written[i]))
+    assert not any(mask[i] for i in ids if written[i].isascii())
+    assert 0 < int(mask.sum()) < len(tokenizer)
+    prompts = [tokenizer.apply_chat_template([{"role": "user", "content": t}], tokenize=True,
+                                             add_generation_prompt=True, return_dict=False)
+               for t in ("亚马逊第二季度营收增长10%。", "卖家", "营收", "跨境电商")]
+    eos, pad = tokenizer.eos_token_id, tokenizer.pad_token_id
+    free = greedy(model, prompts, 24, eos=eos, pad=pad)
+    assert any(mask[t] for row in free for t in row)  # the random tiny model writes Chinese when it may
+    english = greedy(model, prompts, 24, eos=eos, pad=pad, banned=mask)
+    assert english and not any(mask[t] for row in english for t in row)
+    assert not any(HAN.search(text) for text in tokenizer.batch_decode(english))
+
+
+def test_the_generation_cache_tells_decodings_apart(tiny_generator):
+    conversation = [{"role": "user", "content": "营收"}]
+    assert tiny_generator.decoding == "english-only"
+    assert GenerationCache.key("m", conversation, 8, "english-only") != GenerationCache.key("m", conversation, 8)
 
 
 def test_a_model_loading_in_the_background_says_its_error_at_the_first_generation(tiny_model, tmp_path):

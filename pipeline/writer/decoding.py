@@ -40,11 +40,11 @@ def prefill_groups(lengths: Sequence[int], slack: float = PAD_SLACK) -> list[lis
 
 
 def greedy(model, prompts: Sequence[Sequence[int]], max_new_tokens: int, *, eos: int, pad: int,
-           prefix: Sequence[int] = (), prefix_state=None) -> list[list[int]]:
+           prefix: Sequence[int] = (), prefix_state=None, banned: torch.Tensor | None = None) -> list[list[int]]:
     """The greedy continuation (without the end token) of each prompt: `prefix` + its own tokens.
 
     `prefix_state` is the cache of `prefix` alone (computed by the caller, kept across calls); it is
-    copied, never extended."""
+    copied, never extended. `banned` (a mask over the vocabulary) marks tokens never chosen."""
     from transformers import DynamicCache
 
     rows, shared = len(prompts), len(prefix)
@@ -64,7 +64,7 @@ def greedy(model, prompts: Sequence[Sequence[int]], max_new_tokens: int, *, eos:
         with torch.inference_mode():
             out = model(input_ids=ids, attention_mask=torch.cat([mask[group, :shared], own_mask], 1),
                         position_ids=positions, cache=state, use_cache=True, logits_to_keep=1)
-        following[group] = out.logits[:, -1].argmax(-1)
+        following[group] = _best(out.logits[:, -1], banned)
         mask[group, shared + width - own:] = own_mask
         for number, layer in enumerate(state.layers):  # into the batch's cache, right-aligned
             if len(layers) <= number:
@@ -77,7 +77,32 @@ def greedy(model, prompts: Sequence[Sequence[int]], max_new_tokens: int, *, eos:
     cache = DynamicCache(config=model.config)
     for number, (keys, values) in enumerate(layers):
         cache.update(keys, values, number)
-    return _decode(model, cache, mask, following, max_new_tokens, eos)
+    return _decode(model, cache, mask, following, max_new_tokens, eos, banned)
+
+
+def _best(logits: torch.Tensor, banned: torch.Tensor | None) -> torch.Tensor:
+    if banned is not None:
+        logits = logits.masked_fill(banned[: logits.shape[-1]], float("-inf"))
+    return logits.argmax(-1)
+
+
+# UTF-8 lead bytes of U+3000-U+DFFF (CJK punctuation, kana, Han, Yi, Hangul) and U+F000-U+FFFF
+# (full-width forms, compatibility ideographs).
+_CJK_LEAD_BYTES = frozenset(range(0xE3, 0xEE)) | {0xEF}
+
+
+def cjk_token_mask(tokenizer, vocab_size: int) -> torch.Tensor:
+    """The tokens of a byte-level BPE vocabulary (Qwen's, GPT-2's) that write CJK characters, whole
+    or in part: a mask of `vocab_size`. English answers never need them, and a small model that may
+    pick them switches into Chinese mid-sentence ('rural眉山') where it does not know a word."""
+    from transformers.convert_slow_tokenizer import bytes_to_unicode
+
+    byte_of = {char: byte for byte, char in bytes_to_unicode().items()}
+    mask = torch.zeros(vocab_size, dtype=torch.bool)
+    for token, index in tokenizer.get_vocab().items():
+        if index < vocab_size and any(byte_of.get(char, 0) in _CJK_LEAD_BYTES for char in token):
+            mask[index] = True
+    return mask
 
 
 def _prefix_copy(prefix_state, rows: int):
@@ -86,8 +111,8 @@ def _prefix_copy(prefix_state, rows: int):
     return state
 
 
-def _decode(model, cache, mask: torch.Tensor, following: torch.Tensor, max_new_tokens: int, eos: int
-            ) -> list[list[int]]:
+def _decode(model, cache, mask: torch.Tensor, following: torch.Tensor, max_new_tokens: int, eos: int,
+            banned: torch.Tensor | None) -> list[list[int]]:
     outputs: list[list[int]] = [[] for _ in range(len(following))]
     alive = torch.arange(len(following))  # the original row of each row of the batch
     position = mask.sum(-1)  # the next token's position (positions follow the mask)
@@ -107,5 +132,5 @@ def _decode(model, cache, mask: torch.Tensor, following: torch.Tensor, max_new_t
         with torch.inference_mode():
             out = model(input_ids=following[:, None], attention_mask=mask, position_ids=position[:, None],
                         cache=cache, use_cache=True, logits_to_keep=1)
-        following = out.logits[:, -1].argmax(-1)
+        following = _best(out.logits[:, -1], banned)
         position = position + 1

@@ -39,11 +39,19 @@ class TransformersGenerator:
     (few rows per matrix product) runs on the model's 4-bit copy where one is installed (``int4``).
 
     ``in_background`` returns at once and loads the model on a thread while the caller does other
-    work (the fact sheets); the first generation waits for it and raises its error."""
+    work (the fact sheets); the first generation waits for it and raises its error.
+
+    ``english_only`` (the writer's default): tokens that write CJK characters are never chosen.
+    Left free, the model switches into Chinese where it does not know a word ('rural眉山', '值守'),
+    and each such answer costs a retry and then span-by-span translation out of context."""
 
     def __init__(self, model, tokenizer, *, checksum: str, label: str, batch_size: int = 8,
-                 share_prefix: bool = True) -> None:
+                 share_prefix: bool = True, english_only: bool = True) -> None:
         self._model, self._tokenizer = model, tokenizer
+        self.english_only = english_only
+        # What, besides the model, decides its answers: part of the generation cache's key.
+        self.decoding = "english-only" if english_only else ""
+        self._banned = None  # the CJK token mask, made at the first generation
         self._loading: Future | None = None
         self.load_seconds = 0.0
         self.checksum, self.label = checksum, label
@@ -53,21 +61,22 @@ class TransformersGenerator:
         self._prefixes: dict[tuple[int, ...], object] = {}  # prompt start -> its computed keys and values
 
     @classmethod
-    def from_ref(cls, ref, batch_size: int = 8, *, int4: bool = True, share_prefix: bool = True
-                 ) -> TransformersGenerator:
-        generator = cls.in_background(ref, batch_size, int4=int4, share_prefix=share_prefix)
+    def from_ref(cls, ref, batch_size: int = 8, *, int4: bool = True, share_prefix: bool = True,
+                 english_only: bool = True) -> TransformersGenerator:
+        generator = cls.in_background(ref, batch_size, int4=int4, share_prefix=share_prefix,
+                                      english_only=english_only)
         generator.wait()
         return generator
 
     @classmethod
-    def in_background(cls, ref, batch_size: int = 8, *, int4: bool = True, share_prefix: bool = True
-                      ) -> TransformersGenerator:
+    def in_background(cls, ref, batch_size: int = 8, *, int4: bool = True, share_prefix: bool = True,
+                      english_only: bool = True) -> TransformersGenerator:
         from .models import load
 
         # The checksum is the model's identity (cache keys, fingerprints, the Ray workers' check), the
         # same with or without the 4-bit copy: it changes the arithmetic of decoding, not the model.
         generator = cls(None, None, checksum=ref.checksum, label=ref.label, batch_size=batch_size,
-                        share_prefix=share_prefix)
+                        share_prefix=share_prefix, english_only=english_only)
         loading: Future = Future()
         started = time.perf_counter()
 
@@ -108,8 +117,10 @@ class TransformersGenerator:
         return self._tokenizer
 
     def generate(self, conversations: list[list[dict]], max_new_tokens: int) -> list[str]:
-        from .decoding import greedy
+        from .decoding import cjk_token_mask, greedy
 
+        if self.english_only and self._banned is None:
+            self._banned = cjk_token_mask(self.tokenizer, self.model.config.vocab_size)
         outputs: list[str] = []
         for start in range(0, len(conversations), self.batch_size):
             chunk = conversations[start:start + self.batch_size]
@@ -120,7 +131,7 @@ class TransformersGenerator:
             prefix = tuple(prompts[0][:shared])
             tokens = greedy(self.model, [p[shared:] for p in prompts], max_new_tokens,
                             eos=self.tokenizer.eos_token_id, pad=self.tokenizer.pad_token_id, prefix=prefix,
-                            prefix_state=self._prefix_state(prefix) if shared else None)
+                            prefix_state=self._prefix_state(prefix) if shared else None, banned=self._banned)
             self.generated_tokens += sum(len(t) for t in tokens)
             outputs += [t.strip() for t in self.tokenizer.batch_decode(tokens, skip_special_tokens=True)]
         return outputs
@@ -191,8 +202,9 @@ class GenerationCache:
         return sqlite3.connect(self.path, timeout=30)
 
     @staticmethod
-    def key(checksum: str, conversation: list[dict], max_new_tokens: int) -> str:
-        payload = json.dumps([checksum, conversation, max_new_tokens], ensure_ascii=False, sort_keys=True)
+    def key(checksum: str, conversation: list[dict], max_new_tokens: int, decoding: str = "") -> str:
+        parts = [checksum, conversation, max_new_tokens, *([decoding] if decoding else [])]
+        payload = json.dumps(parts, ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()
 
     def get_many(self, keys: Sequence[str]) -> dict[str, str]:

@@ -85,6 +85,11 @@ def substitute(
         else:
             found = [(m.start - offset, m.end - offset) for m in e.mentions
                      if offset <= m.start and m.end <= offset + len(text) and HAN.search(m.text)]
+            # The name again where the recogniser missed it (「客优云」完成, 客优云已与): left in Chinese, the
+            # model invents an English for it. Forms of three characters or more: shorter ones (京东)
+            # turn up inside other words (北京东路).
+            found += [(m.start(), m.end()) for form in {m.text for m in e.mentions if len(HAN.findall(m.text)) >= 3}
+                      for m in re.finditer(re.escape(form), text)]
         names += found
         if e.type in SUBSTITUTED_TYPES and (e.english_source != "pinyin" or e.type == "PERSON"
                                             or len(HAN.findall(e.text)) <= PINYIN_SUBSTITUTED_LENGTH):

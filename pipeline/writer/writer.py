@@ -252,7 +252,8 @@ class Writer:
         done = 0
         for budget, group in by_budget.items():
             conversations = [self._conversation(seg, retry) for seg in group]
-            keys = [GenerationCache.key(self.generator.checksum, c, budget) for c in conversations]
+            decoding = getattr(self.generator, "decoding", "")  # scripted test generators have none
+            keys = [GenerationCache.key(self.generator.checksum, c, budget, decoding) for c in conversations]
             cached = self.cache.get_many(keys) if self.cache else {}
             todo = [i for i, key in enumerate(keys) if key not in cached]
             step = max(1, getattr(self.generator, "batch_size", len(todo) or 1))

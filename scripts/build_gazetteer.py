@@ -178,8 +178,10 @@ H&M|H&M
 雨果网|Cifnews|雨果跨境
 TT123|TT123|TT123跨境电商
 开菠萝财经|Kaiboluo Caijing
-新华社|Xinhua News Agency|新华网|Xinhua
-中新社|China News Service|中新网|中国新闻社
+新华社|Xinhua News Agency|Xinhua
+新华网|Xinhuanet|Xinhua Net
+中新社|China News Service|中国新闻社
+中新网|Chinanews.com|中国新闻网
 人民日报|People's Daily
 经济日报|Economic Daily
 文汇报|Wenhui Daily

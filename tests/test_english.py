@@ -321,6 +321,35 @@ def test_a_qualifier_the_model_lost_or_changed_is_put_back():
     assert any("the remaining under 30% from the UK" in bullet for bullet in brief.summary_en)
 
 
+def test_a_vague_amount_said_as_one_round_number_gets_its_words_back():
+    from pipeline.writer.repair import vague_amounts_put_back
+
+    text = ("36氪获悉，跨境电商服务平台云帆科技完成数千万元人民币天使轮融资，平台已有上千万用户，"
+            "另获银行数亿元授信。公司表示，资金将用于产品研发。")
+    figures = brief_text(text).figures
+    assert vague_amounts_put_back("Yunfan has received a ten million yuan angel round.", figures) == \
+        "Yunfan has received tens of millions of yuan angel round."
+    assert vague_amounts_put_back("It raised RMB 10 million and has 10 million users.", figures) == \
+        "It raised tens of millions of yuan and has tens of millions of users."
+    assert vague_amounts_put_back("It got a hundred million yuan of credit.", figures) == \
+        "It got hundreds of millions of yuan of credit."
+    assert vague_amounts_put_back("It raised ten million yuan and ten million more.", figures) == \
+        "It raised tens of millions of yuan and ten million more."  # a bare number may be another figure's
+    for kept in ("It has over ten million users.",  # 上千万: a qualifier is the numbers check's to judge
+                 "It raised tens of millions of yuan."):
+        assert vague_amounts_put_back(kept, figures) == kept
+
+    def answer(conversation):
+        if "tens of millions of yuan" in conversation[-1]["content"]:  # the lead, its figures in English
+            return "Yunfan Technology has received a ten million yuan angel round of financing."
+        return "Yunfan Technology raises angel round"
+
+    brief = brief_text(text, title="云帆科技完成天使轮融资")
+    Writer(Scripted(answer), sentences=1).write([brief])
+    assert brief.summary_en == ["Yunfan Technology has received tens of millions of yuan angel round of financing."]
+    assert not [w for w in brief.warnings if w.code == "writer-dropped"]
+
+
 def test_a_unit_the_model_converts_or_invents_is_a_problem():
     farm = brief_text("傅昆宝说，他流转了60多亩地，家里还有1000多斤粮食。巡护队员每天沿着16条路线巡查。").figures
     assert changed_units("He farmed 60 acres and kept 1,000 kilograms of grain.", farm) == \

@@ -147,6 +147,40 @@ def qualifiers_put_back(output: str, figures: list[Figure]) -> str:
     return output
 
 
+# A vague amount (数千万元: 'tens of millions of yuan') said as one round number of its lower bound: 'a
+# ten million yuan round', '10 million yuan'. The lower bound's multiple of its scale, in words or digits.
+_ROUND_MULTIPLE = {1: "(?:a|one|1)", 10: "(?:ten|10)", 100: "(?:a hundred|one hundred|100)"}
+_SCALE_WORDS = ((1e9, "billion"), (1e6, "million"), (1e3, "thousand"))
+_CURRENCY_SIGN = r"(?:RMB|CNY|US\$|HK\$|\$|¥|€|£)"
+
+
+def vague_amounts_put_back(output: str, figures: list[Figure]) -> str:
+    """A figure the source gives only as an order of magnitude (数千万元, 上千万用户) that the English says as
+    one round number ('has received a ten million yuan angel round') gets the fact sheet's words back:
+    'has received tens of millions of yuan angel round'. Only where that number is said once; the
+    numbers check reads the result (a model that collapses the range otherwise loses the sentence)."""
+    for figure in figures:
+        vague = core_english(figure)
+        if figure.value is not None or not figure.low or figure.high != figure.low * 10 or vague in output:
+            continue
+        scale, word = next(((size, name) for size, name in _SCALE_WORDS if figure.low >= size), (0, ""))
+        multiple = _ROUND_MULTIPLE.get(round(figure.low / scale)) if scale else None
+        if multiple is None:
+            continue
+        number = rf"{multiple}[\s-]{word}s?\b"
+        unit = vague.split(" of ")[-1] if vague.count(" of ") > 1 else ""  # 'yuan', 'users'
+        # The number with its unit ('ten million yuan', 'RMB 10 million'), never bare: another figure
+        # may share it ('ten million more').
+        said = list(re.finditer(rf"(?:\ban?\s+)?(?:{_CURRENCY_SIGN}\s?)?\b{number}[\s-](?:of\s+)?"
+                                rf"{re.escape(unit)}\b", output, re.I)) if unit else []
+        if not said and figure.kind == "money":
+            said = list(re.finditer(rf"(?:\ban?\s+)?{_CURRENCY_SIGN}\s?{number}", output, re.I))
+        # 'over ten million users' (上千万) may be what the source means: the numbers check decides.
+        if len(said) == 1 and not _ANY_QUALIFIER.search(output[max(0, said[0].start() - 40):said[0].start()]):
+            output = output[:said[0].start()] + vague + output[said[0].end():]
+    return output
+
+
 def name_outside_the_fact_sheet(run: str, resources: Resources) -> str | None:
     """A name the entity stage missed: the gazetteer's English (36氪 -> 36Kr), or, for a run that ends
     in an organisation suffix (执势资本, 光云科技), its pinyin name as the entity stage gives one

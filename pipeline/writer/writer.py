@@ -63,6 +63,7 @@ from .repair import (
     name_outside_the_fact_sheet,
     put_in,
     qualifiers_put_back,
+    vague_amounts_put_back,
 )
 from .sounds import transliterated, usual_english
 
@@ -315,7 +316,7 @@ class Writer:
         if seg.kind not in ("title", "sentence"):
             return output
         output = change_start_said_from(comparisons_put_back(output, seg.own_figures), seg.own_figures)
-        return qualifiers_put_back(output, seg.own_figures)
+        return vague_amounts_put_back(qualifiers_put_back(output, seg.own_figures), seg.own_figures)
 
     def fill_chinese(self, output: str, names: dict[str, str], inserted: set[str] | None = None) -> str:
         """Chinese the model copied that the fact sheet has English for, put into English (repair);

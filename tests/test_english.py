@@ -331,8 +331,9 @@ def test_a_vague_amount_said_as_one_round_number_gets_its_words_back():
         "Yunfan has received tens of millions of yuan angel round."
     assert vague_amounts_put_back("It raised RMB 10 million and has 10 million users.", figures) == \
         "It raised tens of millions of yuan and has tens of millions of users."
-    assert vague_amounts_put_back("It got a hundred million yuan of credit.", figures) == \
-        "It got hundreds of millions of yuan of credit."
+    assert vague_amounts_put_back("A hundred million yuan of credit came too.", figures) == \
+        "Hundreds of millions of yuan of credit came too."
+    assert vague_amounts_put_back("It raised 10 million.", figures) == "It raised 10 million."  # no unit said
     assert vague_amounts_put_back("It raised ten million yuan and ten million more.", figures) == \
         "It raised tens of millions of yuan and ten million more."  # a bare number may be another figure's
     for kept in ("It has over ten million users.",  # 上千万: a qualifier is the numbers check's to judge

@@ -51,7 +51,7 @@ class TransformersGenerator:
         self.english_only = english_only
         # What, besides the model, decides its answers: part of the generation cache's key.
         self.decoding = "english-only" if english_only else ""
-        self._banned = None  # the CJK token mask, made at the first generation
+        self._banned = None  # the CJK token mask, made with the load (or at the first generation)
         self._loading: Future | None = None
         self.load_seconds = 0.0
         self.checksum, self.label = checksum, label
@@ -83,6 +83,10 @@ class TransformersGenerator:
         def run() -> None:
             try:
                 loaded = load(ref, int4=int4)
+                if english_only:  # made here, beside the fact sheets, not before the first generation
+                    from .decoding import cjk_token_mask
+
+                    generator._banned = cjk_token_mask(loaded[1], loaded[0].config.vocab_size)
             except BaseException as exc:  # handed to whoever waits
                 generator.load_seconds = time.perf_counter() - started
                 loading.set_exception(exc)

@@ -86,8 +86,9 @@ _QUALIFIER_SAID = {
 _ANY_QUALIFIER = re.compile(r"\b(?:" + "|".join(_QUALIFIER_SAID.values()) + r"|about|around|approximately|roughly"
                             r"|some|an estimated)\s+$", re.I)
 # What may stand between a qualifier and the number: a currency ('over US$3 million', 'under RMB 5 million').
-_CURRENCY_BEFORE = re.compile("(?:" + "|".join(re.escape(sign.strip()) for sign in sorted(
-    {*CURRENCY_ENGLISH.values(), *CURRENCY_SYMBOLS}, key=len, reverse=True)) + r"|[A-Z]{3})\s?$")
+_CURRENCY_SIGN = "(?:" + "|".join(re.escape(sign.strip()) for sign in sorted(
+    {*CURRENCY_ENGLISH.values(), *CURRENCY_SYMBOLS}, key=len, reverse=True)) + r"|[A-Z]{3})"
+_CURRENCY_BEFORE = re.compile(_CURRENCY_SIGN + r"\s?$")
 _MORE_AFTER = re.compile(r"\+|\s(?:or more|plus)\b")
 
 
@@ -149,9 +150,8 @@ def qualifiers_put_back(output: str, figures: list[Figure]) -> str:
 
 # A vague amount (数千万元: 'tens of millions of yuan') said as one round number of its lower bound: 'a
 # ten million yuan round', '10 million yuan'. The lower bound's multiple of its scale, in words or digits.
-_ROUND_MULTIPLE = {1: "(?:a|one|1)", 10: "(?:ten|10)", 100: "(?:a hundred|one hundred|100)"}
+_ROUND_MULTIPLE = {1: "(?i:a|one|1)", 10: "(?i:ten|10)", 100: "(?i:a hundred|one hundred|100)"}
 _SCALE_WORDS = ((1e9, "billion"), (1e6, "million"), (1e3, "thousand"))
-_CURRENCY_SIGN = r"(?:RMB|CNY|US\$|HK\$|\$|¥|€|£)"
 
 
 def vague_amounts_put_back(output: str, figures: list[Figure]) -> str:
@@ -171,13 +171,15 @@ def vague_amounts_put_back(output: str, figures: list[Figure]) -> str:
         unit = vague.split(" of ")[-1] if vague.count(" of ") > 1 else ""  # 'yuan', 'users'
         # The number with its unit ('ten million yuan', 'RMB 10 million'), never bare: another figure
         # may share it ('ten million more').
-        said = list(re.finditer(rf"(?:\ban?\s+)?(?:{_CURRENCY_SIGN}\s?)?\b{number}[\s-](?:of\s+)?"
-                                rf"{re.escape(unit)}\b", output, re.I)) if unit else []
+        article, sign = r"(?:\b(?i:an?)\s+)?", rf"(?<![A-Za-z]){_CURRENCY_SIGN}\s?"
+        said = list(re.finditer(rf"{article}(?:{sign})?\b{number}[\s-](?:of\s+)?{re.escape(unit)}\b",
+                                output)) if unit else []
         if not said and figure.kind == "money":
-            said = list(re.finditer(rf"(?:\ban?\s+)?{_CURRENCY_SIGN}\s?{number}", output, re.I))
+            said = list(re.finditer(rf"{article}{sign}{number}", output))
         # 'over ten million users' (上千万) may be what the source means: the numbers check decides.
         if len(said) == 1 and not _ANY_QUALIFIER.search(output[max(0, said[0].start() - 40):said[0].start()]):
-            output = output[:said[0].start()] + vague + output[said[0].end():]
+            start = said[0].start()
+            output = output[:start] + (vague[0].upper() + vague[1:] if start == 0 else vague) + output[said[0].end():]
     return output
 
 

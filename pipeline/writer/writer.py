@@ -311,7 +311,8 @@ class Writer:
 
     def repaired(self, seg: Segment, names: dict[str, str], known: set[str] | None) -> str:
         """The output with what rules can mend mended: Chinese the fact sheet has English for, and a
-        comparison (year on year) or a qualifier (over, under) the figures of its sentence state."""
+        comparison (year on year), a qualifier (over, under) or a vague amount (tens of millions) the
+        figures of its sentence state."""
         output = self.fill_chinese(seg.output, names, known)
         if seg.kind not in ("title", "sentence"):
             return output

@@ -145,7 +145,8 @@ def number_word_value(word: str) -> int | None:
 
 def english_number_words(text: str) -> list[tuple[int, int, int]]:
     """(value, start, end) of each number a text spells in lower-case English words, two to ninety-nine,
-    cardinal or ordinal ('three years', 'the twenty-third edition'). Not 'one' or 'first' (mostly no
+    cardinal or ordinal ('three years', 'the twenty-third edition'), times a scale word after it ('five
+    million'). Not 'one' or 'first' (mostly no
     number: 'one of', 'for the first time'), nor a capitalised word, which starts a name or a sentence
     ('Five-Year Plan', 'Group of Seven')."""
     found = []
@@ -158,5 +159,12 @@ def english_number_words(text: str) -> list[tuple[int, int, int]]:
         else:
             value, end = tens, m.end(1)
         if value >= 2:
+            scale = _SCALE_AFTER.match(text, end)  # 'five million': read as digits are ('5 million')
+            if scale:
+                value, end = value * _SCALE_VALUES[scale.group(1)], scale.end()
             found.append((value, m.start(), end))
     return found
+
+
+_SCALE_VALUES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+_SCALE_AFTER = re.compile(r"[\s-](thousand|million|billion|trillion)s?\b")

@@ -209,8 +209,10 @@ def test_a_bullet_may_only_use_its_own_sentences_figures():
 
 
 def test_numbers_spelt_in_words_are_checked_like_digits():
-    # 数千万元 as 'ten million yuan', 第二十三届 as 'the second edition': wrong numbers in words.
-    assert [v for v, _, _ in numbers_spelt("a ten million yuan round and the second edition")] == [10, 2]
+    # 第二十三届 as 'the second edition': a wrong number in words. A scale word after a number is read
+    # as digits are: 'five million' is 5 million (500万美元 said in words is no wrong number).
+    assert [v for v, _, _ in numbers_spelt("a five million dollar round and the second edition")] == [5_000_000, 2]
+    assert [v for v, _, _ in numbers_spelt("two million users, twenty-three thousand sellers")] == [2_000_000, 23_000]
     assert [v for v, _, _ in numbers_spelt("the twenty-third edition, three years")] == [23, 3]
     # Not a number: a pair ('the two countries' for 中美), second-hand goods, the second half of a year.
     assert numbers_spelt("the two countries, second-hand goods, in the second half, third-party sellers") == []

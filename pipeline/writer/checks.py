@@ -45,7 +45,7 @@ _NO_NUMBER_AFTER = re.compile(r"[- ](?:hand|half|part(?:y|ies))\b")
 
 def numbers_spelt(text: str) -> list[tuple[int, int, int]]:
     """(value, start, end) of the numbers English spells in words that the checks read, as they read
-    digits: 'ten million yuan' for 数千万元, 'the second edition' for 第二十三届."""
+    digits: 'five million' for 500万, 'the second edition' for 第二十三届 (a wrong number)."""
     return [(value, start, end) for value, start, end in english_number_words(text)
             if text[start:end] != "two" and not (value in (2, 3) and _NO_NUMBER_AFTER.match(text, end))]
 

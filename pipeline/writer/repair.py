@@ -157,8 +157,8 @@ _SCALE_WORDS = ((1e9, "billion"), (1e6, "million"), (1e3, "thousand"))
 def vague_amounts_put_back(output: str, figures: list[Figure]) -> str:
     """A figure the source gives only as an order of magnitude (数千万元, 上千万用户) that the English says as
     one round number ('has received a ten million yuan angel round') gets the fact sheet's words back:
-    'has received tens of millions of yuan angel round'. Only where that number is said once; the
-    numbers check reads the result (a model that collapses the range otherwise loses the sentence)."""
+    'has received tens of millions of yuan angel round'. Only where that number is said once. The
+    numbers check allows a range's bounds, so the collapsed number would otherwise ship."""
     for figure in figures:
         vague = core_english(figure)
         if figure.value is not None or not figure.low or figure.high != figure.low * 10 or vague in output:

@@ -455,6 +455,13 @@ def test_english_answers_never_write_cjk_tokens(tiny_model):
     assert all(mask[i] for i in ids if HAN.search(written[i]) or re.search("[\u3000-\u303f\uff00-\uffef]", written[i]))
     assert not any(mask[i] for i in ids if written[i].isascii())
     assert 0 < int(mask.sum()) < len(tokenizer)
+
+    class SentencePieceLike:  # no byte alphabet: tokens are read as characters, so 'été' is no CJK lead byte
+        @staticmethod
+        def get_vocab() -> dict[str, int]:
+            return {"▁été": 0, "中国": 1, "a": 2, "，": 3, "ï": 4}
+
+    assert cjk_token_mask(SentencePieceLike(), 6).tolist() == [False, True, False, True, False, False]
     prompts = [tokenizer.apply_chat_template([{"role": "user", "content": t}], tokenize=True,
                                              add_generation_prompt=True, return_dict=False)
                for t in ("亚马逊第二季度营收增长10%。", "卖家", "营收", "跨境电商")]

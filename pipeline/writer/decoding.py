@@ -16,6 +16,7 @@ Imported only when a model runs: torch is the writer extra.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Sequence
 
 import torch
@@ -87,20 +88,27 @@ def _best(logits: torch.Tensor, banned: torch.Tensor | None) -> torch.Tensor:
 
 
 # UTF-8 lead bytes of U+3000-U+DFFF (CJK punctuation, kana, Han, Yi, Hangul) and U+F000-U+FFFF
-# (full-width forms, compatibility ideographs).
+# (full-width forms, compatibility ideographs); the same ranges as characters.
 _CJK_LEAD_BYTES = frozenset(range(0xE3, 0xEE)) | {0xEF}
+_CJK_CHAR = re.compile("[\u3000-\udfff\uf000-\uffff]")
 
 
 def cjk_token_mask(tokenizer, vocab_size: int) -> torch.Tensor:
-    """The tokens of a byte-level BPE vocabulary (Qwen's, GPT-2's) that write CJK characters, whole
-    or in part: a mask of `vocab_size`. English answers never need them, and a small model that may
-    pick them switches into Chinese mid-sentence ('rural眉山') where it does not know a word."""
+    """The tokens of a vocabulary that write CJK characters, whole or in part: a mask of `vocab_size`.
+    English answers never need them, and a small model that may pick them switches into Chinese
+    mid-sentence ('rural眉山') where it does not know a word. A byte-level BPE vocabulary (Qwen's,
+    GPT-2's: every byte is a token) spells each byte as one character, so a token is read for the
+    lead bytes of CJK characters; any other vocabulary (SentencePiece: 'été' is letters) for the
+    characters themselves."""
     from transformers.convert_slow_tokenizer import bytes_to_unicode
 
     byte_of = {char: byte for byte, char in bytes_to_unicode().items()}
+    vocabulary = tokenizer.get_vocab()
+    byte_level = all(char in vocabulary for char in byte_of)
     mask = torch.zeros(vocab_size, dtype=torch.bool)
-    for token, index in tokenizer.get_vocab().items():
-        if index < vocab_size and any(byte_of.get(char, 0) in _CJK_LEAD_BYTES for char in token):
+    for token, index in vocabulary.items():
+        if index < vocab_size and (any(byte_of.get(char, 0) in _CJK_LEAD_BYTES for char in token) if byte_level
+                                   else _CJK_CHAR.search(token)):
             mask[index] = True
     return mask
 

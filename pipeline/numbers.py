@@ -94,7 +94,10 @@ def _tidy(value: float) -> float:
 
 # --------------------------------------------------------------------------- English
 
-_SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+# English scale words, largest first. Amounts are written with the first three (985,000, never
+# '985 thousand'); a number spelt in words is read with any of them ('five thousand').
+SCALE_WORDS = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"), (1e3, "thousand"))
+_AMOUNT_SCALES = SCALE_WORDS[:3]
 
 
 def format_decimal(value: float, max_decimals: int = 3) -> str:
@@ -105,7 +108,7 @@ def format_decimal(value: float, max_decimals: int = 3) -> str:
 
 def english_amount(value: float) -> str:
     """174.1e9 -> '174.1 billion'; 985000 -> '985,000'; 1.7e6 -> '1.7 million'."""
-    for scale, word in _SCALES:
+    for scale, word in _AMOUNT_SCALES:
         if abs(value) >= scale:
             scaled = value / scale
             # Keep every significant digit the source gave (8270万 = 82.7 million, 1741亿 = 174.1 billion).
@@ -146,9 +149,8 @@ def number_word_value(word: str) -> int | None:
 def english_number_words(text: str) -> list[tuple[int, int, int]]:
     """(value, start, end) of each number a text spells in lower-case English words, two to ninety-nine,
     cardinal or ordinal ('three years', 'the twenty-third edition'), times a scale word after it ('five
-    million'). Not 'one' or 'first' (mostly no
-    number: 'one of', 'for the first time'), nor a capitalised word, which starts a name or a sentence
-    ('Five-Year Plan', 'Group of Seven')."""
+    million'). Not 'one' or 'first' (mostly no number: 'one of', 'for the first time'), nor a
+    capitalised word, which starts a name or a sentence ('Five-Year Plan', 'Group of Seven')."""
     found = []
     for m in _ENGLISH_NUMBER_WORD.finditer(text):
         tens, unit = _NUMBER_WORDS.get(m.group(1)), _NUMBER_WORDS.get(m.group(2) or "")
@@ -161,10 +163,10 @@ def english_number_words(text: str) -> list[tuple[int, int, int]]:
         if value >= 2:
             scale = _SCALE_AFTER.match(text, end)  # 'five million': read as digits are ('5 million')
             if scale:
-                value, end = value * _SCALE_VALUES[scale.group(1)], scale.end()
+                value, end = value * _SCALE_OF[scale.group(1)], scale.end()
             found.append((value, m.start(), end))
     return found
 
 
-_SCALE_VALUES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
-_SCALE_AFTER = re.compile(r"[\s-](thousand|million|billion|trillion)s?\b")
+_SCALE_OF = {word: int(size) for size, word in SCALE_WORDS}
+_SCALE_AFTER = re.compile(rf"[\s-]({'|'.join(_SCALE_OF)})s?\b")

@@ -48,10 +48,13 @@ class TransformersGenerator:
     def __init__(self, model, tokenizer, *, checksum: str, label: str, batch_size: int = 8,
                  share_prefix: bool = True, english_only: bool = True) -> None:
         self._model, self._tokenizer = model, tokenizer
-        self.english_only = english_only
         # What, besides the model, decides its answers: part of the generation cache's key.
         self.decoding = "english-only" if english_only else ""
-        self._banned = None  # the CJK token mask, made with the load (or at the first generation)
+        self._banned = None  # the CJK token mask: made with the model, here or on the loading thread
+        if english_only and model is not None:
+            from .decoding import cjk_token_mask
+
+            self._banned = cjk_token_mask(tokenizer, model.config.vocab_size)
         self._loading: Future | None = None
         self.load_seconds = 0.0
         self.checksum, self.label = checksum, label
@@ -121,10 +124,8 @@ class TransformersGenerator:
         return self._tokenizer
 
     def generate(self, conversations: list[list[dict]], max_new_tokens: int) -> list[str]:
-        from .decoding import cjk_token_mask, greedy
+        from .decoding import greedy
 
-        if self.english_only and self._banned is None:
-            self._banned = cjk_token_mask(self.tokenizer, self.model.config.vocab_size)
         outputs: list[str] = []
         for start in range(0, len(conversations), self.batch_size):
             chunk = conversations[start:start + self.batch_size]

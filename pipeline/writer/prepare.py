@@ -80,16 +80,14 @@ def substitute(
     names: list[tuple[int, int]] = []  # every name's place: no glossary term is rewritten inside one
     for e in entities:
         if by_search:
-            found = [(m.start(), m.end()) for form in {m.text for m in e.mentions if HAN.search(m.text)}
-                     for m in re.finditer(re.escape(form), text)]
+            found = _places({m.text for m in e.mentions if HAN.search(m.text)}, text)
         else:
             found = [(m.start - offset, m.end - offset) for m in e.mentions
                      if offset <= m.start and m.end <= offset + len(text) and HAN.search(m.text)]
             # The name again where the recogniser missed it (「客优云」完成, 客优云已与): left in Chinese, the
             # model invents an English for it. Forms of three characters or more: shorter ones (京东)
             # turn up inside other words (北京东路).
-            found += [(m.start(), m.end()) for form in {m.text for m in e.mentions if len(HAN.findall(m.text)) >= 3}
-                      for m in re.finditer(re.escape(form), text)]
+            found += _places({m.text for m in e.mentions if len(HAN.findall(m.text)) >= 3}, text)
         names += found
         if e.type in SUBSTITUTED_TYPES and (e.english_source != "pinyin" or e.type == "PERSON"
                                             or len(HAN.findall(e.text)) <= PINYIN_SUBSTITUTED_LENGTH):
@@ -111,6 +109,11 @@ def substitute(
         position = end
     out.append(text[position:])
     return "".join(out), rendered
+
+
+def _places(forms: set[str], text: str) -> list[tuple[int, int]]:
+    """Where each of these forms of a name occurs in `text`."""
+    return [(m.start(), m.end()) for form in forms for m in re.finditer(re.escape(form), text)]
 
 
 def sentence_segment(index: int, ref: int, text: str, offset: int, own: list[Figure], brief: Brief,

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 
 from ..figures import COMPARISON_ENGLISH, core_english
 from ..figures.vocabulary import APPROX_ENGLISH, CURRENCY_ENGLISH, CURRENCY_SYMBOLS
+from ..numbers import SCALE_WORDS
 from ..resources import Resources
 from ..schema import Brief, Figure
 from ..terms import TermEnglish
@@ -151,7 +152,6 @@ def qualifiers_put_back(output: str, figures: list[Figure]) -> str:
 # A vague amount (数千万元: 'tens of millions of yuan') said as one round number of its lower bound: 'a
 # ten million yuan round', '10 million yuan'. The lower bound's multiple of its scale, in words or digits.
 _ROUND_MULTIPLE = {1: "(?i:a|one|1)", 10: "(?i:ten|10)", 100: "(?i:a hundred|one hundred|100)"}
-_SCALE_WORDS = ((1e9, "billion"), (1e6, "million"), (1e3, "thousand"))
 
 
 def vague_amounts_put_back(output: str, figures: list[Figure]) -> str:
@@ -163,7 +163,7 @@ def vague_amounts_put_back(output: str, figures: list[Figure]) -> str:
         vague = core_english(figure)
         if figure.value is not None or not figure.low or figure.high != figure.low * 10 or vague in output:
             continue
-        scale, word = next(((size, name) for size, name in _SCALE_WORDS if figure.low >= size), (0, ""))
+        scale, word = next(((size, name) for size, name in SCALE_WORDS if figure.low >= size), (0, ""))
         multiple = _ROUND_MULTIPLE.get(round(figure.low / scale)) if scale else None
         if multiple is None:
             continue

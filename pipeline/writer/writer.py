@@ -251,9 +251,9 @@ class Writer:
         for seg in segments:
             by_budget.setdefault(MAX_NEW_TOKENS[seg.kind], []).append(seg)
         done = 0
+        decoding = getattr(self.generator, "decoding", "")  # scripted test generators have none
         for budget, group in by_budget.items():
             conversations = [self._conversation(seg, retry) for seg in group]
-            decoding = getattr(self.generator, "decoding", "")  # scripted test generators have none
             keys = [GenerationCache.key(self.generator.checksum, c, budget, decoding) for c in conversations]
             cached = self.cache.get_many(keys) if self.cache else {}
             todo = [i for i, key in enumerate(keys) if key not in cached]

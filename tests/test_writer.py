@@ -9,7 +9,7 @@ from pipeline.resources import default_resources
 from pipeline.schema import Entity, Mention
 from pipeline.writer import GenerationCache, TransformersGenerator, Writer, load_glossary, numbers_in, substitute
 from pipeline.writer.models import ModelError, resolve
-from pipeline.writer.prepare import allowed_numbers
+from pipeline.writer.prepare import allowed_numbers, sentence_segment, token_budget
 from pipeline.writer.prompts import NAME_PROMPT, PERSON_PROMPT, PHRASE_PROMPT, SYSTEM_PROMPT
 
 from .conftest import SEED
@@ -402,6 +402,26 @@ def test_the_int4_copy_decodes_near_the_weights_and_a_stale_one_is_ignored(tiny_
     assert sorted(p.name for p in folder.glob("decode-*")) == [INT4_FILE]  # the earlier copy deleted
 
 
+def test_a_long_sentence_may_say_more_and_an_answer_cut_at_its_budget_never_ships():
+    brief = article_brief()
+    short = sentence_segment(0, 0, brief.sentences[0].text, brief.sentences[0].start, [], brief, {},
+                             default_resources())
+    long = sentence_segment(0, 0, "，".join([brief.sentences[0].text] * 3), 0, [], brief, {}, default_resources())
+    huge = sentence_segment(0, 0, "，".join([brief.sentences[0].text] * 9), 0, [], brief, {}, default_resources())
+    assert token_budget(short) == 96 and 96 < token_budget(long) < token_budget(huge) == 256
+
+    class Counted(Scripted):
+        def count_tokens(self, text):
+            return len(text.split())
+
+    # The answer fills the budget (it ran on); asked again, it does so again: dropped, never shipped cut.
+    writer = Writer(Counted(lambda c: "Amazon sales grew " * 40), sentences=1)
+    writer.write([brief])
+    assert brief.summary_en == []
+    assert any(w.code == "writer-dropped" and "cut at the token limit" in w.message for w in brief.warnings)
+    assert len(writer.generator.calls) > 2  # the retry was asked for
+
+
 def test_greedy_decoding_reads_no_padding_and_answers_as_generate(tiny_model):
     import torch
     from transformers import DynamicCache
@@ -440,6 +460,9 @@ def test_greedy_decoding_reads_no_padding_and_answers_as_generate(tiny_model):
     assert greedy(model, [p[shared:] for p in prompts], 10, eos=eos, pad=pad, prefix=prompts[0][:shared],
                   prefix_state=state) == early
     assert state.get_seq_length() == shared  # copied, never extended
+    # One budget for each row: each stops at its own.
+    assert greedy(model, prompts, [10, 3, 7, 1], eos=tokenizer.eos_token_id, pad=pad) == [
+        row[:budget] for row, budget in zip(expected, [10, 3, 7, 1], strict=True)]
 
 
 def test_english_answers_never_write_cjk_tokens(tiny_model):

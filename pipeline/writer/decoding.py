@@ -40,12 +40,13 @@ def prefill_groups(lengths: Sequence[int], slack: float = PAD_SLACK) -> list[lis
     return groups
 
 
-def greedy(model, prompts: Sequence[Sequence[int]], max_new_tokens: int, *, eos: int, pad: int,
+def greedy(model, prompts: Sequence[Sequence[int]], max_new_tokens: int | Sequence[int], *, eos: int, pad: int,
            prefix: Sequence[int] = (), prefix_state=None, banned: torch.Tensor | None = None) -> list[list[int]]:
     """The greedy continuation (without the end token) of each prompt: `prefix` + its own tokens.
 
     `prefix_state` is the cache of `prefix` alone (computed by the caller, kept across calls); it is
-    copied, never extended. `banned` (a mask over the vocabulary) marks tokens never chosen."""
+    copied, never extended. `banned` (a mask over the vocabulary) marks tokens never chosen.
+    `max_new_tokens` is one budget for all rows or one for each."""
     from transformers import DynamicCache
 
     rows, shared = len(prompts), len(prefix)
@@ -78,7 +79,8 @@ def greedy(model, prompts: Sequence[Sequence[int]], max_new_tokens: int, *, eos:
     cache = DynamicCache(config=model.config)
     for number, (keys, values) in enumerate(layers):
         cache.update(keys, values, number)
-    return _decode(model, cache, mask, following, max_new_tokens, eos, banned)
+    budgets = [max_new_tokens] * rows if isinstance(max_new_tokens, int) else list(max_new_tokens)
+    return _decode(model, cache, mask, following, budgets, eos, banned)
 
 
 def _best(logits: torch.Tensor, banned: torch.Tensor | None) -> torch.Tensor:
@@ -119,7 +121,7 @@ def _prefix_copy(prefix_state, rows: int):
     return state
 
 
-def _decode(model, cache, mask: torch.Tensor, following: torch.Tensor, max_new_tokens: int, eos: int,
+def _decode(model, cache, mask: torch.Tensor, following: torch.Tensor, budgets: list[int], eos: int,
             banned: torch.Tensor | None) -> list[list[int]]:
     outputs: list[list[int]] = [[] for _ in range(len(following))]
     alive = torch.arange(len(following))  # the original row of each row of the batch
@@ -128,7 +130,7 @@ def _decode(model, cache, mask: torch.Tensor, following: torch.Tensor, max_new_t
         for row, token in zip(alive.tolist(), following.tolist(), strict=True):
             if token != eos:
                 outputs[row].append(token)
-        going = torch.tensor([token != eos and len(outputs[row]) < max_new_tokens
+        going = torch.tensor([token != eos and len(outputs[row]) < budgets[row]
                               for row, token in zip(alive.tolist(), following.tolist(), strict=True)])
         if not going.any():
             return outputs

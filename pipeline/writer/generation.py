@@ -27,7 +27,9 @@ class Generator(Protocol):
     checksum: str
     label: str
 
-    def generate(self, conversations: list[list[dict]], max_new_tokens: int) -> list[str]: ...
+    def generate(self, conversations: list[list[dict]], max_new_tokens: int | Sequence[int]) -> list[str]:
+        """One answer per conversation, of at most `max_new_tokens` tokens (one budget, or one for each)."""
+        ...
 
 
 class TransformersGenerator:
@@ -123,9 +125,10 @@ class TransformersGenerator:
         self.wait()
         return self._tokenizer
 
-    def generate(self, conversations: list[list[dict]], max_new_tokens: int) -> list[str]:
+    def generate(self, conversations: list[list[dict]], max_new_tokens: int | Sequence[int]) -> list[str]:
         from .decoding import greedy
 
+        budgets = [max_new_tokens] * len(conversations) if isinstance(max_new_tokens, int) else list(max_new_tokens)
         outputs: list[str] = []
         for start in range(0, len(conversations), self.batch_size):
             chunk = conversations[start:start + self.batch_size]
@@ -134,12 +137,16 @@ class TransformersGenerator:
             heads = [len(self._tokens(c[:-1])) if self.share_prefix and len(c) > 1 else 0 for c in chunk]
             shared = _shared_start(prompts, min(heads))
             prefix = tuple(prompts[0][:shared])
-            tokens = greedy(self.model, [p[shared:] for p in prompts], max_new_tokens,
+            tokens = greedy(self.model, [p[shared:] for p in prompts], budgets[start:start + self.batch_size],
                             eos=self.tokenizer.eos_token_id, pad=self.tokenizer.pad_token_id, prefix=prefix,
                             prefix_state=self._prefix_state(prefix) if shared else None, banned=self._banned)
             self.generated_tokens += sum(len(t) for t in tokens)
             outputs += [t.strip() for t in self.tokenizer.batch_decode(tokens, skip_special_tokens=True)]
         return outputs
+
+    def count_tokens(self, text: str) -> int:
+        """The tokens of an answer: one that has as many as its budget was cut there."""
+        return len(self.tokenizer(text, add_special_tokens=False)["input_ids"])
 
     def _tokens(self, conversation: list[dict], add_generation_prompt: bool = False) -> list[int]:
         text = self.tokenizer.apply_chat_template(conversation, tokenize=False,

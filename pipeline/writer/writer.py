@@ -33,6 +33,7 @@ from .checks import (
 from .generation import GenerationCache, Generator
 from .hints import hint_note, rare_word_hints
 from .prepare import (
+    MAX_NEW_TOKENS,
     NAME_KINDS,
     PHRASE_KINDS,
     Kind,
@@ -41,6 +42,7 @@ from .prepare import (
     select_sentences,
     sentence_segment,
     substitute,
+    token_budget,
 )
 from .prompts import (
     CHINESE_RETRY_NOTE,
@@ -67,9 +69,6 @@ from .repair import (
 )
 from .sounds import transliterated, usual_english
 
-# Two budgets, so that a title and the sentences share a batch, and every short phrase another: a
-# batch costs about as much for one prompt as for eight (bench_writer), and the title alone was one.
-MAX_NEW_TOKENS = {"title": 96, "sentence": 96, "subject": 16, "role": 16, "keyword": 16, "name": 16, "person": 16}
 MAX_PHRASE_WORDS = 10
 MAX_WORDS = 120  # of the English summary
 # A figure of the sentence that the English leaves out: asked for again, but the sentence still ships
@@ -155,13 +154,13 @@ class Writer:
               known: list[set[str]] | None = None) -> None:
         """Ask once more for each checked, failing segment, with notes on its problems, and keep of
         the two attempts the one with fewer problems (a retry can come out worse)."""
-        first = [(seg.output, seg.problems) for seg in failing]
+        first = [(seg.output, seg.problems, seg.cut) for seg in failing]
         self.translate(failing, retry=True)
-        for seg, (output, problems) in zip(failing, first, strict=True):
+        for seg, (output, problems, cut) in zip(failing, first, strict=True):
             seen = known[seg.brief] if known is not None else None
             seg.output = self.repaired(seg, names[seg.brief], seen)
             if _weight(self.check(seg, seen)) > _weight(problems):
-                seg.output, seg.problems = output, problems
+                seg.output, seg.problems, seg.cut = output, problems, cut
 
     # -- segments
 
@@ -252,9 +251,11 @@ class Writer:
             by_budget.setdefault(MAX_NEW_TOKENS[seg.kind], []).append(seg)
         done = 0
         decoding = getattr(self.generator, "decoding", "")  # scripted test generators have none
-        for budget, group in by_budget.items():
+        for group in by_budget.values():
             conversations = [self._conversation(seg, retry) for seg in group]
-            keys = [GenerationCache.key(self.generator.checksum, c, budget, decoding) for c in conversations]
+            budgets = [token_budget(seg) for seg in group]
+            keys = [GenerationCache.key(self.generator.checksum, c, budget, decoding)
+                    for c, budget in zip(conversations, budgets, strict=True)]
             cached = self.cache.get_many(keys) if self.cache else {}
             todo = [i for i, key in enumerate(keys) if key not in cached]
             step = max(1, getattr(self.generator, "batch_size", len(todo) or 1))
@@ -262,7 +263,7 @@ class Writer:
                 if self.progress:
                     self.progress("retrying" if retry else "writing", done + start, len(segments))
                 chunk = todo[start:start + step]
-                outputs = self.generator.generate([conversations[i] for i in chunk], budget)
+                outputs = self.generator.generate([conversations[i] for i in chunk], [budgets[i] for i in chunk])
                 fresh = {keys[i]: out for i, out in zip(chunk, outputs, strict=True)}
                 if self.cache:
                     self.cache.put_many(fresh)
@@ -270,7 +271,9 @@ class Writer:
                 self.report.generated += len(chunk)
             done += len(group)
             self.report.cached += len(group) - len(todo)
-            for seg, key in zip(group, keys, strict=True):
+            count = getattr(self.generator, "count_tokens", None)  # scripted test generators have none
+            for seg, key, budget in zip(group, keys, budgets, strict=True):
+                seg.cut = count is not None and count(cached[key]) >= budget
                 seg.output = clean_output(cached[key], quoted=seg.kind == "sentence" and is_quotation(seg.prepared))
                 if seg.kind == "person":  # only the words the characters sound out, or none
                     seg.output = usual_english(seg.output, seg.source) or ""
@@ -364,6 +367,8 @@ class Writer:
             problems.append("numbers " + ", ".join(f"{n:g}" for n in bad) + " match no figure of the sentence")
         if HAN.search(output):
             problems.append("untranslated Chinese")
+        if seg.cut and seg.kind in ("title", "sentence"):
+            problems.append("cut at the token limit")
         if invented := invented_dates(output, seg.source, seg.prepared):
             problems.append("dates " + ", ".join(invented) + " not in the source")
         if known is not None:

@@ -677,6 +677,25 @@ def test_a_transliterated_persons_usual_english_replaces_the_pinyin_when_it_soun
         assert any(english in b for b in brief.summary_en)
 
 
+def test_eval_mt_says_a_verified_usual_english_for_a_pinyin_name_as_a_brief_does():
+    from pipeline.eval.mt import translate_sentences
+    from pipeline.writer.prompts import PERSON_PROMPT
+
+    sentence = "巴西总统博索纳罗25日在社交媒体上宣布，他的最新一次检测结果为阴性。"  # written for this test
+    # The pinyin run together (傅昆宝 'Fukunbao' for Fu Kunbao) is the pinyin back: the name stays as it was.
+    for answer, english in (("Jair Bolsonaro", "Bolsonaro"), ("Lula da Silva", "Bo Suonaluo"),
+                            ("Bosuonaluo", "Bo Suonaluo")):
+        def reply(conversation, answer=answer):
+            if conversation[0]["content"] == PERSON_PROMPT:
+                return answer
+            return "Brazilian President Bo Suonaluo said on the 25th that his latest test was negative."
+
+        result = translate_sentences([sentence], ["Brazil's president said his test was negative."],
+                                     writer=Writer(Scripted(reply)))
+        assert result.hypotheses == [f"Brazilian President {english} said on the 25th that his latest test was "
+                                     "negative."]
+
+
 def test_a_name_the_model_gives_back_in_pinyin_stays_flagged():
     from pipeline.writer.prompts import NAME_PROMPT
 

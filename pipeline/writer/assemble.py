@@ -66,21 +66,18 @@ def assemble(brief: Brief, segments: list[Segment], *, model: str, max_words: in
                 brief.entities[seg.ref].role_en = english
             else:
                 brief.keywords[seg.ref].english = english
-        elif seg.kind in NAME_KINDS and seg.status != "dropped":
+        elif seg.kind in NAME_KINDS and (name := verified_name(seg, brief.entities[seg.ref].english)):
             entity = brief.entities[seg.ref]
-            if {w.casefold() for w in seg.output.rstrip(".").split()} <= {w.casefold() for w in entity.english.split()}:
-                continue  # the model gave the pinyin back (Wanmei Shijie): no usual English, it stays flagged
-            renamed[entity.english] = seg.output.rstrip(".")
-            entity.english, entity.english_source = renamed[entity.english], "model"
+            renamed[entity.english] = name
+            entity.english, entity.english_source = name, "model"
     if missing:
         said = ", ".join(f"{count} {kind}{'s' if count != 1 else ''}" for kind, count in missing.items())
         warnings.append(BriefWarning(code="writer-no-english", message=f"left without English ({said}): the "
                                      "dictionary does not know them and the model's English failed the checks"))
-    for pinyin, name in renamed.items():  # the English says what the fact sheet says
-        bullets = [re.sub(rf"\b{re.escape(pinyin)}\b", name, b) for b in bullets]
-        leads = [re.sub(rf"\b{re.escape(pinyin)}\b", name, lead) for lead in leads]  # as in their bullets
-        if brief.meta.title_en and not title_failed:
-            brief.meta.title_en = re.sub(rf"\b{re.escape(pinyin)}\b", name, brief.meta.title_en)
+    # The English says what the fact sheet says; leads as in their bullets.
+    bullets, leads = [with_names(b, renamed) for b in bullets], [with_names(lead, renamed) for lead in leads]
+    if brief.meta.title_en and not title_failed:
+        brief.meta.title_en = with_names(brief.meta.title_en, renamed)
     brief.summary_en, brief.summary_sources = bullets, sources
     if title_failed:
         brief.meta.title_en = rule_title(brief, leads[0] if leads else "", title_figures)
@@ -88,3 +85,20 @@ def assemble(brief: Brief, segments: list[Segment], *, model: str, max_words: in
     brief.warnings += warnings
     if "writer" not in brief.stages:
         brief.stages.append("writer")
+
+
+def verified_name(seg: Segment, pinyin: str) -> str | None:
+    """The model's usual English for a name known only in `pinyin`: None where the checks dropped it or
+    the model gave the pinyin back (Wanmei Shijie; Fukunbao for Fu Kunbao), so that the name stays flagged."""
+    name = seg.output.rstrip(".")
+    words = {w.casefold() for w in pinyin.split()}
+    if seg.status == "dropped" or {w.casefold() for w in name.split()} <= words | {"".join(pinyin.split()).casefold()}:
+        return None
+    return name
+
+
+def with_names(text: str, renamed: dict[str, str]) -> str:
+    """`text` with each pinyin name of `renamed` replaced by its verified English."""
+    for pinyin, name in renamed.items():
+        text = re.sub(rf"\b{re.escape(pinyin)}\b", name, text)
+    return text

@@ -203,13 +203,15 @@ class Writer:
         for keyword_index, keyword in enumerate(brief.keywords):
             if not keyword.english:
                 segments.append(self._phrase(index, "keyword", keyword_index, keyword.word, brief, glossary))
+        return segments + self.name_segments(index, brief)
+
+    def name_segments(self, index: int, brief: Brief) -> list[Segment]:
+        """Names known only in pinyin: the model is asked for their usual English, verified (`problems`)."""
         vocabulary = load_vocabulary(self.resources or default_resources())
-        for entity_index, entity in enumerate(brief.entities):  # pinyin names: the model's usual English, verified
-            person = entity.type == "PERSON" and transliterated(entity.text, vocabulary)
-            if entity.english_source == "pinyin" and (entity.type in ("ORG", "PRODUCT") or person):
-                segments.append(Segment(index, "person" if person else "name", entity_index, entity.text,
-                                        entity.text, [], [], pinyin=entity.english))
-        return segments
+        people = [e.type == "PERSON" and transliterated(e.text, vocabulary) for e in brief.entities]
+        return [Segment(index, "person" if person else "name", i, e.text, e.text, [], [], pinyin=e.english)
+                for i, (e, person) in enumerate(zip(brief.entities, people, strict=True))
+                if e.english_source == "pinyin" and (e.type in ("ORG", "PRODUCT") or person)]
 
     def _phrase(self, index: int, kind: Kind, ref: int, phrase: str, brief: Brief, glossary: dict[str, str]
                 ) -> Segment:

@@ -91,8 +91,8 @@ def verified_name(seg: Segment, pinyin: str) -> str | None:
     """The model's usual English for a name known only in `pinyin`: None where the checks dropped it or
     the model gave the pinyin back (Wanmei Shijie; Fukunbao for Fu Kunbao), so that the name stays flagged."""
     name = seg.output.rstrip(".")
-    words = {w.casefold() for w in pinyin.split()}
-    if seg.status == "dropped" or {w.casefold() for w in name.split()} <= words | {"".join(pinyin.split()).casefold()}:
+    pinyin_words = {w.casefold() for w in pinyin.split()} | {"".join(pinyin.split()).casefold()}
+    if seg.status == "dropped" or {w.casefold() for w in name.split()} <= pinyin_words:
         return None
     return name
 

@@ -247,7 +247,8 @@ class Writer:
         return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
 
     def translate(self, segments: list[Segment], *, retry: bool = False) -> None:
-        """Generate (or fetch from the cache) one output per segment, batched per token budget."""
+        """Generate (or fetch from the cache) one output per segment (`token_budget` tokens at most),
+        batched per class of budget, and mark each answer that filled its budget as cut."""
         by_budget: dict[int, list[Segment]] = {}
         for seg in segments:
             by_budget.setdefault(MAX_NEW_TOKENS[seg.kind], []).append(seg)

@@ -696,6 +696,18 @@ def test_eval_mt_says_a_verified_usual_english_for_a_pinyin_name_as_a_brief_does
                                      "negative."]
 
 
+def test_a_verified_name_replaces_its_pinyin_without_saying_its_words_twice():
+    from pipeline.writer.assemble import with_names
+
+    assert with_names("The Haiguan Customs Department and Haiguan officers met.", {"Haiguan": "Customs"}) == \
+        "The Customs Department and Customs officers met."
+    assert with_names("According to Yuetongshe News Agency, Yuetongshe said so.",
+                      {"Yuetongshe": "Vietnam News Agency"}) == \
+        "According to Vietnam News Agency, Vietnam News Agency said so."
+    assert with_names("Bo Suonaluo's test and Bo Suonaluos", {"Bo Suonaluo": "Bolsonaro"}) == \
+        "Bolsonaro's test and Bo Suonaluos"
+
+
 def test_a_name_the_model_gives_back_in_pinyin_stays_flagged():
     from pipeline.writer.prompts import NAME_PROMPT
 

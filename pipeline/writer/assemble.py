@@ -98,7 +98,11 @@ def verified_name(seg: Segment, pinyin: str) -> str | None:
 
 
 def with_names(text: str, renamed: dict[str, str]) -> str:
-    """`text` with each pinyin name of `renamed` replaced by its verified English."""
+    """`text` with each pinyin name of `renamed` replaced by its verified English, and the words of that
+    English the model already wrote after the pinyin said once ('the Haiguan Customs Department' for
+    海关 Customs: 'the Customs Department', not 'the Customs Customs Department')."""
     for pinyin, name in renamed.items():
-        text = re.sub(rf"\b{re.escape(pinyin)}\b", name, text)
+        words = name.split()
+        repeated = "|".join(re.escape(" ".join(words[i:])) for i in range(len(words)))  # the longest first
+        text = re.sub(rf"\b{re.escape(pinyin)}\b(?:\s+(?:{repeated})\b)?", name, text)
     return text

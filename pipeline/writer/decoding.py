@@ -79,8 +79,12 @@ def greedy(model, prompts: Sequence[Sequence[int]], max_new_tokens: int | Sequen
     cache = DynamicCache(config=model.config)
     for number, (keys, values) in enumerate(layers):
         cache.update(keys, values, number)
-    budgets = [max_new_tokens] * rows if isinstance(max_new_tokens, int) else list(max_new_tokens)
-    return _decode(model, cache, mask, following, budgets, eos, banned)
+    return _decode(model, cache, mask, following, per_row(max_new_tokens, rows), eos, banned)
+
+
+def per_row(max_new_tokens: int | Sequence[int], rows: int) -> list[int]:
+    """One token budget for each of `rows` rows, from one for all or one for each."""
+    return [max_new_tokens] * rows if isinstance(max_new_tokens, int) else list(max_new_tokens)
 
 
 def _best(logits: torch.Tensor, banned: torch.Tensor | None) -> torch.Tensor:

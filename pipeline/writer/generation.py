@@ -54,9 +54,7 @@ class TransformersGenerator:
         self.decoding = "english-only" if english_only else ""
         self._banned = None  # the CJK token mask: made with the model, here or on the loading thread
         if english_only and model is not None:
-            from .decoding import cjk_token_mask
-
-            self._banned = cjk_token_mask(tokenizer, model.config.vocab_size)
+            self._banned = _cjk_mask(model, tokenizer)
         self._loading: Future | None = None
         self.load_seconds = 0.0
         self.checksum, self.label = checksum, label
@@ -89,9 +87,7 @@ class TransformersGenerator:
             try:
                 loaded = load(ref, int4=int4)
                 if english_only:  # made here, beside the fact sheets, not before the first generation
-                    from .decoding import cjk_token_mask
-
-                    generator._banned = cjk_token_mask(loaded[1], loaded[0].config.vocab_size)
+                    generator._banned = _cjk_mask(*loaded)
             except BaseException as exc:  # handed to whoever waits
                 generator.load_seconds = time.perf_counter() - started
                 loading.set_exception(exc)
@@ -126,9 +122,9 @@ class TransformersGenerator:
         return self._tokenizer
 
     def generate(self, conversations: list[list[dict]], max_new_tokens: int | Sequence[int]) -> list[str]:
-        from .decoding import greedy
+        from .decoding import greedy, per_row
 
-        budgets = [max_new_tokens] * len(conversations) if isinstance(max_new_tokens, int) else list(max_new_tokens)
+        budgets = per_row(max_new_tokens, len(conversations))
         outputs: list[str] = []
         for start in range(0, len(conversations), self.batch_size):
             chunk = conversations[start:start + self.batch_size]
@@ -166,6 +162,13 @@ class TransformersGenerator:
                 self.model(input_ids=torch.tensor([prefix]), cache=state, use_cache=True, logits_to_keep=1)
             self._prefixes[prefix] = state
         return self._prefixes[prefix]
+
+
+def _cjk_mask(model, tokenizer):
+    """The mask of the tokens an English-only generator never picks (``decoding.cjk_token_mask``)."""
+    from .decoding import cjk_token_mask
+
+    return cjk_token_mask(tokenizer, model.config.vocab_size)
 
 
 def _shared_start(prompts: list[list[int]], head: int) -> int:

@@ -275,8 +275,8 @@ class Writer:
             done += len(group)
             self.report.cached += len(group) - len(todo)
             count = getattr(self.generator, "count_tokens", None)  # scripted test generators have none
-            for seg, key, budget in zip(group, keys, budgets, strict=True):
-                seg.cut = count is not None and count(cached[key]) >= budget
+            for seg, key, budget in zip(group, keys, budgets, strict=True):  # only whole sentences can be cut
+                seg.cut = seg.kind in ("title", "sentence") and count is not None and count(cached[key]) >= budget
                 seg.output = clean_output(cached[key], quoted=seg.kind == "sentence" and is_quotation(seg.prepared))
                 if seg.kind == "person":  # only the words the characters sound out, or none
                     seg.output = usual_english(seg.output, seg.source) or ""
@@ -370,7 +370,7 @@ class Writer:
             problems.append("numbers " + ", ".join(f"{n:g}" for n in bad) + " match no figure of the sentence")
         if HAN.search(output):
             problems.append("untranslated Chinese")
-        if seg.cut and seg.kind in ("title", "sentence"):
+        if seg.cut:
             problems.append("cut at the token limit")
         if invented := invented_dates(output, seg.source, seg.prepared):
             problems.append("dates " + ", ".join(invented) + " not in the source")

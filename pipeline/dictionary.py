@@ -43,6 +43,17 @@ def _proper(pinyin: str) -> bool:
     return pinyin[:1].isupper()
 
 
+# English capitalises weekdays and months, so CC-CEDICT capitalises their pinyin (周二 [Zhou1 er4]
+# 'Tuesday'): capitals that name no person, place or body.
+_CALENDAR = re.compile(r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|May|June|July|"
+                       r"August|September|October|November|December)")
+
+
+def _names_something(pinyin: str, glosses: str) -> bool:
+    """A proper-noun entry that is a name: not a weekday or month (周二 'Tuesday', 七月 'July')."""
+    return _proper(pinyin) and not _CALENDAR.fullmatch(glosses.split("/", 1)[0])
+
+
 @dataclass(frozen=True)
 class DictionaryEntry:
     simplified: str
@@ -104,13 +115,21 @@ class ChineseEnglishDictionary:
         return frozenset(words)
 
     def is_common_word(self, word: str) -> bool:
-        """The dictionary knows the word, and only as a common word (芬太尼 'fentanyl', 青云 'clear sky')."""
+        """The dictionary knows the word, and only as a common word (芬太尼 'fentanyl', 青云 'clear sky',
+        周二 'Tuesday')."""
         found = self._raw.get(word)
-        return bool(found) and not any(_proper(pinyin) for pinyin, _, _ in found)
+        return bool(found) and not any(_names_something(pinyin, glosses) for pinyin, glosses, _ in found)
+
+    def is_calendar_word(self, word: str) -> bool:
+        """A weekday or month and nothing that names (周四 'Thursday', 七月 'July'): no name, whatever
+        context suggests one (发言人周四说 'the spokesperson said on Thursday')."""
+        found = self._raw.get(word, ())
+        return any(_proper(pinyin) for pinyin, _, _ in found) and not any(
+            _names_something(pinyin, glosses) for pinyin, glosses, _ in found)
 
     def has_common_sense(self, word: str) -> bool:
         """The dictionary knows the word as a common word, whatever else (荣耀 'glory', also the brand Honor)."""
-        return any(not _proper(pinyin) for pinyin, _, _ in self._raw.get(word, ()))
+        return any(not _names_something(pinyin, glosses) for pinyin, glosses, _ in self._raw.get(word, ()))
 
     def proper_glosses(self, word: str) -> str:
         """Every gloss of the word's proper-noun entries, lower-cased, in one string ("" for none)."""

@@ -242,6 +242,13 @@ def test_fentanyl_is_no_person(extract):
     assert found["墨西哥"].english == "Mexico"
 
 
+def test_weekday_after_a_title_is_no_person(extract):
+    # 周 is a surname and 发言人 a title, but CC-CEDICT's 周四 is Thursday; a titled name stays a name.
+    found = by_text(extract("商务部发言人周四说，出口继续增长。总裁高峰表示，公司七月推出新品。"))
+    assert "周四" not in found and "七月" not in found
+    assert found["高峰"].type == "PERSON"
+
+
 def test_bank_named_from_the_dictionary(extract):
     found = by_text(extract("汇丰银行公布了三季度业绩，汇丰银行的利润超出市场预期。"))
     bank = found["汇丰银行"]

@@ -187,6 +187,9 @@ def test_dictionary_names_and_common_words():
     assert dictionary.english_name("腾讯", ("company",)).startswith("Tencent")  # a 'see …' pointer followed
     assert dictionary.english_name("芬太尼") is None and dictionary.is_common_word("芬太尼")
     assert dictionary.is_common_word("青云") and not dictionary.is_common_word("香港")
+    # CC-CEDICT capitalises weekdays and months as English does; they name nothing.
+    assert dictionary.is_common_word("周二") and dictionary.is_calendar_word("七月")
+    assert not dictionary.is_calendar_word("春节") and not dictionary.is_calendar_word("星期日泰晤士报")
 
 
 def test_the_parsed_dictionary_is_cached_and_a_damaged_cache_rebuilt(tmp_path, monkeypatch):

@@ -206,7 +206,9 @@ class EntityExtractor:
     def _common_word(self, surface: str, label: str, source: str) -> bool:
         """芬太尼 as a person, 青云 as a place: the dictionary (or the project's business terms: 毛利润)
         knows these only as common words. An organisation the recogniser found keeps its name (苹果
-        from its context is Apple)."""
+        from its context is Apple). A weekday or month is no name whatever found it (发言人周四说)."""
+        if self.dictionary.is_calendar_word(surface):
+            return True
         if source not in _GUESSING_SOURCES or (source == "recogniser" and label == "ORG"):
             return False
         return self._is_common(surface)

@@ -297,6 +297,15 @@ def test_an_institution_named_after_a_place_is_one_entity(extract):
     assert "南京市" not in found
 
 
+def test_a_places_own_body_is_one_organisation_of_that_place(extract):
+    # Written for this test. 外交部 and 证监会 alone are China's; after another place they are its own.
+    found = by_text(extract("印度外交部发言人表示，双方将继续谈判。香港证监会表示将加强监管。美国苹果公司发布新品。"))
+    assert (found["印度外交部"].type, found["印度外交部"].english) == ("ORG", "India Ministry of Foreign Affairs")
+    assert found["香港证监会"].english == "Hong Kong Securities Regulatory Commission"
+    assert "证监会" not in found and "外交部" not in found
+    assert found["苹果公司"].english == "Apple" and found["美国"].type == "GPE"  # a company's name is its own
+
+
 def test_read_cluener(tmp_path):
     path = tmp_path / "tiny.jsonl"
     path.write_text('{"text": "温格的球队战胜曼联", "label": {"name": {"温格": [[0, 1]]}, '

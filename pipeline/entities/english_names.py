@@ -5,6 +5,7 @@ last pinyin, flagged, with the words our data knows in English. Never invented."
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..dictionary import ChineseEnglishDictionary
@@ -13,6 +14,10 @@ from ..terms import gloss_english
 from .gazetteer import Gazetteer
 from .naming import chinese_name_pinyin, institution_english, org_english, pinyin_word, place_name
 from .vocabulary import EntityVocabulary
+
+# China named in a Chinese body's English (China Securities Regulatory Commission, Ministry of Water
+# Resources (PRC)), to leave out when another place's body has the same name.
+_CHINA_AROUND = re.compile(r"^(?:China|Chinese|PRC)\s+|\s+(?:of China|of the PRC|\(PRC\)|\(China\))$")
 
 
 @dataclass(frozen=True)
@@ -40,11 +45,9 @@ class EntityNamer:
                 english = place_name(surface, english, self.vocabulary)
             return EnglishName(english, "dictionary")
         if label == "ORG":
-            # 美国政府 -> "United States government": a gazetteer place plus a known institution word.
-            for head, head_en in self.vocabulary.org_heads.items():
-                place = self.gazetteer.lookup(surface[: -len(head)]) if surface.endswith(head) else None
-                if place is not None and place.type in ("GPE", "LOC"):
-                    return EnglishName(f"{place.english} {head_en}", "gazetteer")
+            english = self.place_and_body(surface)
+            if english:
+                return EnglishName(english, "gazetteer")
         if label in ("GPE", "LOC"):
             level = next((s for s in self.vocabulary.place_levels if surface.endswith(s) and len(surface) > len(s) + 1),
                          None)
@@ -63,6 +66,20 @@ class EntityNamer:
         if not has_pinyin:  # every word known: 上海市委 -> Shanghai Municipal Party Committee
             return EnglishName(english, "dictionary")
         return EnglishName(english, "pinyin", english)
+
+    def place_and_body(self, surface: str) -> str | None:
+        """A gazetteer place and a body named for what it does, as the place's own: 美国政府 -> 'United
+        States government', 印度外交部 -> 'India Ministry of Foreign Affairs', 香港证监会 -> 'Hong Kong
+        Securities Regulatory Commission' (the China that 证监会 alone implies is left out)."""
+        for size in range(len(surface) - 2, 0, -1):
+            place, body = self.gazetteer.lookup(surface[:size]), surface[size:]
+            if place is None or place.type not in ("GPE", "LOC") or not self.vocabulary.body_of_a_place(body):
+                continue
+            body_english = self.vocabulary.org_heads.get(body) or self.known_word(body)
+            if body_english and place.english != "China":
+                body_english = _CHINA_AROUND.sub("", body_english)
+            return f"{place.english} {body_english}" if body_english else None
+        return None
 
     def known_word(self, word: str) -> str | None:
         """The English of a word inside a name that our data knows as a name and the dictionary not as a

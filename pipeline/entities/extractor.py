@@ -274,7 +274,8 @@ class EntityExtractor:
     def _recognised_around_names(self, c: _Candidate, overlapping: list[_Candidate], chosen: SpanIndex[_Candidate],
                                  text: str) -> None:
         """Add a recognised span. Around gazetteer names an organisation is one name (南京市社会福利院
-        ⊃ 南京市, 中国足协 ⊃ 中国), unless a known name follows a place (韩国现代: 韩国 and 现代 'Hyundai');
+        ⊃ 南京市, 中国足协 ⊃ 中国), unless a known name follows a place (韩国现代: 韩国 and 现代 'Hyundai')
+        that is no body of that place (印度外交部, 香港证监会 stay whole);
         a place is one name when its ending or the dictionary says so (斯洛伐克共和国), else the
         gazetteer's place stands (美国二手市场: 美国). A place plus a common noun (香港资本 'Hong
         Kong capital') is only the place."""
@@ -288,9 +289,14 @@ class EntityExtractor:
         taken = [o for o in inner if o.source == "gazetteer"]  # "inner" ones are not chosen yet
         if place_with_common_suffix(surface, self.vocabulary, self.gazetteer):
             return
-        if _tiles(sorted(inner, key=lambda o: o.start), c.start, c.end) and all(o in taken for o in inner):
+        first = min(inner, key=lambda o: o.start)
+        # 印度外交部, 香港证监会: a place's own body is one organisation, however well we know its parts.
+        one_body = c.label == "ORG" and first.start == c.start and first.label in ("GPE", "LOC") \
+            and self.vocabulary.body_of_a_place(text[first.end : c.end])
+        if not one_body and _tiles(sorted(inner, key=lambda o: o.start), c.start, c.end) \
+                and all(o in taken for o in inner):
             return  # known names back to back are those names: 阿里速卖通 is 阿里 and 速卖通 (AliExpress)
-        if c.label == "ORG":
+        if c.label == "ORG" and not one_body:
             place = inner[0] if len(inner) == 1 and inner[0].start == c.start else None
             name = text[place.end : c.end] if place is not None and place.label in ("GPE", "LOC") else ""
             if len(name) >= 2 and self._known_name(name):

@@ -30,6 +30,7 @@ class EntityVocabulary:
     org_suffixes: tuple[str, ...]  # detection order
     org_suffix_english: dict[str, str]
     institution_suffixes: frozenset[str]  # 委员会, 研究院 …: the name before them is descriptive, not a brand
+    company_suffixes: tuple[str, ...]  # 公司, 集团, 日报 …: the name before them is the company's own
     event_suffixes: tuple[str, ...]  # 电影节, 博览会 …: a name ending so is an event
     org_heads: dict[str, str]
     generic_org_words: frozenset[str]
@@ -56,6 +57,13 @@ class EntityVocabulary:
     def name_endings(self) -> tuple[str, ...]:
         """Every ending that makes a name an institution's: suffixes, heads, institution endings."""
         return (*self.org_suffixes, *self.org_heads, *self.institution_endings)
+
+    def body_of_a_place(self, name: str) -> bool:
+        """外交部, 证监会, 统计局: a body named for what it does, whose place the name leaves to the words
+        before it (印度外交部 is India's ministry, 香港证监会 no CSRC). A company's name is its own:
+        韩国现代 is 韩国 and Hyundai, 美国苹果公司 美国 and Apple."""
+        return len(name) >= 2 and (name in self.org_heads or (
+            name.endswith(self.name_endings) and not name.endswith(self.company_suffixes)))
 
     @cached_property
     def title_pattern(self) -> str:
@@ -91,6 +99,7 @@ def load_vocabulary(resources: Resources) -> EntityVocabulary:
         org_suffix_english={row["chinese"]: row["english"] for row in suffixes if row["english"]},
         institution_suffixes=frozenset(row["chinese"] for row in suffixes
                                        if row.get("kind") in ("institution", "event")),
+        company_suffixes=tuple(row["chinese"] for row in suffixes if row.get("kind") == "company"),
         event_suffixes=tuple(row["chinese"] for row in suffixes if row.get("kind") == "event"),
         org_heads={row["chinese"]: row["english"] for row in table("org_heads")},
         generic_org_words=frozenset(words("generic_org_words")),

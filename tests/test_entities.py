@@ -221,10 +221,11 @@ def test_eval_ner_scores_the_model_alone_or_inside_the_stage(shared, tmp_path):
 
     dev = shared / "ner" / "cluener_dev.jsonl"
     runner = CliRunner()
-    raw = runner.invoke(app, ["eval", "ner", str(dev), "--limit", "60", "--head", "cluener", "--raw"])
+    raw = runner.invoke(app, ["eval", "ner", str(dev), "--limit", "60", "--head", "cluener", "--raw", "--errors"])
     checked = runner.invoke(app, ["eval", "ner", str(dev), "--limit", "60", "--head", "cluener", "--recogniser-only"])
     assert raw.exit_code == 0 and checked.exit_code == 0, raw.output + checked.output
     assert "the model's own spans" in raw.output and "recogniser only" in checked.output
+    assert "on entities of types not scored" in raw.output and "spurious spans" not in checked.output
     for output in (raw.output, checked.output):
         assert all(label in output for label in ("LOC", "ORG", "PER", "overall"))
     missing = runner.invoke(app, ["eval", "ner", str(dev), "--recogniser-model", str(tmp_path / "none.npz")])
@@ -312,6 +313,19 @@ def test_read_cluener(tmp_path):
                     '"organization": {"曼联": [[7, 8]]}}}\n', encoding="utf-8")
     assert read_cluener(path) == [("温格的球队战胜曼联", [(0, 2, "name"), (7, 9, "organization")])]
     assert read_ner_file(path) == [("温格的球队战胜曼联", [(0, 2, "PER"), (7, 9, "ORG")])]
+
+
+def test_spurious_spans_sorted_by_what_lies_under_them(tmp_path):
+    from pipeline.eval.ner import read_unscored, spurious_breakdown
+
+    path = tmp_path / "tiny.jsonl"  # written for this test
+    path.write_text('{"text": "温格在卢浮宫说中国的曼联", "label": {"name": {"温格": [[0, 1]]}, '
+                    '"scene": {"卢浮宫": [[3, 5]]}, "organization": {"曼联": [[10, 11]]}}}\n', encoding="utf-8")
+    gold, unscored = read_ner_file(path), read_unscored(path)
+    assert unscored == [[(3, 6, "scene")]]
+    predicted = [[(0, 2, "PER"), (3, 6, "LOC"), (7, 9, "LOC"), (9, 12, "ORG")]]  # right, scene, 中国, 的曼联
+    breakdown = spurious_breakdown(gold, predicted, unscored)
+    assert (breakdown.on_unscored, breakdown.against_gold, breakdown.unlabelled) == ({"scene": 1}, 1, {"中国": 1})
 
 
 def test_read_bio(tmp_path):

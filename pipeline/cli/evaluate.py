@@ -26,6 +26,19 @@ def _print_report(report, show_errors: bool) -> None:
                 console.print(f"{title}: {item}", markup=False)
 
 
+def _print_spurious(breakdown, top: int = 8) -> None:  # breakdown: pipeline.eval.ner.SpuriousBreakdown
+    unscored, unlabelled = breakdown.on_unscored, breakdown.unlabelled
+    by_type = ", ".join(f"{label} {n}" for label, n in unscored.most_common())
+    common = ", ".join(f"{surface} {n}" for surface, n in unlabelled.most_common(top))
+    console = make_console()
+    for line in (f"spurious spans: {unscored.total() + breakdown.against_gold + unlabelled.total()}",
+                 f"  on entities of types not scored: {unscored.total()}" + (f" ({by_type})" if by_type else ""),
+                 f"  overlapping a gold span (other bounds or type): {breakdown.against_gold}",
+                 f"  on text with no annotation: {unlabelled.total()}"
+                 + (f" (most often: {common})" if common else "")):
+        console.print(line, markup=False)
+
+
 def _eval_gold(gold_files: list[Path], errors: bool, *scorer_names: str) -> None:
     from ..eval import gold
     from ..nlp import Pipeline
@@ -63,7 +76,8 @@ def eval_ner(
                                                    "JSON lines (.jsonl; name, company, organization, government, "
                                                    "address scored as PER/ORG/LOC).")],
     limit: Annotated[int | None, typer.Option(help="Only the first N sentences.")] = None,
-    errors: Annotated[bool, typer.Option("--errors", help="List some missed and spurious spans.")] = False,
+    errors: Annotated[bool, typer.Option("--errors", help="List some missed and spurious spans, and where the "
+                                                          "spurious ones lie.")] = False,
     head: Annotated[list[str] | None, typer.Option(
         "--head", help="Recogniser head(s) to run: msra, cluener (repeat for both; default: the stage's).")] = None,
     recogniser_only: Annotated[bool, typer.Option(
@@ -80,7 +94,7 @@ def eval_ner(
 
     from ..components import EntitiesConfig
     from ..entities import EntityExtractor
-    from ..eval.ner import entity_spans, model_spans, read_ner_file, score_ner
+    from ..eval.ner import entity_spans, model_spans, read_ner_file, read_unscored, score_ner, spurious_breakdown
     from ..output import confusion_table
     from ..resources import default_resources
 
@@ -121,6 +135,9 @@ def eval_ner(
         ", the model's own spans" if raw else ", recogniser only" if recogniser_only else "")
     _print_report(report, errors)
     make_console().print(confusion_table(report))
+    if errors:
+        unscored = read_unscored(test_file)[: len(sentences)]
+        _print_spurious(spurious_breakdown(sentences, predicted, unscored))
 
 
 @eval_app.command("mt")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .scores import Report
@@ -79,6 +81,41 @@ def read_ner_file(path: str | Path) -> list[tuple[str, list[tuple[int, int, str]
         return [(text, [(s, e, CLUENER_TYPE_MAP[t]) for s, e, t in spans if t in CLUENER_TYPE_MAP])
                 for text, spans in read_cluener(path)]
     return read_bio(path)
+
+
+def read_unscored(path: str | Path) -> list[list[tuple[int, int, str]]]:
+    """Per sentence, the test set's entities of types the mapping does not score (CLUENER's scene,
+    game, book, movie, position); none for a BIO file, which has only PER/LOC/ORG."""
+    path = Path(path)
+    if path.suffix not in (".jsonl", ".json"):
+        return [[] for _ in read_bio(path)]
+    return [[span for span in spans if span[2] not in CLUENER_TYPE_MAP] for _, spans in read_cluener(path)]
+
+
+@dataclass
+class SpuriousBreakdown:
+    """Where the spans that score as spurious lie: how much of a test set's precision is its conventions
+    (entity types it does not score, names it leaves unlabelled) rather than wrong names."""
+
+    on_unscored: Counter[str] = field(default_factory=Counter)  # by the test set's type there
+    against_gold: int = 0  # overlapping a scored gold span: other bounds or another type
+    unlabelled: Counter[str] = field(default_factory=Counter)  # by surface: no annotation anywhere there
+
+
+def spurious_breakdown(gold: list[tuple[str, list[tuple[int, int, str]]]], predicted: list[list[tuple[int, int, str]]],
+                       unscored: list[list[tuple[int, int, str]]]) -> SpuriousBreakdown:
+    """Sort every predicted span that is not a gold span by what lies under it."""
+    breakdown = SpuriousBreakdown()
+    for (sentence, gold_spans), pred_spans, other in zip(gold, predicted, unscored, strict=True):
+        for start, end, _ in set(pred_spans) - set(gold_spans):
+            on_other = [label for s, e, label in other if s < end and start < e]
+            if on_other:
+                breakdown.on_unscored[on_other[0]] += 1
+            elif any(s < end and start < e for s, e, _ in gold_spans):
+                breakdown.against_gold += 1
+            else:
+                breakdown.unlabelled[sentence[start:end]] += 1
+    return breakdown
 
 
 def entity_spans(entities) -> list[tuple[int, int, str]]:  # entities: list[pipeline.schema.Entity]

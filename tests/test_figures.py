@@ -119,6 +119,10 @@ def test_period_on_period_is_month_or_quarter_as_the_text_names_the_periods():
     text = "第四季度平台月活跃用户达到7500万，但环比增速下降了12个百分点。"
     [point] = [f for f in FigureExtractor()(text, split_sentences(text)) if f.kind == "percentage_point"]
     assert point.english == "down 12 percentage points quarter on quarter"
+    # 月环比 says month on month itself, whatever the text names before it.
+    text = "第三季度以来，平台订单量月环比增长18%。"
+    assert {f.text: f for f in FigureExtractor()(text, split_sentences(text))}["18%"].english == \
+        "up 18% month on month"
 
 
 @pytest.mark.parametrize(

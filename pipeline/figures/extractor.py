@@ -110,7 +110,7 @@ def _comparison(before: str, text_before: str = "") -> str | None:
     before it last names one (`text_before`, which may reach back past the clause: 3月、4月、5月…环比增长
     78%: month on month; 第二季度营收环比: quarter on quarter; a sentence cut at a semicolon still reads
     the months before it)."""
-    for word, kind in (("同比", "yoy"), ("较去年同期", "yoy"), ("环比", "qoq"), ("较上月", "mom"), ("月环比", "mom")):
+    for word, kind in (("同比", "yoy"), ("较去年同期", "yoy"), ("月环比", "mom"), ("环比", "qoq"), ("较上月", "mom")):
         if word in before[-12:]:
             if word != "环比":
                 return kind

@@ -14,13 +14,13 @@ from ..dictionary import load_dictionary
 from ..schema import Brief
 from ..writer.checks import (
     HAN,
-    _close,
     broken_relations,
     changed_units,
     known_names,
     latin_words,
     numbers_said,
     numbers_written,
+    same_number,
     source_vocabulary,
     unknown_names,
 )
@@ -91,7 +91,7 @@ def check_english(name: str, brief: Brief, common_words: frozenset[str], seconds
         numbers = numbers_said(bullet)
         result.bullet_numbers += len(numbers)
         result.numbers_untraceable += [f"bullet {position + 1}: {n:g}" for n in numbers
-                                       if not any(_close(n, a) for a in allowed)]
+                                       if not any(same_number(n, a) for a in allowed)]
         result.relations_broken += [f"bullet {position + 1}: {b}" for b in broken_relations(bullet, own)
                                     if not b.endswith("left out")]
         result.relations_broken += [f"bullet {position + 1}: {c}" for c in changed_units(bullet, own)]

@@ -86,7 +86,7 @@ def numbers_written(text: str) -> list[float]:
             + [float(hour - 12) for hour in hours if 13 <= hour <= 23])
 
 
-def _close(a: float, b: float) -> bool:
+def same_number(a: float, b: float) -> bool:  # within rounding: 1.74 for 1.741
     return abs(a - b) <= 0.005 * max(abs(a), abs(b)) or abs(a - b) < 1e-9
 
 
@@ -219,7 +219,7 @@ def _traces(word: str, known: set[str], source: str, vocabulary: frozenset[str])
     if word in known or word in source:
         return True
     if (number := number_word_value(word)) is not None:  # Third (第三届) where the source writes it, First for 首
-        return any(_close(number, n) for n in numbers_written(source)) or (number == 1 and "首" in source)
+        return any(same_number(number, n) for n in numbers_written(source)) or (number == 1 and "首" in source)
     word = word.replace("ü", "u")
     stems = [word, word[:-1] if word.endswith("s") else "", word[:-2] if word.endswith("es") else "",
              word[:-3] + "y" if word.endswith("ies") else "", word[:-3] if word.endswith("ern") else "",
@@ -262,12 +262,12 @@ def _clause_around(text: str, start: int, end: int) -> str:
 
 def number_places(text: str, value: float) -> list[tuple[int, int]]:
     """Where the English says the value, in digits or in words ('three years' for 3年)."""
-    places = [(m.start(), m.end()) for m in _NUMBER.finditer(text) if _close(numbers_in(m.group(0))[0], value)]
+    places = [(m.start(), m.end()) for m in _NUMBER.finditer(text) if same_number(numbers_in(m.group(0))[0], value)]
     return sorted(places + [(start, end) for number, start, end in english_number_words(text) if number == value])
 
 
 # 'reduced by US$380 million … to US$270 million' for 从3.8亿美元缩减至2.7亿美元: neither end is the amount.
-_BY_BEFORE = re.compile(r"\bby\s+(?:[^\s\d]{1,4}\s?)?$")
+BY_BEFORE = re.compile(r"\bby\s+(?:[^\s\d]{1,4}\s?)?$")
 
 
 def broken_relations(text: str, figures: list[Figure]) -> list[str]:
@@ -289,7 +289,7 @@ def broken_relations(text: str, figures: list[Figure]) -> list[str]:
         clause = _clause_around(text, *places[0])
         change = f.change
         if change and change.from_value is not None and change.to_value is not None:
-            other = change.to_value if _close(float(f.value), change.from_value) else change.from_value
+            other = change.to_value if same_number(float(f.value), change.from_value) else change.from_value
             other_places = number_places(text, other)
             if not other_places:
                 broken.append(f"{phrase}: the other end of its change is missing")
@@ -300,7 +300,7 @@ def broken_relations(text: str, figures: list[Figure]) -> list[str]:
                 said_to = re.search(r"\bto\s+(?:\S+\s+)?\S*$", text[:from_at[0]][-24:])
                 if said_from or said_to or (from_at[0] > to_at[0] and "from" not in text[to_at[1]:from_at[0]]):
                     broken.append(f"{phrase}: 'from' and 'to' swapped")
-                elif any(_BY_BEFORE.search(text, max(0, at - 12), at) for at, _ in (from_at, to_at)):
+                elif any(BY_BEFORE.search(text, max(0, at - 12), at) for at, _ in (from_at, to_at)):
                     broken.append(f"{phrase}: an end said as the size of the change ('by')")
         if change and change.direction in ("up", "down"):
             same, opposite = (_UP, _DOWN) if change.direction == "up" else (_DOWN, _UP)
@@ -345,7 +345,7 @@ def changed_units(text: str, figures: list[Figure]) -> list[str]:
         if not after or (said := _unit(" ".join(w for w in after.groups() if w))) is None:
             continue
         value = numbers_in(m.group(0))[0]
-        meant = [f for f in figures if any(isinstance(v, float | int) and _close(value, v)
+        meant = [f for f in figures if any(isinstance(v, float | int) and same_number(value, v)
                                            for v in (f.value, f.low, f.high))]
         units = {_unit(english) for f in meant if (english := MEASURE_UNITS.get(f.unit or ""))}
         if meant and said not in units:

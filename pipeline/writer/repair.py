@@ -12,7 +12,7 @@ from ..numbers import SCALE_WORDS
 from ..resources import Resources
 from ..schema import Brief, Figure
 from ..terms import TermEnglish
-from .checks import _BY_BEFORE, COMPARED, HAN, _close, latin_words, number_places, numbers_in
+from .checks import BY_BEFORE, COMPARED, HAN, latin_words, number_places, numbers_in, same_number
 from .prepare import spaced
 
 # What belongs to a number before a comparison can follow it: its unit, and a noun of change.
@@ -100,12 +100,12 @@ def change_start_said_from(output: str, figures: list[Figure]) -> str:
     for figure in figures:
         change = figure.change
         if not change or change.from_value is None or change.to_value is None \
-                or not _close(float(figure.value), change.from_value):  # type: ignore[arg-type]
+                or not same_number(float(figure.value), change.from_value):  # type: ignore[arg-type]
             continue
         start, ends = _said_once(output, figure), number_places(output, change.to_value)
         if start is None or len(ends) != 1 or ends[0][0] < start[1]:
             continue
-        by = _BY_BEFORE.search(output, max(0, start[0] - 12), start[0])
+        by = BY_BEFORE.search(output, max(0, start[0] - 12), start[0])
         if by:
             output = output[:by.start()] + "from" + output[by.start() + 2:]
     return output

@@ -16,7 +16,6 @@ from ..terms import TermEnglish
 from .assemble import assemble
 from .checks import (
     HAN,
-    _close,
     broken_relations,
     changed_units,
     clean_output,
@@ -27,6 +26,7 @@ from .checks import (
     numbers_in,
     numbers_said,
     relation_phrase,
+    same_number,
     source_vocabulary,
     unknown_names,
 )
@@ -365,7 +365,7 @@ class Writer:
             return ["empty output"]
         numbers = numbers_said(output)
         seg.numbers_checked = len(numbers)
-        bad = [n for n in numbers if not any(_close(n, a) for a in seg.allowed)]
+        bad = [n for n in numbers if not any(same_number(n, a) for a in seg.allowed)]
         if bad:
             problems.append("numbers " + ", ".join(f"{n:g}" for n in bad) + " match no figure of the sentence")
         if HAN.search(output):

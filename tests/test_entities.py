@@ -250,6 +250,13 @@ def test_weekday_after_a_title_is_no_person(extract):
     assert found["高峰"].type == "PERSON"
 
 
+def test_common_surnames_make_two_character_names(extract):
+    # Written for this test: 傅, 赖 and 萧 are among China's commonest surnames (and were missing).
+    found = by_text(extract("董事长傅强表示，公司将扩大海外仓。据赖明介绍，订单增长明显。萧华说，合作会继续。"))
+    assert [(found[n].type, found[n].english) for n in ("傅强", "赖明", "萧华")] == \
+        [("PERSON", "Fu Qiang"), ("PERSON", "Lai Ming"), ("PERSON", "Xiao Hua")]
+
+
 def test_bank_named_from_the_dictionary(extract):
     found = by_text(extract("汇丰银行公布了三季度业绩，汇丰银行的利润超出市场预期。"))
     bank = found["汇丰银行"]

@@ -312,6 +312,8 @@ def test_a_places_own_body_is_one_organisation_of_that_place(extract):
     assert found["香港证监会"].english == "Hong Kong Securities Regulatory Commission"
     assert "证监会" not in found and "外交部" not in found
     assert found["苹果公司"].english == "Apple" and found["美国"].type == "GPE"  # a company's name is its own
+    found = by_text(extract("美国哈佛大学的研究人员发现，该药物有效。"))  # so is a university's
+    assert found["哈佛大学"].english == "Harvard University" and found["美国"].type == "GPE"
 
 
 def test_read_cluener(tmp_path):

@@ -30,7 +30,6 @@ class EntityVocabulary:
     org_suffixes: tuple[str, ...]  # detection order
     org_suffix_english: dict[str, str]
     institution_suffixes: frozenset[str]  # 委员会, 研究院 …: the name before them is descriptive, not a brand
-    company_suffixes: tuple[str, ...]  # 公司, 集团, 日报 …: the name before them is the company's own
     event_suffixes: tuple[str, ...]  # 电影节, 博览会 …: a name ending so is an event
     org_heads: dict[str, str]
     generic_org_words: frozenset[str]
@@ -46,24 +45,18 @@ class EntityVocabulary:
     area_words: tuple[str, ...]  # 地区, 新区 …: kinds of area, not places
     descriptor_endings: tuple[str, ...]  # 品牌, 平台 …: a descriptor ends before the name
     place_common_suffixes: tuple[str, ...]  # 资本 in 香港资本: after a bare place, a common noun
-    institution_endings: tuple[str, ...]  # 院, 局, 队 …: with org suffixes and heads, how an institution's name ends
+    place_body_endings: tuple[str, ...]  # 部, 局, 监会 …: after a place, the place's own body (印度外交部)
     dictionary_senses: dict[str, tuple[str, ...]]  # ORG -> (company, bank, …): CC-CEDICT gloss words per type
 
     def starts_with_surname(self, name: str) -> bool:
         """Whether a Chinese surname (single or compound) starts the name: 王海松, 欧阳娜娜; not 博索纳罗."""
         return name[:1] in self.surnames or name[:2] in self.compound_surnames
 
-    @cached_property
-    def name_endings(self) -> tuple[str, ...]:
-        """Every ending that makes a name an institution's: suffixes, heads, institution endings."""
-        return (*self.org_suffixes, *self.org_heads, *self.institution_endings)
-
     def body_of_a_place(self, name: str) -> bool:
         """外交部, 证监会, 统计局: a body named for what it does, whose place the name leaves to the words
-        before it (印度外交部 is India's ministry, 香港证监会 no CSRC). A company's name is its own:
-        韩国现代 is 韩国 and Hyundai, 美国苹果公司 美国 and Apple."""
-        return len(name) >= 2 and (name in self.org_heads or (
-            name.endswith(self.name_endings) and not name.endswith(self.company_suffixes)))
+        before it (印度外交部 is India's ministry, 香港证监会 no CSRC). A name of its own stays apart from
+        the place: 韩国现代 is 韩国 and Hyundai, 美国哈佛大学 美国 and Harvard University."""
+        return len(name) >= 2 and (name in self.org_heads or name.endswith(self.place_body_endings))
 
     @cached_property
     def title_pattern(self) -> str:
@@ -99,7 +92,6 @@ def load_vocabulary(resources: Resources) -> EntityVocabulary:
         org_suffix_english={row["chinese"]: row["english"] for row in suffixes if row["english"]},
         institution_suffixes=frozenset(row["chinese"] for row in suffixes
                                        if row.get("kind") in ("institution", "event")),
-        company_suffixes=tuple(row["chinese"] for row in suffixes if row.get("kind") == "company"),
         event_suffixes=tuple(row["chinese"] for row in suffixes if row.get("kind") == "event"),
         org_heads={row["chinese"]: row["english"] for row in table("org_heads")},
         generic_org_words=frozenset(words("generic_org_words")),
@@ -115,7 +107,7 @@ def load_vocabulary(resources: Resources) -> EntityVocabulary:
         area_words=words("area_words"),
         descriptor_endings=words("descriptor_endings"),
         place_common_suffixes=words("place_common_suffixes"),
-        institution_endings=words("institution_endings"),
+        place_body_endings=words("place_body_endings"),
         dictionary_senses={row["type"]: tuple(w.lower() for w in row["words"].split("|") if w)
                            for row in table("dictionary_senses")},
         latin_stopwords=frozenset(w.lower() for w in read_lines(latin_stopwords)) if latin_stopwords.is_file()

@@ -297,6 +297,10 @@ def test_a_place_in_front_of_a_known_name_is_two_entities(extract):
     assert (found["西门子"].type, found["西门子"].english, found["西门子"].english_source) == \
         ("ORG", "Siemens", "dictionary")
     assert (found["资生堂"].type, found["资生堂"].english) == ("ORG", "Shiseido")  # typed and spelt as in English
+    # A known name with a company word after it too (jieba reads 美国微软公司 as one word).
+    found = by_text(extract("美国微软公司和日本索尼公司宣布合作。"))
+    assert (found["微软公司"].english, found["索尼公司"].english) == ("Microsoft Corporation", "Sony")
+    assert found["美国"].type == found["日本"].type == "GPE"
 
 
 def test_an_institution_named_after_a_place_is_one_entity(extract):

@@ -200,6 +200,16 @@ class EntityExtractor:
         """A name the gazetteer or CC-CEDICT knows."""
         return self.gazetteer.lookup(surface) is not None or surface in self.dictionary.proper_forms
 
+    def _name_after_place(self, text: str, place: _Candidate, end: int) -> bool:
+        """Whether a known name (or one with a company word after it: 索尼公司) follows the place up to
+        `end`, as a name of its own (韩国现代, 日本索尼公司), not a body of the place (印度外交部)."""
+        name = text[place.end : end]
+        if place.label not in ("GPE", "LOC") or len(name) < 2 or self.vocabulary.body_of_a_place(name):
+            return False
+        suffix = next((s for s in self.vocabulary.org_suffixes if name.endswith(s)), "")
+        return self._known_name(name) or (len(name) - len(suffix) >= 2 and self._known_name(name[: -len(suffix)])
+                                          if suffix else False)
+
     def _is_common(self, surface: str) -> bool:
         return surface in self.business_terms or self.dictionary.is_common_word(surface)
 
@@ -266,6 +276,11 @@ class EntityExtractor:
                     and (c.source == "latin" or o.label in ("GPE", "LOC"))
                 ]
                 if inner and len(inner) == len(overlapping):
+                    if c.source != "latin" and len(inner) == 1 and inner[0].start == c.start \
+                            and self._name_after_place(text, inner[0], c.end):
+                        # 美国微软公司: 美国 and Microsoft, not 'United States Microsoft Company'
+                        chosen.add(_Candidate(inner[0].end, c.end, "ORG", c.source))
+                        continue
                     for o in inner:
                         chosen.remove(o)
                     chosen.add(c)
@@ -297,9 +312,8 @@ class EntityExtractor:
                 and all(o in taken for o in inner):
             return  # known names back to back are those names: 阿里速卖通 is 阿里 and 速卖通 (AliExpress)
         if c.label == "ORG" and not one_body:
-            place = inner[0] if len(inner) == 1 and inner[0].start == c.start else None
-            name = text[place.end : c.end] if place is not None and place.label in ("GPE", "LOC") else ""
-            if len(name) >= 2 and self._known_name(name):
+            place = first if first.start == c.start else None  # 美国微软公司 is one jieba word: 美国, 微软 inside
+            if place is not None and self._name_after_place(text, place, c.end):
                 if place not in taken:
                     chosen.add(place)
                 chosen.add(_Candidate(place.end, c.end, "ORG", "recogniser"))

@@ -29,6 +29,16 @@ def split_spans(text: str, start: int, end: int, separator: str) -> list[tuple[i
     return pieces
 
 
+def tiles(pieces: list[HasSpan], start: int, end: int) -> bool:
+    """Whether two or more spans, in order, cover [start, end) exactly, end to end."""
+    position = start
+    for piece in pieces:
+        if piece.start != position:
+            return False
+        position = piece.end
+    return len(pieces) >= 2 and position == end
+
+
 class SpanIndex(Generic[T]):
     """Items with `start`/`end` that never overlap, kept sorted by start (hence by end too)."""
 

@@ -15,7 +15,7 @@ from ..dictionary import load_dictionary
 from ..resources import HAN, Resources
 from ..schema import Entity, Mention
 from ..segment import chinese_nlp
-from ..spans import SpanIndex, split_spans
+from ..spans import SpanIndex, split_spans, tiles
 from . import recognised  # noqa: F401  (registers the newsbrief_recogniser component)
 from .components import (
     _APPOSITION,
@@ -59,16 +59,6 @@ class _Cluster:
 _SOURCE_RANK = {"gazetteer": 0, "latin": 1, "recogniser": 2, "pattern": 3, "suffix": 4, "inner": 5, "pos": 6, "list": 7}
 # Sources that guess from context: their candidate must not be a word the dictionary calls common.
 _GUESSING_SOURCES = ("recogniser", "pos")
-
-
-def _tiles(pieces: list[_Candidate], start: int, end: int) -> bool:
-    """Whether two or more spans, in order, cover [start, end) exactly, end to end."""
-    position = start
-    for piece in pieces:
-        if piece.start != position:
-            return False
-        position = piece.end
-    return len(pieces) >= 2 and position == end
 
 
 def _trim_to_repeated_people(chosen: list[_Candidate], text: str) -> None:
@@ -308,7 +298,7 @@ class EntityExtractor:
         # 印度外交部, 香港证监会: a place's own body is one organisation, however well we know its parts.
         one_body = c.label == "ORG" and first.start == c.start and first.label in ("GPE", "LOC") \
             and self.vocabulary.body_of_a_place(text[first.end : c.end])
-        if not one_body and _tiles(sorted(inner, key=lambda o: o.start), c.start, c.end) \
+        if not one_body and tiles(sorted(inner, key=lambda o: o.start), c.start, c.end) \
                 and all(o in taken for o in inner):
             return  # known names back to back are those names: 阿里速卖通 is 阿里 and 速卖通 (AliExpress)
         if c.label == "ORG" and not one_body:

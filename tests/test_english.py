@@ -736,3 +736,17 @@ def test_a_line_repeating_the_headline_or_a_source_line_is_no_lead():
     _, chosen = chosen_sentences(text)
     assert chosen[0].startswith("跨境电商服务商星澜云日前宣布")
     assert not any(c.startswith("星澜云完成新一轮融资") for c in chosen)
+
+
+def test_a_country_in_a_names_english_must_be_one_its_chinese_writes():
+    from pipeline.writer.prepare import Segment
+
+    writer = Writer(Scripted(lambda conversation: ""))
+    # A consulate in Chengdu is no 'Chinese Embassy'; 美国运输部 is the US Department of Transportation.
+    for chinese, pinyin, answer, problems in (
+            ("成都总领事馆", "Chengdu Zonglingshiguan", "Chinese Consulate General in Chengdu",
+             ["name Chinese not verified"]),
+            ("美国运输部", "United States Yunshubu", "US Department of Transportation", [])):
+        seg = Segment(0, "name", 0, chinese, chinese, [], [], pinyin=pinyin)
+        seg.output = answer
+        assert writer.problems(seg) == problems

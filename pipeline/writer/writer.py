@@ -32,6 +32,7 @@ from .checks import (
 )
 from .generation import GenerationCache, Generator
 from .hints import hint_note, rare_word_hints
+from .nationality import untraced_nationalities
 from .prepare import (
     MAX_NEW_TOKENS,
     NAME_KINDS,
@@ -359,7 +360,7 @@ class Writer:
             # characters (光云科技 'Guangyun Technology'), never a made-up brand ('Guesty').
             pinyin = set(seg.pinyin.split()) | {seg.pinyin.replace(" ", "")}
             invented = unknown_names(f"named {output}", pinyin, "", self.common_words,  # not a sentence start
-                                     source_vocabulary(seg.source))
+                                     source_vocabulary(seg.source)) + untraced_nationalities(output, seg.source)
             return [f"name {', '.join(invented)} not verified"] if invented else []
         if not output.strip():
             return ["empty output"]

@@ -318,6 +318,10 @@ def test_a_places_own_body_is_one_organisation_of_that_place(extract):
     assert found["苹果公司"].english == "Apple" and found["美国"].type == "GPE"  # a company's name is its own
     found = by_text(extract("美国哈佛大学的研究人员发现，该药物有效。"))  # so is a university's
     assert found["哈佛大学"].english == "Harvard University" and found["美国"].type == "GPE"
+    # 大学 alone is CC-CEDICT's Great Learning, no name of its own; a place's association is the place's.
+    found = by_text(extract("天津大学和中国互联网协会联合发布报告。"))
+    assert found["天津大学"].english == "Tianjin University" and found["中国互联网协会"].type == "ORG"
+    assert "天津" not in found and "大学" not in found and "中国" not in found
 
 
 def test_read_cluener(tmp_path):

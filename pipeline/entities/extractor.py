@@ -194,7 +194,8 @@ class EntityExtractor:
         """Whether a known name (or one with a company word after it: 索尼公司) follows the place up to
         `end`, as a name of its own (韩国现代, 日本索尼公司), not a body of the place (印度外交部)."""
         name = text[place.end : end]
-        if place.label not in ("GPE", "LOC") or len(name) < 2 or self.vocabulary.body_of_a_place(name):
+        if place.label not in ("GPE", "LOC") or len(name) < 2 or self.vocabulary.body_of_a_place(name) \
+                or name in self.vocabulary.org_suffix_english:  # 天津大学: 大学 is the Great Learning only alone
             return False
         suffix = next((s for s in self.vocabulary.org_suffixes if name.endswith(s)), "")
         return self._known_name(name) or (len(name) - len(suffix) >= 2 and self._known_name(name[: -len(suffix)])

@@ -333,12 +333,12 @@ def test_read_cluener(tmp_path):
 
 
 def test_spurious_spans_sorted_by_what_lies_under_them(tmp_path):
-    from pipeline.eval.ner import read_unscored, spurious_breakdown
+    from pipeline.eval.ner import read_test_set, spurious_breakdown
 
     path = tmp_path / "tiny.jsonl"  # written for this test
     path.write_text('{"text": "温格在卢浮宫说中国的曼联", "label": {"name": {"温格": [[0, 1]]}, '
                     '"scene": {"卢浮宫": [[3, 5]]}, "organization": {"曼联": [[10, 11]]}}}\n', encoding="utf-8")
-    gold, unscored = read_ner_file(path), read_unscored(path)
+    gold, unscored = read_test_set(path)
     assert unscored == [[(3, 6, "scene")]]
     predicted = [[(0, 2, "PER"), (3, 6, "LOC"), (7, 9, "LOC"), (9, 12, "ORG")]]  # right, scene, 中国, 的曼联
     breakdown = spurious_breakdown(gold, predicted, unscored)

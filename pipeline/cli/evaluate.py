@@ -94,7 +94,7 @@ def eval_ner(
 
     from ..components import EntitiesConfig
     from ..entities import EntityExtractor
-    from ..eval.ner import entity_spans, model_spans, read_ner_file, read_unscored, score_ner, spurious_breakdown
+    from ..eval.ner import entity_spans, model_spans, read_test_set, score_ner, spurious_breakdown
     from ..output import confusion_table
     from ..resources import default_resources
 
@@ -107,7 +107,7 @@ def eval_ner(
                                 **({"sources": ("newsbrief_recogniser",)} if recogniser_only else {}))
     except ValueError as exc:
         raise fail(f"--head {' '.join(head or [])}: expected msra or cluener ({exc.errors()[0]['msg']})") from None
-    sentences = read_ner_file(test_file)[:limit]
+    sentences, unscored = (found[:limit] for found in read_test_set(test_file))
     resources = default_resources()
     if raw:
         from ..entities.recogniser import load_recogniser
@@ -136,7 +136,6 @@ def eval_ner(
     _print_report(report, errors)
     make_console().print(confusion_table(report))
     if errors:
-        unscored = read_unscored(test_file)[: len(sentences)]
         _print_spurious(spurious_breakdown(sentences, predicted, unscored))
 
 

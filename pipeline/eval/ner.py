@@ -76,20 +76,22 @@ def read_cluener(path: str | Path) -> list[tuple[str, list[tuple[int, int, str]]
 
 def read_ner_file(path: str | Path) -> list[tuple[str, list[tuple[int, int, str]]]]:
     """A test set as PER/LOC/ORG spans: BIO (MSRA) as it is, CLUENER JSON lines with mapped types."""
-    path = Path(path)
-    if path.suffix in (".jsonl", ".json"):
-        return [(text, [(s, e, CLUENER_TYPE_MAP[t]) for s, e, t in spans if t in CLUENER_TYPE_MAP])
-                for text, spans in read_cluener(path)]
-    return read_bio(path)
+    return read_test_set(path)[0]
 
 
-def read_unscored(path: str | Path) -> list[list[tuple[int, int, str]]]:
-    """Per sentence, the test set's entities of types the mapping does not score (CLUENER's scene,
-    game, book, movie, position); none for a BIO file, which has only PER/LOC/ORG."""
+def read_test_set(path: str | Path) -> tuple[list[tuple[str, list[tuple[int, int, str]]]],
+                                             list[list[tuple[int, int, str]]]]:
+    """The test set read once: its sentences with PER/LOC/ORG spans (`read_ner_file`), and per sentence
+    its entities of types the mapping does not score (CLUENER's scene, game, book, movie, position;
+    none in a BIO file, which has only PER/LOC/ORG)."""
     path = Path(path)
     if path.suffix not in (".jsonl", ".json"):
-        return [[] for _ in read_bio(path)]
-    return [[span for span in spans if span[2] not in CLUENER_TYPE_MAP] for _, spans in read_cluener(path)]
+        sentences = read_bio(path)
+        return sentences, [[] for _ in sentences]
+    read = read_cluener(path)
+    scored = [(text, [(s, e, CLUENER_TYPE_MAP[t]) for s, e, t in spans if t in CLUENER_TYPE_MAP])
+              for text, spans in read]
+    return scored, [[span for span in spans if span[2] not in CLUENER_TYPE_MAP] for _, spans in read]
 
 
 @dataclass

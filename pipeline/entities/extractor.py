@@ -197,9 +197,10 @@ class EntityExtractor:
         if place.label not in ("GPE", "LOC") or len(name) < 2 or self.vocabulary.body_of_a_place(name) \
                 or name in self.vocabulary.org_suffix_english:  # 天津大学: 大学 is the Great Learning only alone
             return False
+        if self._known_name(name):
+            return True
         suffix = next((s for s in self.vocabulary.org_suffixes if name.endswith(s)), "")
-        return self._known_name(name) or (len(name) - len(suffix) >= 2 and self._known_name(name[: -len(suffix)])
-                                          if suffix else False)
+        return bool(suffix) and len(name) - len(suffix) >= 2 and self._known_name(name[: -len(suffix)])
 
     def _is_common(self, surface: str) -> bool:
         return surface in self.business_terms or self.dictionary.is_common_word(surface)

@@ -358,9 +358,9 @@ class Writer:
                 return []
             # Verified, or pinyin stays: each word must be the name's pinyin or the English of its
             # characters (光云科技 'Guangyun Technology'), never a made-up brand ('Guesty').
-            pinyin = set(seg.pinyin.split()) | {seg.pinyin.replace(" ", "")}
-            invented = unknown_names(f"named {output}", pinyin, "", self.common_words,  # not a sentence start
-                                     source_vocabulary(seg.source)) + untraced_nationalities(output, seg.source)
+            invented = unknown_names(f"named {output}", set(seg.pinyin.split()) | {seg.pinyin.replace(" ", "")}, "",
+                                     self.common_words, source_vocabulary(seg.source))  # 'named': no sentence start
+            invented += untraced_nationalities(output, seg.source, self.resources)  # Chinese, US: as the name writes
             return [f"name {', '.join(invented)} not verified"] if invented else []
         if not output.strip():
             return ["empty output"]

@@ -141,7 +141,7 @@ class TermsConfig(ComponentConfig):
     max_pieces: int = Field(default=2, ge=1, le=6)
 
 
-@register_component("terms", config=TermsConfig, after=("keywords", "entities", "figures"))
+@register_component("terms", config=TermsConfig, assigns=("terms",), after=("keywords", "entities", "figures"))
 def make_terms(resources: Resources, config: TermsConfig) -> Component:
     from .dictionary import load_dictionary
     from .entities.gazetteer import load_gazetteer
@@ -170,6 +170,28 @@ def make_terms(resources: Resources, config: TermsConfig) -> Component:
         return doc
 
     return english_terms
+
+
+class KeyFactsConfig(ComponentConfig):
+    max_figures: int = Field(default=5, ge=0, le=20)  # figure lines
+    max_names: int = Field(default=4, ge=0, le=10)  # names on the 'Who' line
+
+
+@register_component("key_facts", config=KeyFactsConfig, requires=("sentences", "entities", "figures"),
+                    assigns=("key_facts",), after=("terms",))
+def make_key_facts(resources: Resources, config: KeyFactsConfig) -> Component:
+    """Key facts by rule (pipeline.keyfacts), from the English the fact sheet has before any model runs."""
+    from .keyfacts import KeyFactSettings, key_facts, load_key_fact_rules
+
+    settings = KeyFactSettings(max_figures=config.max_figures, max_names=config.max_names)
+    rules = load_key_fact_rules(resources)
+
+    def state_key_facts(doc: Doc) -> Doc:
+        doc.key_facts = key_facts(doc.figures, doc.entities, doc.sentences, doc.text, doc.article.title or "", rules,
+                                  settings)
+        return doc
+
+    return state_key_facts
 
 
 class WriterConfig(ComponentConfig):

@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .ingest import Article
-from .schema import Brief, BriefWarning, Entity, Faithfulness, Figure, Keyword, Sentence
+from .schema import Brief, BriefWarning, Entity, Faithfulness, Figure, KeyFact, Keyword, Sentence
 
 # The fields of a Doc that components declare in `requires`, `assigns` and `after`.
-DOC_FIELDS = ("sentences", "analysis_text", "tokens", "pos_tags", "keywords", "entities", "figures", "english")
+# "terms": the English of the fact sheet's phrases (subjects, roles, keywords, the publisher), set in place.
+DOC_FIELDS = ("sentences", "analysis_text", "tokens", "pos_tags", "keywords", "entities", "figures", "terms",
+              "key_facts", "english")
 
 
 @dataclass
@@ -31,6 +33,7 @@ class Doc:
     keywords: list[Keyword] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
+    key_facts: list[KeyFact] = field(default_factory=list)
     source_en: str | None = None  # the publisher's English name (terms)
     title_en: str | None = None  # "english": title_en, summary_en and faithfulness
     summary_en: list[str] = field(default_factory=list)
@@ -73,6 +76,7 @@ class Doc:
             entities=self.entities,
             summary_en=self.summary_en,
             summary_sources=self.summary_sources,
+            key_facts=self.key_facts,
             warnings=self.warnings,
             faithfulness=self.faithfulness,
             stages=list(self.stages),

@@ -24,7 +24,7 @@ from .resources import Resources, default_resources
 from .schema import Brief
 from .settings import Settings
 
-DEFAULT_COMPONENTS = ("segment", "keywords", "entities", "figures", "terms")
+DEFAULT_COMPONENTS = ("segment", "keywords", "entities", "figures", "terms", "key_facts")
 
 
 def validate_pipeline(

@@ -11,7 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.1"  # 1.1: English fields (keywords, subjects, source_en), summary_sources, new checks
+SCHEMA_VERSION = "1.2"  # 1.1: English fields (keywords, subjects, source_en), summary_sources, new checks;
+# 1.2: key_facts, faithfulness.checks
 
 DatePrecision = Literal["year", "month", "day", "minute", "second"]
 SourceFormat = Literal["text", "markdown", "html"]
@@ -134,6 +135,24 @@ class BriefWarning(_Model):
     message: str
 
 
+class CheckTally(_Model):
+    """How often one check of the writer found a problem in a brief's title and sentences."""
+
+    fired: int = Field(default=0, description="First answers that failed the check")
+    repaired: int = Field(default=0, description="... of which the retry's answer passed it")
+    dropped: int = Field(default=0, description="Outputs left out (a title rebuilt by rule) that still failed it")
+
+
+class KeyFact(_Model):
+    """One line of the fact sheet stated in English by rule (no model output): a figure with what it
+    measures, whose, when and how it changed, or who the article is about."""
+
+    text: str
+    kind: Literal["figure", "who"] = "figure"
+    figures: list[int] = Field(default_factory=list, description="Indices into `figures` of what it states")
+    entities: list[int] = Field(default_factory=list, description="Indices into `entities` it names")
+
+
 class Faithfulness(_Model):
     """What the writer's checks found: numbers checked and what had to be repaired."""
 
@@ -147,6 +166,9 @@ class Faithfulness(_Model):
     relations_broken: int = Field(default=0, description="Sentences left out because a figure lost its relation")
     names_withheld: list[str] = Field(default_factory=list, description="English names matching no source entity, "
                                       "left out with their sentence")
+    checks: dict[str, CheckTally] = Field(default_factory=dict, description="Per check (numbers, names, relation, "
+                                          "polarity, direction, modality, coverage …): how often it fired, was "
+                                          "repaired by the retry, and dropped an output")
 
 
 class Brief(_Model):
@@ -162,6 +184,8 @@ class Brief(_Model):
     summary_en: list[str] = Field(default_factory=list, description="English summary bullets")
     summary_sources: list[int] = Field(default_factory=list, description="For each bullet, the index of the "
                                        "sentence it translates (its numbers are that sentence's figures)")
+    key_facts: list[KeyFact] = Field(default_factory=list, description="Key facts stated by rule from the fact "
+                                     "sheet's figures and entities: what an analyst can quote")
     warnings: list[BriefWarning] = Field(default_factory=list)
     faithfulness: Faithfulness | None = None
     stages: list[str] = Field(default_factory=list, description="Pipeline components that ran")

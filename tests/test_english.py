@@ -572,10 +572,15 @@ def test_a_title_rebuilt_from_rules_names_the_headlines_entity_and_figure_not_a_
     side.salience = 99.0
     brief.entities.sort(key=lambda e: e.text != "国家统计局")
     assert rule_title(brief) == "Yunfan Dianshang: revenue RMB 1.2 billion"
-    # A headline that names no entity: the first checked bullet, not an entity picked elsewhere.
+    # A headline that names no entity: the key fact about what it names (净亏损), stated by rule, else the
+    # first checked bullet, never an entity or a figure picked elsewhere.
     brief.meta.title = "第二季度净亏损收窄"
     brief.summary_en, brief.summary_sources = ["Its net loss narrowed to US$41.3 million."], [2]
-    assert rule_title(brief) == "Its net loss narrowed to US$41.3 million"
+    assert rule_title(brief) == "Its net loss narrowed to US$41.3 million"  # whose net loss: no key fact says
+    known = brief_text("第二季度净亏损收窄\n卖家周刊 2024-08-02 20:15\n\n拼多多第二季度营收为12亿元。\n"
+                       "拼多多第二季度净亏损从5320万美元缩减至4130万美元。\n")
+    known.summary_en, known.summary_sources = ["Pinduoduo's net loss narrowed."], [1]  # not the lead
+    assert rule_title(known) == "Net loss (Pinduoduo, Q2 2024): down from US$53.2 million to US$41.3 million"
 
 
 def test_an_answer_that_announces_itself_or_drops_a_quotations_marks_is_cleaned():

@@ -219,7 +219,7 @@ def test_the_writer_runs_in_the_caller_over_served_fact_sheets(running_server, s
     result = CliRunner().invoke(app, ["brief", str(SEED), "--model", str(model), "--sentences", "2", "-f", "json"])
     assert result.exit_code == 0, result.output
     brief = json.loads(result.stdout)
-    assert brief["stages"] == ["segment", "keywords", "entities", "figures", "terms", "writer"]
+    assert brief["stages"] == ["segment", "keywords", "entities", "figures", "terms", "key_facts", "writer"]
     assert brief["faithfulness"] is not None and brief["meta"]["title_en"]
     assert ServerClient(running_server.path).ping()["served"] == 1
 

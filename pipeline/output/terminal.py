@@ -101,6 +101,18 @@ class BriefView:
             text.append(faithfulness_line(self.brief) + "\n", style="newsbrief.muted")
         return text
 
+    def key_facts(self) -> Text | None:
+        """The fact sheet's key facts, stated by rule: what an analyst can quote."""
+        if not self.brief.key_facts:
+            return None
+        text = Text("Key facts ", style="newsbrief.heading")
+        text.append("(stated by rule from the fact sheet, no model)\n", style="newsbrief.muted")
+        for fact in self.brief.key_facts:
+            text.append("• ")
+            text.append(fact.text)
+            text.append("\n")
+        return text
+
     def keywords(self) -> Text:
         text = Text("Keywords: ", style="newsbrief.heading")
         if not any(k.english for k in self.brief.keywords):
@@ -157,7 +169,8 @@ class BriefView:
         return text
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        parts = [self.header(), self.summary(), self.keywords(), self.figures_table(), self.entities_table(),
+        parts = [self.header(), self.key_facts(), self.summary(), self.keywords(), self.figures_table(),
+                 self.entities_table(),
                  self.warnings()]
         yield Themed(Group(*(p for p in parts if p is not None)))
 

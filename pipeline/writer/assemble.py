@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..schema import Brief, BriefWarning, Faithfulness, Figure
+from ..schema import Brief, BriefWarning, CheckTally, Faithfulness, Figure
 from .prepare import NAME_KINDS, PHRASE_KINDS, Segment
 from .repair import rule_title
 
@@ -24,6 +24,7 @@ def assemble(brief: Brief, segments: list[Segment], *, model: str, max_words: in
     leads: list[str] = []  # each bullet's rule-made dateline
     for seg in segments:
         if seg.kind in ("title", "sentence"):
+            tally_checks(report, seg)
             report.numbers_checked += seg.numbers_checked
             report.figure_phrases_checked += len([f for f in seg.own_figures
                                                   if f.kind not in ("date", "period")])
@@ -85,6 +86,26 @@ def assemble(brief: Brief, segments: list[Segment], *, model: str, max_words: in
     brief.warnings += warnings
     if "writer" not in brief.stages:
         brief.stages.append("writer")
+
+
+def check_name(problem: str) -> str:
+    """Which check a problem is from: 'polarity: …' -> polarity, 'numbers 12 match no figure …' -> numbers."""
+    head = re.match(r"[a-z]+", problem)
+    return {"untranslated": "chinese", "empty": "empty", "cut": "cut"}.get(head.group(0), head.group(0)) \
+        if head else "other"
+
+
+def tally_checks(report: Faithfulness, seg: Segment) -> None:
+    """Count, per check, the first answers it failed, those the retry mended and the outputs it dropped
+    (a title rebuilt by rule counts as dropped); a figure left out alone drops nothing."""
+    final = {check_name(p) for p in seg.problems if not p.endswith("left out")}
+    for check in dict.fromkeys(check_name(p) for p in seg.first_problems if not p.endswith("left out")):
+        tally = report.checks.setdefault(check, CheckTally())
+        tally.fired += 1
+        if seg.status in ("dropped", "replaced") and check in final:
+            tally.dropped += 1
+        elif check not in final:
+            tally.repaired += 1
 
 
 def verified_name(seg: Segment, pinyin: str) -> str | None:

@@ -13,6 +13,7 @@ from ..resources import Resources
 from ..schema import Brief, Entity, Figure
 from .checks import HAN, numbers_in, numbers_written
 from .dateline import find_dateline
+from .sentence_names import PINYIN_SUBSTITUTED_LENGTH, SentenceNames, named_in
 
 Kind = Literal["title", "sentence", "subject", "role", "keyword", "name", "person"]
 NAME_KINDS = ("name", "person")  # an organisation's or brand's English name; a transliterated person's
@@ -42,6 +43,12 @@ class Segment:
     hints: list[tuple[str, str]] = field(default_factory=list)  # rare words with their English, for the prompt
     lead: str = ""  # English set before the output, made by rule (a wire dateline): not the model's, not checked
     cut: bool = False  # the answer filled its token budget: it stops mid-sentence, or ran on
+    # What the meaning checks read beside the source (writer.meaning): what it names (lists, speakers,
+    # Latin names) and whether it dates what it says before the publish date (a done deed, never 'will').
+    names: SentenceNames = field(default_factory=SentenceNames)
+    past_date: bool = False
+    body: str = ""  # the source without its dateline (what the answer says), where that differs
+    first_problems: list[str] = field(default_factory=list)  # the first answer's, before any retry
 
 
 # Names the model does not know (周受资, ThredUp) are replaced by their English; places it renders
@@ -52,7 +59,6 @@ class Segment:
 # translates their words better than pinyin reads ("Canzhanshang Lianmeng"), and the names check
 # traces that English to the dictionary's words of the source.
 SUBSTITUTED_TYPES = ("ORG", "PERSON", "PRODUCT", "EVENT")
-PINYIN_SUBSTITUTED_LENGTH = 4  # Chinese characters, for names other than people
 # Two classes of budget, so that a title and the sentences share a batch, and every short phrase another:
 # a batch costs about as much for one prompt as for eight (bench_writer), and the title alone was one.
 MAX_NEW_TOKENS = {"title": 96, "sentence": 96, "subject": 16, "role": 16, "keyword": 16, "name": 16, "person": 16}
@@ -135,8 +141,17 @@ def sentence_segment(index: int, ref: int, text: str, offset: int, own: list[Fig
     body = text[cut:]
     prepared, rendered = substitute(body, offset + cut, own, brief.entities, glossary=glossary) \
         if substituted else (body, [])
+    names = named_in(body, brief.entities, resources)  # the dateline's reporters are the lead's
     return Segment(index, "sentence", ref, text, prepared, allowed_numbers(brief, prepared, own), rendered,
-                   own_figures=own, lead=dateline.english if dateline else "")
+                   own_figures=own, lead=dateline.english if dateline else "", names=names,
+                   past_date=dated_before(own, brief), body=body)
+
+
+def dated_before(figures: Sequence[Figure], brief: Brief) -> bool:
+    """Whether a sentence dates what it says before the article's publish date (a day, not a period)."""
+    published = brief.meta.published
+    days = [f.value for f in figures if f.kind == "date" and isinstance(f.value, str) and len(f.value) == 10]
+    return bool(published and days and all(day < published.strftime("%Y-%m-%d") for day in days))
 
 
 def spaced(text: str, start: int, end: int, english: str) -> str:
@@ -189,11 +204,16 @@ def select_sentences(brief: Brief, count: int) -> list[int]:
             continue
         if title_pairs and _similarity(s.text, brief.meta.title) > 0.6:
             continue  # the headline again (a sub-headline, a scraped title line): the English title says it
+        if _CAPTION.search(s.text):
+            continue  # a photo caption: it shows the news, it does not tell it
         figures = [f for f in brief.figures if s.start <= f.start < s.end and f.kind not in ("date", "period")]
         mentions = sum(1 for e in brief.entities for m in e.mentions if s.start <= m.start < s.end)
         score = 2.0 * len(figures) + sum(f.salience for f in figures) / 5 + 0.7 * mentions
         score += sum(1 for k in keywords if k in s.text) * 0.5
         score += 3.0 if s.index == 0 else (1.5 if s.index < 3 else 0)
+        # Long sentences of many clauses come back garbled or with a relation turned round far more often
+        # (the reading set: every bullet of 100 characters or more was unfaithful, most under 60 faithful).
+        score -= max(0, len(s.text) - PLAIN_LENGTH) / 10
         scored.append((score, s.index))
     # The lead (the first whole sentence of the body) says the news: it is always the first bullet.
     # A line without a sentence's end before it (a date and source line) is no lead.
@@ -209,13 +229,18 @@ def select_sentences(brief: Brief, count: int) -> list[int]:
         if len(chosen) >= count:
             break
         text = brief.sentences[index].text
-        if index in chosen or any(_similarity(text, brief.sentences[i].text) > 0.6 for i in chosen):
+        if index in chosen or any(_similarity(text, brief.sentences[i].text) > 0.6 for i in chosen) \
+                or len(text) > MAX_BULLET_LENGTH:  # the lead and the headline's sentence may be longer
             continue
         chosen.append(index)
     return sorted(chosen)
 
 
 _SENTENCE_END = re.compile(r"[。！？!?][”’」』）)]?$")
+PLAIN_LENGTH = 60  # characters: a sentence longer than this is chosen only for more figures or names
+MAX_BULLET_LENGTH = 100  # characters of a sentence chosen for its figures and names (not the lead)
+# A photo caption (7月26日在上海拍摄的…现场, 图为…, 新华社记者王某摄).
+_CAPTION = re.compile(r"拍摄的|^图为|^（?图：|图片来源|记者\S{2,4}摄|[（(]\S{0,12}摄[)）]|摄影：")
 TITLE_OVERLAP = 0.25  # of the headline's character pairs: less is a shared word or two, not its news
 
 

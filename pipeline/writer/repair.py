@@ -230,13 +230,20 @@ def put_in(output: str, english: dict[str, str]) -> str:
     return re.sub(r" ([,.;:!?)])", r"\1", output)
 
 
+def _ends_in(subject: str, title: str) -> bool:
+    """Whether the headline names what a subject measures: its last two or more characters (公司净亏损: 净亏损)."""
+    return any(subject[-k:] in title for k in range(2, len(subject) + 1))
+
+
 def rule_title(brief: Brief, lead: str = "", title_figures: Sequence[Figure] = ()) -> str:
     """A title from checked English: the lead bullet when it is short enough for a headline, else the
     entity the headline names with the headline's figure (or the lead sentence's), both already in
     English, else the first bullet; never a figure from elsewhere in the article, which would headline
     a side story (a film festival's brief titled with a count of coronavirus cases).
     `lead`: the rule-made dateline the lead bullet opens with (``Segment.lead``), which a headline
-    leaves out; `title_figures`: the headline's own figures (the title segment's)."""
+    leaves out; `title_figures`: the headline's own figures (the title segment's). Where the headline
+    names no organisation or person with a figure, a key fact about what it names (stated by rule, no
+    model) comes before the first bullet."""
     first = min((s for s in brief.sentences if len(s.text) >= 12), key=lambda s: s.index, default=None)
     if brief.summary_en and brief.summary_sources and first and brief.summary_sources[0] == first.index \
             and len(brief.summary_en[0].split()) <= 25:
@@ -262,8 +269,35 @@ def rule_title(brief: Brief, lead: str = "", title_figures: Sequence[Figure] = (
         if entity and entity.english in what:
             what = ""  # 'Ke Youyun: tens of millions of yuan', not the name twice
         parts.append(f"{what} {top.english}".strip())
-    if entity:
+    if entity and headline:
         return ": ".join(parts)
-    if brief.summary_en and len(brief.summary_en[0].split()) <= 30:  # the best checked sentence there is
-        return brief.summary_en[0].removeprefix(lead).rstrip(".")
-    return parts[0] if parts else "Untitled article"
+    # A key fact about what the headline names (净亏损 in 第二季度净亏损收窄): stated by rule, checked parts only.
+    fact = next((f.text for f in brief.key_facts if f.kind == "figure" and any(
+        _ends_in(brief.figures[i].subject or "", title) for i in f.figures)), None)
+    if fact:
+        return fact
+    # The checked bullet short enough for a headline that best repeats the headline's words.
+    pairs = _pairs(title)
+    short = [(len(pairs & _pairs(brief.sentences[index].text)), -position, bullet)
+             for position, (bullet, index) in enumerate(zip(brief.summary_en, brief.summary_sources, strict=False))
+             if len(bullet.split()) <= 30 and index < len(brief.sentences)]
+    if short:
+        return max(short)[2].removeprefix(lead if max(short)[1] == 0 else "").rstrip(".")
+    return parts[0] if parts else "Untitled article"  # a bare name only where nothing says what happened
+
+
+def _pairs(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+# A headline's news said as future ('TikTok Shop will add three countries' for TikTok小店再添三国): headline
+# English states it in the present. Only verbs of business news, whose third person is regular.
+_HEADLINE_FUTURE = re.compile(r"\b(?:will|is set to|is going to)\s+(add|launch|open|close|cut|raise|acquire|buy|sell|"
+                              r"enter|exit|expand|list|hire|join|sign|win|lose|reach|hit|top|ban|suspend|resume|end|"
+                              r"start|invest|build|release|complete|pass|approve|reject|double|halve|quit|drop)\b")
+
+
+def headline_present(title: str) -> str:
+    """The title with a future that the headline does not say put in the present ('will add' -> 'adds')."""
+    return _HEADLINE_FUTURE.sub(lambda m: m.group(1) + ("es" if m.group(1).endswith(("sh", "ch", "ss", "x")) else "s"),
+                                title)

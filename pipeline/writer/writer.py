@@ -25,13 +25,13 @@ from .checks import (
     load_common_words,
     numbers_in,
     numbers_said,
-    relation_phrase,
     same_number,
     source_vocabulary,
     unknown_names,
 )
 from .generation import GenerationCache, Generator
-from .hints import hint_note, rare_word_hints
+from .hints import rare_word_hints
+from .meaning import SentencePair, meaning_problems, names_only
 from .nationality import untraced_nationalities
 from .prepare import (
     MAX_NEW_TOKENS,
@@ -45,29 +45,19 @@ from .prepare import (
     substitute,
     token_budget,
 )
-from .prompts import (
-    CHINESE_RETRY_NOTE,
-    DATES_RETRY_NOTE,
-    FIGURE_RETRY_NOTE,
-    NAME_PROMPT,
-    NAMES_RETRY_NOTE,
-    NO_NEW_NUMBERS_NOTE,
-    PERSON_PROMPT,
-    PHRASE_PROMPT,
-    RELATION_RETRY_NOTE,
-    SYSTEM_PROMPT,
-    UNITS_RETRY_NOTE,
-)
+from .prompts import conversation, echoes_instructions
 from .repair import (
     change_start_said_from,
     chinese_left,
     comparisons_put_back,
     fill_chinese,
+    headline_present,
     name_outside_the_fact_sheet,
     put_in,
     qualifiers_put_back,
     vague_amounts_put_back,
 )
+from .sentence_names import named_in
 from .sounds import transliterated, usual_english
 
 MAX_PHRASE_WORDS = 10
@@ -126,18 +116,9 @@ class Writer:
         started = time.perf_counter()
         segments = [seg for i, brief in enumerate(briefs) for seg in self.segments_for(i, brief)]
         known = [known_names(brief) for brief in briefs]
-        self.translate(segments, retry=False)
         names = [self.names_for(brief) for brief in briefs]
-        for seg in segments:  # what it puts in traces to the source (known) by construction
-            seg.output = self.repaired(seg, names[seg.brief], known[seg.brief])
-        failing = []  # a retry for what would stop the output (a figure left out alone is not worth one)
-        for seg in segments:
-            if not _weight(self.check(seg, known[seg.brief]))[0]:
-                continue
-            if seg.kind in NAME_KINDS:
-                seg.status = "dropped"  # the pinyin stays: asked again, greedy decoding would say the same
-            else:
-                failing.append(seg)
+        self.translate(segments)
+        failing = self.first_check(segments, names, known)
         self.retry(failing, names, known)
         for seg in self.translate_chinese_left(failing):
             self.check(seg, known[seg.brief])
@@ -150,6 +131,22 @@ class Writer:
         self.report.segments += len(segments)
         self.report.seconds += time.perf_counter() - started
         return briefs
+
+    def first_check(self, segments: list[Segment], names: list[dict[str, str]], known: list[set[str]]
+                    ) -> list[Segment]:
+        """Mend by rule and check the first answers; return those worth a retry (a figure left out alone is
+        not). A name that fails keeps its pinyin: asked again, greedy decoding would say the same."""
+        failing = []
+        for seg in segments:  # what repair puts in traces to the source (known) by construction
+            seg.output = self.repaired(seg, names[seg.brief], known[seg.brief])
+            seg.first_problems = self.check(seg, known[seg.brief])
+            if not _weight(seg.first_problems)[0]:
+                continue
+            if seg.kind in NAME_KINDS:
+                seg.status = "dropped"
+            else:
+                failing.append(seg)
+        return failing
 
     def retry(self, failing: list[Segment], names: list[dict[str, str]],
               known: list[set[str]] | None = None) -> None:
@@ -181,7 +178,8 @@ class Writer:
                                                     glossary=glossary)
         segments.append(Segment(index, "title", 0, brief.meta.title, title_prepared,
                                 allowed_numbers(brief, title_prepared, title_figures), title_rendered,
-                                own_figures=title_figures, hints=self.hints_for(title_prepared)))
+                                own_figures=title_figures, hints=self.hints_for(title_prepared),
+                                names=named_in(brief.meta.title, brief.entities, self.resources)))
         for sentence_index in select_sentences(brief, self.sentences):
             s = brief.sentences[sentence_index]
             own = [f for f in brief.figures if s.start <= f.start and f.end <= s.end]
@@ -219,34 +217,6 @@ class Writer:
         prepared = substitute(phrase, 0, [], brief.entities, by_search=True, glossary=glossary)[0]
         return Segment(index, kind, ref, phrase, prepared, allowed_numbers(brief, prepared, []), [])
 
-    def _conversation(self, seg: Segment, retry: bool) -> list[dict]:
-        if seg.kind in NAME_KINDS:
-            prompt = NAME_PROMPT if seg.kind == "name" else PERSON_PROMPT
-            return [{"role": "system", "content": prompt}, {"role": "user", "content": seg.prepared}]
-        if seg.kind in PHRASE_KINDS:
-            user = seg.prepared + (f"\n\n({CHINESE_RETRY_NOTE})" if retry else "")
-            return [{"role": "system", "content": PHRASE_PROMPT}, {"role": "user", "content": user}]
-        user = "\n\n".join(filter(None, [seg.prepared, hint_note(seg.hints)]))
-        relations = [relation_phrase(f, seg.own_figures) for f in seg.own_figures if f.change or f.comparison]
-        if not retry and relations and seg.kind == "sentence":  # said first, a retry less often needed
-            user = f"{user}\n\n({RELATION_RETRY_NOTE.format(relations='; '.join(dict.fromkeys(relations)))})"
-        if retry:
-            notes = [CHINESE_RETRY_NOTE] if any(p.startswith("untranslated") for p in seg.problems) else []
-            if any(p.startswith("names") for p in seg.problems):
-                notes.append(NAMES_RETRY_NOTE)
-            if any(p.startswith("dates") for p in seg.problems):
-                notes.append(DATES_RETRY_NOTE)
-            if any(p.startswith("unit") for p in seg.problems):
-                notes.append(UNITS_RETRY_NOTE)
-            if seg.figures:
-                notes.append(FIGURE_RETRY_NOTE.format(figures="; ".join(seg.figures)))
-            if any(p.startswith("relation") for p in seg.problems) and relations:
-                notes.append(RELATION_RETRY_NOTE.format(relations="; ".join(dict.fromkeys(relations))))
-            if not notes:
-                notes.append(NO_NEW_NUMBERS_NOTE)
-            user = f"{user}\n\n({' '.join(notes)})"
-        return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
-
     def translate(self, segments: list[Segment], *, retry: bool = False) -> None:
         """Generate (or fetch from the cache) one output per segment (`token_budget` tokens at most),
         batched per class of budget, and mark each answer that filled its budget as cut."""
@@ -256,7 +226,7 @@ class Writer:
         done = 0
         decoding = getattr(self.generator, "decoding", "")  # scripted test generators have none
         for group in by_budget.values():
-            conversations = [self._conversation(seg, retry) for seg in group]
+            conversations = [conversation(seg, retry) for seg in group]
             budgets = [token_budget(seg) for seg in group]
             keys = [GenerationCache.key(self.generator.checksum, c, budget, decoding)
                     for c, budget in zip(conversations, budgets, strict=True)]
@@ -323,6 +293,9 @@ class Writer:
         output = self.fill_chinese(seg.output, names, known)
         if seg.kind not in ("title", "sentence"):
             return output
+        if seg.kind == "title" and any("adds 'will'" in p or "adds 'is set to'" in p for p in meaning_problems(
+                SentencePair(seg.source, output, seg.names), self.resources, checks=("modality",))):
+            output = headline_present(output)  # 再添三国: 'adds', not 'will add'
         output = change_start_said_from(comparisons_put_back(output, seg.own_figures), seg.own_figures)
         return vague_amounts_put_back(qualifiers_put_back(output, seg.own_figures), seg.own_figures)
 
@@ -373,6 +346,8 @@ class Writer:
             problems.append("untranslated Chinese")
         if seg.cut:
             problems.append("cut at the token limit")
+        if echoes_instructions(output):
+            problems.append("echoes the instructions instead of translating")
         if invented := invented_dates(output, seg.source, seg.prepared):
             problems.append("dates " + ", ".join(invented) + " not in the source")
         if known is not None:
@@ -389,9 +364,11 @@ class Writer:
         broken = broken_relations(output, seg.own_figures)
         if seg.kind == "title":  # a headline may leave figures out, but not turn them round
             broken = [b for b in broken if not b.endswith(LEFT_OUT)]
+            problems += ["title: names who, not what happened"] if known and names_only(output, known) else []
         problems += [f"relation: {b}" for b in broken]
         problems += [f"unit: {c}" for c in changed_units(output, seg.own_figures)]
-        return problems
+        pair = SentencePair(seg.body or seg.source, output, seg.names, seg.past_date, seg.own_figures)
+        return problems + meaning_problems(pair, self.resources)  # negation, direction, modality, coverage
 
 
 def _weight(problems: list[str]) -> tuple[int, int]:

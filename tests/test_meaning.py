@@ -145,6 +145,15 @@ def test_an_event_the_source_reports_must_be_said():
                     "coverage") == []
 
 
+def test_a_claim_given_to_who_only_learned_of_the_news_is_put_right_by_rule():
+    from pipeline.writer.repair import learned_not_said
+
+    assert learned_not_said("36Kr has announced that NORTHWIND completed a round.") == \
+        "36Kr learned that NORTHWIND completed a round."
+    for unchanged in ("Sellers Weekly reported NORTHWIND's round.", "NORTHWIND completed a round, 36Kr learned."):
+        assert learned_not_said(unchanged) == unchanged
+
+
 def test_a_name_the_source_writes_in_latin_letters_is_copied():
     brief = brief_text("Northwind收购Lumen\n卖家周刊 2024-08-02 20:15\n\n据外媒Shop-Insider报道，Northwind将收购Lumen。"
                        "该交易预计在第三季度完成。\n")
@@ -322,3 +331,19 @@ def test_eval_meaning_reports_each_checks_share_of_correct_pairs_flagged(tmp_pat
     assert "line 1: polarity" in result.output
     missing = CliRunner().invoke(app, ["eval", "meaning", str(tmp_path / "none.zh"), str(reference)])
     assert missing.exit_code != 0 and "no such file" in missing.output
+
+
+def test_a_publisher_without_english_keeps_its_name_whole_in_the_prompt():
+    from pipeline.writer import Writer
+
+    from .test_writer import Scripted
+
+    brief = brief_text("跨境品牌完成融资\n卖家出海 2024-08-02 20:15\n\n"
+                       "卖家出海获悉，跨境品牌NORTHWIND日前宣布完成500万美元融资。\n")
+    assert brief.meta.source == "卖家出海" and not brief.meta.source_en
+    writer = Writer(Scripted(lambda c: "Sellers Going Global learned that NORTHWIND raised US$5 million."), sentences=1,
+                    glossary={"出海": "going global"})
+    writer.write([brief])
+    prompts = [c[-1]["content"] for c in writer.generator.calls]
+    assert any("卖家出海" in p for p in prompts)  # not '卖家 going global 获悉'
+    assert not any("going global" in p for p in prompts)

@@ -301,3 +301,14 @@ def headline_present(title: str) -> str:
     """The title with a future that the headline does not say put in the present ('will add' -> 'adds')."""
     return _HEADLINE_FUTURE.sub(lambda m: m.group(1) + ("es" if m.group(1).endswith(("sh", "ch", "ss", "x")) else "s"),
                                 title)
+
+
+# A sentence that opens with who learned of the news (36氪出海获悉，…) said as that one's claim.
+_LEARNED_SAID = re.compile(r"^((?:[A-Z0-9][\w.&'’-]*)(?:\s[A-Z0-9][\w.&'’-]*){0,3})\s+(?:has\s|have\s)?"
+                           r"(?:announced|said|stated|revealed|disclosed)\s+that\b")
+
+
+def learned_not_said(output: str) -> str:
+    """'36Kr has announced that BOUNDLESS …' -> '36Kr learned that BOUNDLESS …', for a source that says
+    only that 36Kr learned of it (the caller knows: SentenceNames.learned)."""
+    return _LEARNED_SAID.sub(lambda m: f"{m.group(1)} learned that", output, count=1)

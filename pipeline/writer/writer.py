@@ -52,6 +52,7 @@ from .repair import (
     comparisons_put_back,
     fill_chinese,
     headline_present,
+    learned_not_said,
     name_outside_the_fact_sheet,
     put_in,
     qualifiers_put_back,
@@ -163,10 +164,15 @@ class Writer:
     # -- segments
 
     def _glossary_for(self, brief: Brief) -> dict[str, str]:
-        """The glossary, and the publisher's English name (36氪 -> 36Kr): bylines name it in the text."""
+        """The glossary, and the publisher's English name (36氪 -> 36Kr): bylines name it in the text. A
+        publisher without one stays as written, a name whose words no glossary term is put into (36氪出海 is
+        no '36氪going global')."""
         glossary = dict(self.glossary)
-        if brief.meta.source and brief.meta.source_en and " via " not in brief.meta.source_en:
-            glossary[brief.meta.source] = brief.meta.source_en
+        source = brief.meta.source
+        if source and brief.meta.source_en and " via " not in brief.meta.source_en:
+            glossary[source] = brief.meta.source_en
+        elif source and any(term in source for term in glossary):
+            glossary[source] = source
         return glossary
 
     def segments_for(self, index: int, brief: Brief) -> list[Segment]:
@@ -289,10 +295,13 @@ class Writer:
     def repaired(self, seg: Segment, names: dict[str, str], known: set[str] | None) -> str:
         """The output with what rules can mend mended: Chinese the fact sheet has English for, and a
         comparison (year on year), a qualifier (over, under) or a vague amount (tens of millions) the
-        figures of its sentence state."""
+        figures of its sentence state; a headline's future its Chinese does not say; a claim given to
+        who only learned of the news ('36Kr has announced that' for 36氪获悉: '36Kr learned that')."""
         output = self.fill_chinese(seg.output, names, known)
         if seg.kind not in ("title", "sentence"):
             return output
+        if seg.names.learned:
+            output = learned_not_said(output)
         if seg.kind == "title" and any("adds 'will'" in p or "adds 'is set to'" in p for p in meaning_problems(
                 SentencePair(seg.source, output, seg.names), self.resources, checks=("modality",))):
             output = headline_present(output)  # 再添三国: 'adds', not 'will add'

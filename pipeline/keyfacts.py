@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from .figures.vocabulary import MONTHS
 from .resources import HAN, Resources, read_lines, read_tsv
 from .schema import Entity, Figure, KeyFact, Sentence
 
@@ -33,8 +34,6 @@ _QUARTER = re.compile(r"^(\d{4})-(Q[1-4]|H[12])$")
 # A figure that describes a noun rather than states a fact: 售价低于100美元的寄售商品, 26岁以下的年轻人.
 _ATTRIBUTIVE = re.compile(r"(?:以下|以上|以内|左右|上下|之内)?的")
 _REPORTED = re.compile(r"报道|据悉|消息称|援引|传出|据了解|知情人士")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
 
 
 @dataclass(frozen=True)
@@ -181,7 +180,7 @@ def _period_english(f: Figure, figures: Sequence[Figure]) -> str | None:
     if m := _QUARTER.match(f.period):
         return f"{m.group(2)} {m.group(1)}"
     if re.fullmatch(r"\d{4}-\d{2}", f.period):
-        return f"{_MONTHS[int(f.period[5:]) - 1]} {f.period[:4]}"
+        return f"{MONTHS[int(f.period[5:])]} {f.period[:4]}"
     return f.period.replace("/", "–") if re.fullmatch(r"[\d/-]+", f.period) else None
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from ..cues import MeaningCues, chinese_matches, english_matches, load_cues, word_bounds
 from ..resources import Resources, default_resources
 from ..schema import Figure
+from .checks import numbers_in, same_number
 from .sentence_names import SentenceNames
 
 CHECKS = ("polarity", "direction", "modality", "coverage", "attribution")
@@ -131,8 +132,6 @@ _START_MARK = re.compile(r"(?:从|由|较|比|相比|同比|环比|去年同期|
 def _unstated_start(pair: SentencePair) -> str | None:
     """A number the English makes the start of a change ('up from RMB 12 billion') that the source gives
     as no start (no change from it, no 从/由/较 before it): the target said as the base."""
-    from .checks import numbers_in, same_number
-
     for m in _CHANGE_FROM.finditer(pair.english):
         said = numbers_in(m.group("number"))
         if not said or 1900 <= said[0] <= 2100:  # 'from 2019': a year, not an amount

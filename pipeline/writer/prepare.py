@@ -248,9 +248,13 @@ def _han_pairs(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1) if HAN.match(text[i]) and HAN.match(text[i + 1])}
 
 
+def char_pairs(text: str) -> set[str]:
+    """Every pair of neighbouring characters of a text."""
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
 def _similarity(a: str, b: str) -> float:
-    grams_a = {a[i:i + 2] for i in range(len(a) - 1)}
-    grams_b = {b[i:i + 2] for i in range(len(b) - 1)}
+    grams_a, grams_b = char_pairs(a), char_pairs(b)
     return len(grams_a & grams_b) / max(1, len(grams_a | grams_b))
 
 

@@ -79,18 +79,21 @@ def retry_notes(seg: Segment, relations: list[str]) -> list[str]:
 def echoes_instructions(output: str) -> bool:
     """An answer that repeats the prompt's instructions or a retry's notes instead of translating
     ('Plans, forecasts and possibilities as such (may, plans to …)'): six words of one in a row."""
-    said = _words(output)
-    return any(_shares_run(said, _words(text), 6) for text in _INSTRUCTIONS)
+    return bool(_runs(_words(output)) & _INSTRUCTION_RUNS)
+
+
+ECHO_RUN = 6  # words in a row
 
 
 def _words(text: str) -> list[str]:
     return re.findall(r"[a-z]+", text.lower())
 
 
-def _shares_run(a: list[str], b: list[str], size: int) -> bool:
-    runs = {tuple(b[i:i + size]) for i in range(len(b) - size + 1)}
-    return any(tuple(a[i:i + size]) in runs for i in range(len(a) - size + 1))
+def _runs(words: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(words[i:i + ECHO_RUN]) for i in range(len(words) - ECHO_RUN + 1)}
 
 
-_INSTRUCTIONS = (SYSTEM_PROMPT, FIGURE_RETRY_NOTE, RELATION_RETRY_NOTE, CHINESE_RETRY_NOTE, NAMES_RETRY_NOTE,
-                 DATES_RETRY_NOTE, UNITS_RETRY_NOTE, NO_NEW_NUMBERS_NOTE, *MEANING_RETRY_NOTES.values())
+# Read once: every run of six words of the instructions and notes.
+_INSTRUCTION_RUNS = frozenset().union(*(_runs(_words(text)) for text in (
+    SYSTEM_PROMPT, FIGURE_RETRY_NOTE, RELATION_RETRY_NOTE, CHINESE_RETRY_NOTE, NAMES_RETRY_NOTE, DATES_RETRY_NOTE,
+    UNITS_RETRY_NOTE, NO_NEW_NUMBERS_NOTE, *MEANING_RETRY_NOTES.values())))

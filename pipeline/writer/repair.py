@@ -13,7 +13,7 @@ from ..resources import Resources
 from ..schema import Brief, Figure
 from ..terms import TermEnglish
 from .checks import BY_BEFORE, COMPARED, HAN, latin_words, number_places, numbers_in, same_number
-from .prepare import spaced
+from .prepare import char_pairs, spaced
 
 # What belongs to a number before a comparison can follow it: its unit, and a noun of change.
 _NUMBER_TAIL = re.compile(r"(?:\s?(?:%|per ?cent\b|percentage points?\b|points?\b|times\b|-?fold\b))?"
@@ -277,17 +277,14 @@ def rule_title(brief: Brief, lead: str = "", title_figures: Sequence[Figure] = (
     if fact:
         return fact
     # The checked bullet short enough for a headline that best repeats the headline's words.
-    pairs = _pairs(title)
-    short = [(len(pairs & _pairs(brief.sentences[index].text)), -position, bullet)
+    pairs = char_pairs(title)
+    short = [(len(pairs & char_pairs(brief.sentences[index].text)), -position, bullet)
              for position, (bullet, index) in enumerate(zip(brief.summary_en, brief.summary_sources, strict=False))
              if len(bullet.split()) <= 30 and index < len(brief.sentences)]
     if short:
-        return max(short)[2].removeprefix(lead if max(short)[1] == 0 else "").rstrip(".")
+        _, position, bullet = max(short)
+        return bullet.removeprefix(lead if position == 0 else "").rstrip(".")
     return parts[0] if parts else "Untitled article"  # a bare name only where nothing says what happened
-
-
-def _pairs(text: str) -> set[str]:
-    return {text[i:i + 2] for i in range(len(text) - 1)}
 
 
 # A headline's news said as future ('TikTok Shop will add three countries' for TikTok小店再添三国): headline

@@ -11,8 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.2"  # 1.1: English fields (keywords, subjects, source_en), summary_sources, new checks;
-# 1.2: key_facts, faithfulness.checks
+SCHEMA_VERSION = "1.3"  # 1.1: English fields (keywords, subjects, source_en), summary_sources, new checks;
+# 1.2: key_facts, faithfulness.checks; 1.3: Figure.uncertain
 
 DatePrecision = Literal["year", "month", "day", "minute", "second"]
 SourceFormat = Literal["text", "markdown", "html"]
@@ -106,6 +106,8 @@ class Figure(_Model):
     subject_en: str | None = Field(default=None, description="The subject in English (glossary, CC-CEDICT or the "
                                    "writer's model); None where none could be given")
     english: str = Field(description="Deterministic English rendering")
+    uncertain: str | None = Field(default=None, description="Why the wording may mean another value (it reads "
+                                  "two ways); the English says so too. None where the reading is certain")
     salience: float = 0.0
 
 

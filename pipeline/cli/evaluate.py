@@ -58,10 +58,33 @@ ShowErrors = Annotated[bool, typer.Option("--errors", help="List what was missed
 
 
 @eval_app.command("figures")
-def eval_figures(gold_files: GoldFiles, errors: ShowErrors = False) -> None:
+def eval_figures(
+    gold_files: Annotated[list[Path] | None, typer.Argument(help="Gold JSON files (format of ../shared/gold/).")]
+    = None,
+    errors: ShowErrors = False,
+    cases: Annotated[Path | None, typer.Option(
+        "--cases", help="A file of figure wordings (format of tests/cases/figures.txt): rates per family of "
+                        "right, flagged, missed and wrong.")] = None,
+) -> None:
     """Precision, recall and F1 of figure extraction, per kind, then per family (signs, Chinese numerals,
-    cumulative periods, Traditional script, other currencies)."""
-    _eval_gold(gold_files, errors, "score_figures", "score_figure_families")
+    cumulative periods, Traditional script, other currencies); with --cases, each wording case judged."""
+    if not gold_files and cases is None:
+        raise fail("give gold files, --cases FILE, or both")
+    if gold_files:
+        _eval_gold(gold_files, errors, "score_figures", "score_figure_families")
+    if cases is not None:
+        from ..eval.cases import describe_failure, load_cases, score_cases
+        from ..output import case_table
+
+        try:
+            report = score_cases(load_cases(cases))
+        except NewsbriefError as exc:
+            raise fail(str(exc)) from None
+        console = make_console()
+        console.print(case_table(report))
+        if errors:
+            for failure in report.failures:
+                console.print(describe_failure(*failure), markup=False)
 
 
 @eval_app.command("entities")

@@ -200,3 +200,19 @@ def confusion_table(report) -> Themed:  # report: pipeline.eval.scores.Report
     for gold in labels:
         table.add_row(gold, *(str(report.confusion.get((gold, p), 0)) if p != gold else "·" for p in labels))
     return Themed(table)
+
+
+def case_table(report) -> Themed:  # report: pipeline.eval.cases.CaseReport
+    """Figure wordings per family: right, flagged, missed, wrong (a confident wrong value), rate right."""
+    table = Table(title="Figure wordings per family", title_justify="left")
+    for column in ("family", "cases", "right", "flagged", "missed", "wrong", "right %"):
+        table.add_column(column, justify="left" if column == "family" else "right")
+    rows = sorted(report.by_family.items())
+    for family, counts in [*rows, ("all", report.total())]:
+        table.add_row(
+            Text(family, style="newsbrief.heading" if family == "all" else ""), str(counts.total()),
+            str(counts["right"]), str(counts["flagged"]), str(counts["missed"]),
+            Text(str(counts["wrong"]), style="newsbrief.error" if counts["wrong"] else ""),
+            f"{100 * counts['right'] / counts.total():.1f}" if counts.total() else "-",
+        )
+    return Themed(table)

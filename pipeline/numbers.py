@@ -33,35 +33,65 @@ def ascii_digits(text: str) -> str:
     return text.translate(_FULLWIDTH)
 
 
-def parse_chinese_integer(text: str) -> int:
-    """一千七百四十一 -> 1741; 三千五百亿 -> 350_000_000_000; 二〇二三 -> 2023."""
+_NUMERAL_TOKEN = re.compile(r"\d+(?:\.\d+)?|.", re.DOTALL)
+_ZEROS = "零〇○"
+
+
+def parse_chinese_integer(text: str) -> float:
+    """一千七百四十一 -> 1741; 三千五百亿 -> 350_000_000_000; 二〇二三 -> 2023.
+
+    Colloquial forms drop the last magnitude: the digit after it is one step below (四万二 is 42,000,
+    一千三 is 1,300, 一百二亿 is 12 billion); a 零 keeps the place (一千零三 is 1,003). Digits may
+    stand for the Chinese ones (3万2千5百 is 32,500, 200万五千 is 2,005,000). Two digits side by side
+    without a magnitude between them (六七千, six or seven thousand) are no one number: ValueError.
+    """
     if not text:
         raise ValueError("empty number")
     if all(ch in CN_DIGITS for ch in text):
         # Digit by digit, as in years (二〇二三) or a single digit.
         return int("".join(str(CN_DIGITS[ch]) for ch in text))
-    total = section = number = 0
-    for ch in text:
-        if ch in CN_DIGITS:
-            number = CN_DIGITS[ch]
-        elif ch in CN_SMALL_UNITS:
-            section += (number if number else 1) * CN_SMALL_UNITS[ch]
-            number = 0
-        elif ch == "万":
-            total += (section + number or 1) * 10**4  # 万 alone (as in 万亿) means one 万
-            section = number = 0
-        elif ch == "亿":
-            total = (total + section + number or 1) * 10**8
-            section = number = 0
+    total = section = 0.0
+    pending: float | None = None  # a digit not yet multiplied by a magnitude
+    last_magnitude, zero_since = 0, False
+    for token in _NUMERAL_TOKEN.findall(text):
+        if token[0].isdigit() or (token in CN_DIGITS and token not in _ZEROS):
+            if pending is not None:
+                raise ValueError(f"two numbers without a magnitude between them in {text!r}")
+            pending = float(token) if token[0].isdigit() else CN_DIGITS[token]
+        elif token in _ZEROS:
+            zero_since = True
+        elif token in CN_SMALL_UNITS:
+            section += (1 if pending is None else pending) * CN_SMALL_UNITS[token]
+            pending, last_magnitude, zero_since = None, CN_SMALL_UNITS[token], False
+        elif token in CN_BIG_UNITS:
+            section += _colloquial(pending, last_magnitude, zero_since)
+            if token == "万":
+                total += (section or 1) * 10**4  # 万 alone (as in 万亿) means one 万
+            else:
+                total = (total + section or 1) * 10**8
+            section, pending, last_magnitude, zero_since = 0.0, None, CN_BIG_UNITS[token], False
         else:
-            raise ValueError(f"not a Chinese numeral: {ch!r}")
-    return total + section + number
+            raise ValueError(f"not a Chinese numeral: {token!r}")
+    total += section + _colloquial(pending, last_magnitude, zero_since)
+    return int(total) if total == int(total) else total
+
+
+def _colloquial(pending: float | None, last_magnitude: int, zero_since: bool) -> float:
+    """A digit left after a magnitude: one step below it (四万二: 2 thousands), unless a 零 came
+    between (一千零三: 3 ones) or the magnitude is 十 (二十五)."""
+    if pending is None:
+        return 0.0
+    if last_magnitude > 10 and not zero_since and pending < 10:
+        return pending * last_magnitude / 10
+    return pending
 
 
 def parse_chinese_decimal(text: str) -> float:
     """十二点五 -> 12.5; 零点三 -> 0.3."""
     whole, sep, fraction = text.partition("点")
     value = float(parse_chinese_integer(whole)) if whole else 0.0
+    if sep and whole and whole[-1] in CN_BIG_UNITS:
+        raise ValueError(f"a decimal point after a magnitude in {text!r}")
     if sep:
         if not fraction or any(ch not in CN_DIGITS for ch in fraction):
             raise ValueError(f"bad decimal part in {text!r}")
@@ -132,6 +162,12 @@ def english_fraction(numerator: int, denominator: int) -> str:
         noun = _ORDINAL_SINGULARS[denominator] if numerator == 1 else _ORDINAL_PLURALS[denominator]
         return f"{_CARDINALS[numerator]} {noun}" if not (numerator == 1 and denominator == 2) else "one half"
     return f"{numerator}/{denominator}"
+
+
+def ordinal(n: int) -> str:
+    """1 -> '1st', 22 -> '22nd', 13 -> '13th', 30 -> '30th'."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 _TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 
-from ..numbers import CN_DIGIT_CHARS, english_amount, english_fraction, format_decimal
+from ..numbers import CN_DIGIT_CHARS, english_amount, english_fraction, format_decimal, ordinal
 from .patterns import (
     _AR_NUM,
     _CN_NUM,
@@ -15,6 +15,7 @@ from .patterns import (
     _MEASURE_WORDS,
     _NUM,
     _RANGE_SEP,
+    _UNIT_WORDS,
     _VAGUE,
     Anchor,
     Candidate,
@@ -24,6 +25,7 @@ from .patterns import (
     _span,
     _vague_bounds,
     _vague_english,
+    range_bounds,
     rule,
 )
 from .vocabulary import (
@@ -34,6 +36,7 @@ from .vocabulary import (
     CURRENCY_SYMBOLS,
     DURATION_UNITS,
     MEASURE_UNITS,
+    UNIT_ALIASES,
 )
 
 # ---- money
@@ -61,12 +64,12 @@ def _money_symbol(m: re.Match[str], anchor: Anchor) -> Candidate:
 def _money_range(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     if m.group("cur1") and CURRENCIES[m.group("cur1")] != CURRENCIES[m.group("cur")]:
         return None
-    low, high = _num(m.group("lo")), _num(m.group("n"))
-    magnitude = re.search(r"[十百千万亿]+$", m.group("n"))
-    if magnitude and not re.search(r"[十百千万亿]", m.group("lo")):  # 5-8亿元: both ends are 亿
-        low = _num(m.group("lo") + magnitude.group(0))
-    if not low < high:
+    if m.group("lo")[0] in "数几上":
         return None
+    bounds = range_bounds(m.group("lo"), m.group("n"))
+    if bounds is None:
+        return None
+    low, high = bounds
     return Candidate(*_span(m), "money", None, 4, low=low, high=high, unit=CURRENCIES[m.group("cur")],
                      info={"range": True})
 
@@ -89,7 +92,8 @@ def _money(m: re.Match[str], anchor: Anchor) -> Candidate | None:
       rf"\s?(?P<cur>{_CUR_WORDS})(?![宇旦素首器老件])", r"[余多]")
 def _money_more(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     number, magnitude = m.group("n"), m.group("mag")
-    if not _plausible_cn_number(number, implied_one=True) or (magnitude and re.search(r"[十百千万亿]$", number)):
+    # 六百多万元 is 6 to 7 million; 300万多 has no second magnitude to take.
+    if not _plausible_cn_number(number, implied_one=True) or (magnitude and re.search(r"[万亿]$", number)):
         return None
     unit = _currency(m)
     low, high = _more_bounds(_num(number), magnitude)
@@ -137,42 +141,52 @@ def _multiple(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     return Candidate(*_span(m), "multiple", _num(m.group("n")), 3)
 
 
-@rule(rf"(?P<d>[{CN_DIGIT_CHARS}十百千]{{1,12}}|\d+)分之(?P<n>[{CN_DIGIT_CHARS}十百千]{{1,12}}|\d+(?:\.\d+)?)", r"分之")
+@rule(rf"(?P<d>[{CN_DIGIT_CHARS}十百千万]{{1,12}}|\d+)分之"
+      rf"(?P<n>[{CN_DIGIT_CHARS}十百千]{{1,12}}(?:点[{CN_DIGIT_CHARS}]{{1,6}})?|\d+(?:\.\d+)?)", r"分之")
 def _fraction(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     denominator, numerator = _cn_small(m.group("d")), _num(m.group("n"))
     if denominator == 0 or denominator == 100:  # 百分之 is a percentage, handled above
         return None
-    english = english_fraction(int(numerator), denominator) if numerator.is_integer() else \
-        f"{format_decimal(numerator)}/{denominator}"
+    if denominator >= 1000:  # 千分之三, 万分之五: a rate per thousand, per ten thousand
+        english = f"{format_decimal(numerator)} per {english_amount(denominator).replace('.0', '')}"
+    elif numerator.is_integer():
+        english = english_fraction(int(numerator), denominator)
+    else:
+        english = f"{format_decimal(numerator)}/{denominator}"
     return Candidate(*_span(m), "fraction", round(numerator / denominator, 6), 3, english=english)
-
-
-@rule(r"(?<![\d一二三四五六七八九十])(?P<n>[一二三四五六七八九十]|[1-9])成(?![员立功为交本长果绩熟型人年])", r"成")
-def _tenths(m: re.Match[str], anchor: Anchor) -> Candidate:
-    tenths = _cn_small(m.group("n"))
-    return Candidate(*_span(m), "fraction", tenths / 10, 3, english=f"{tenths * 10}%")
 
 
 # ---- counts and measured quantities
 
-
-@rule(rf"(?<!从)(?P<lo>{_AR_NUM})(?P<unit1>{_COUNT_WORDS}|{_MEASURE_WORDS})?{_RANGE_SEP}(?P<n>{_AR_NUM})\s?"
-      rf"(?P<unit>{_COUNT_WORDS}|{_MEASURE_WORDS})", r"[0-9]")
-def _count_range(m: re.Match[str], anchor: Anchor) -> Candidate | None:
-    low, high = _num(m.group("lo")), _num(m.group("n"))
-    if not low < high or m.group("unit1") not in (None, m.group("unit")):  # 16岁至24岁: the unit may repeat
-        return None
-    kind = "count" if m.group("unit") in COUNT_UNITS else "quantity"
-    return Candidate(*_span(m), kind, None, 4, low=low, high=high, unit=m.group("unit"), info={"range": True})
-
-
 _KIND_UNITS = ("种", "类")  # 两种模式, 三类商家: a few kinds is wording; 178种 is a count
+
+
+
+@rule(rf"(?<!从)(?P<lo>{_NUM})(?P<unit1>{_UNIT_WORDS})?{_RANGE_SEP}(?P<n>{_NUM})\s?(?P<unit>{_UNIT_WORDS})",
+      _RANGE_SEP)
+def _count_range(m: re.Match[str], anchor: Anchor) -> Candidate | None:
+    unit = UNIT_ALIASES.get(m.group("unit"), m.group("unit"))
+    if m.group("unit1") not in (None, m.group("unit")):  # 16岁至24岁: the unit may repeat
+        return None
+    lo, hi = m.group("lo"), m.group("n")
+    for end in (lo, hi):  # 两到三周: a lone 一 or 两 is a number at one end of a range
+        if not end[0].isdigit() and end not in ("一", "两") and \
+                not _plausible_cn_number(end, implied_one=end[0] in "十百千"):
+            return None
+    bounds = range_bounds(lo, hi)
+    if bounds is None:
+        return None
+    english = COUNT_UNITS.get(unit, MEASURE_UNITS.get(unit, ""))
+    if not hi[0].isdigit() and bounds[1] < 10 and (not english or unit in _KIND_UNITS):
+        return None  # 一到两个, 两三种: wording
+    kind = "count" if unit in COUNT_UNITS else "quantity"
+    return Candidate(*_span(m), kind, None, 4, low=bounds[0], high=bounds[1], unit=unit, info={"range": True})
 
 
 @rule(rf"(?P<n>{_NUM}|{_VAGUE}|两)(?:(?P<more>余|多)(?P<mag>[万亿]?))?\s?(?P<unit>{_COUNT_WORDS})",
       r"[0-9一二三四五六七八九十百千万亿两]")
 def _count(m: re.Match[str], anchor: Anchor) -> Candidate | None:
-    number, unit, more = m.group("n"), m.group("unit"), m.group("more")
+    number, unit, more = m.group("n"), UNIT_ALIASES.get(m.group("unit"), m.group("unit")), m.group("more")
     if number[0] in "数几上":
         low, high = _vague_bounds(number)
         english = f"{_vague_english(low)} of {COUNT_UNITS[unit]}" if COUNT_UNITS[unit] else _vague_english(low)
@@ -184,7 +198,8 @@ def _count(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     value = 2.0 if number == "两" else _num(number)
     # A small Chinese numeral is a figure with a unit that counts something (两名, 三次, 六家), but
     # wording with one (一家公司) or with a bare measure word (两个, 一条).
-    if not number[0].isdigit() and value < 10 and (value < 2 or not COUNT_UNITS[unit] or unit in _KIND_UNITS):
+    if not number[0].isdigit() and value < 10 and (value < 2 or not COUNT_UNITS[unit] or unit in _KIND_UNITS
+                                                   or m.group("unit").startswith("个")):
         return None
     # 2021年 and 3月 are dates; 10个月 is a duration (a quantity).
     if more:  # 十余家, 100多家, 300多万用户: more than the number, less than the next step of its last digit
@@ -229,29 +244,51 @@ def _scaled(candidate: Candidate, magnitude: str | None, value: float, unit_engl
 _DURATION_NUMBER = r"(?P<n>[1-9]\d?(?:\.\d+)?|[一二两三四五六七八九十百]{1,4})(?P<more>余|多)?\s?"
 
 
-@rule(rf"(?<![\d.一二两三四五六七八九十百千万亿第]){_DURATION_NUMBER}(?P<unit>个月|天(?!猫)|周(?!年)|小时|分钟)",
-      r"个月|天|周|小时|分钟")
+@rule(rf"(?<![\d.一二两三四五六七八九十百千万亿第]){_DURATION_NUMBER}(?P<unit>个月|天(?!猫)|周(?![年岁])|小时|分钟|个多月|个多小时)",
+      r"个月|天|周|小时|分钟|个多")
 def _duration(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     return _duration_candidate(m)
 
 
-@rule(rf"(?P<pre>(?<=为期|长达|连续|未来|过去|最近|超过|满了)|(?<=近|逾|满))?"
-      rf"(?<![\d.一二两三四五六七八九十百千万亿第年]){_DURATION_NUMBER}个?年"
-      r"(?P<post>(?=长期|期|内|来|以来|间|后|之久|时间|计划|合同|左右))?", r"年")  # not 前: 1年前 is "a year ago"
+# What marks a number of 年 as a length of time: 为期三年, 三年来 (not 前: 1年前 is "a year ago").
+_YEARS_BEFORE = (r"(?P<pre>(?<=为期|长达|连续|未来|过去|最近|超过|满了|历时|耗时|用时|历经|持续|已有)|(?<=近|逾|满)"
+                 r"|(?<=持续了|已经有))?")
+_YEARS_AFTER = r"(?P<post>(?=长期|期|内|来|以来|间|后|之久|时间|计划|合同|左右|历史))?"
+_YEAR_COUNT = r"[1-9]\d?|[一二两三四五六七八九十]{1,3}"
+
+
+@rule(rf"{_YEARS_BEFORE}(?<![\d.一二两三四五六七八九十百千万亿第年])(?P<lo>{_YEAR_COUNT})年?{_RANGE_SEP}"
+      rf"(?P<n>{_YEAR_COUNT})个?年(?![级代度底末初])(?!多){_YEARS_AFTER}", r"年")
+def _duration_year_range(m: re.Match[str], anchor: Anchor) -> Candidate | None:
+    """为期3至5年, 三到五年: a range of years; digits need a sign of a length of time (21-23年 may be years)."""
+    if m.group("pre") is None and m.group("post") is None and m.group("n")[0].isdigit():
+        return None
+    low, high = (2.0 if end == "两" else _num(end) for end in (m.group("lo"), m.group("n")))
+    if not low < high:
+        return None
+    return Candidate(*_span(m), "quantity", None, 4, low=low, high=high, unit="年", info={"range": True},
+                     english=f"{format_decimal(low)}–{format_decimal(high)} years")
+
+
+@rule(rf"{_YEARS_BEFORE}(?<![\d.一二两三四五六七八九十百千万亿第年]){_DURATION_NUMBER}个?年(?P<more2>多)?"
+      rf"{_YEARS_AFTER}", r"年")
 def _duration_years(m: re.Match[str], anchor: Anchor) -> Candidate | None:
-    if m.group("pre") is None and m.group("post") is None:
-        return None  # no sign of a length of time: 21年 may be a year
+    more = m.group("more") or m.group("more2")
+    if m.group("pre") is None and m.group("post") is None and not more:
+        return None  # no sign of a length of time: 21年 may be a year (二十余年, 20余年 and 两年多 are not)
     return _duration_candidate(m, unit="年")
 
 
 def _duration_candidate(m: re.Match[str], unit: str | None = None) -> Candidate | None:
     number, unit = m.group("n"), unit or m.group("unit")
-    if number[0].isdigit() and unit != "年":
+    more_inside = unit.startswith("个多")  # 三个多月, 两个多小时
+    unit = {"个多月": "个月", "个多小时": "小时"}.get(unit, unit)
+    if number[0].isdigit() and unit != "年" and not more_inside:
         return None  # 10天, 3个月: the quantity rule's
     value = _num(number) if number[0].isdigit() else (2.0 if number == "两" else _cn_small(number))
     if not value:
         return None
-    if m.group("more"):
+    if m.group("more") or m.groupdict().get("more2") or more_inside:
         return _more_than(m, "quantity", value, unit, DURATION_UNITS[unit])
     unit_english = DURATION_UNITS[unit][:-1] if value == 1 else DURATION_UNITS[unit]
     return Candidate(*_span(m), "quantity", value, 2, unit=unit, english=f"{format_decimal(value)} {unit_english}")
@@ -260,17 +297,33 @@ def _duration_candidate(m: re.Match[str], unit: str | None = None) -> Candidate 
 @rule(rf"(?P<n>{_NUM})(?:(?P<more>余|多)(?P<mag>[万亿]?))?\s?(?P<unit>{_MEASURE_WORDS})(?![价钱])",
       r"[0-9十百千万亿]")
 def _measure(m: re.Match[str], anchor: Anchor) -> Candidate | None:
-    number = m.group("n")
-    if not number[0].isdigit() and not _plausible_cn_number(number, implied_one=bool(m.group("more"))):
+    number, years = m.group("n"), m.group("unit") in ("周年", "周岁")
+    if not number[0].isdigit() and not _plausible_cn_number(number, implied_one=bool(m.group("more")) or years):
         return None
     if not number[0].isdigit() and _num(number) < 10:
-        return None
+        return None  # 三周年庆典, 两吨重: a small numeral is wording
     value = _num(number) * (1e4 if m.group("unit") == "万平方米" else 1)
-    unit = "平方米" if m.group("unit") == "万平方米" else m.group("unit")
+    unit = "平方米" if m.group("unit") == "万平方米" else UNIT_ALIASES.get(m.group("unit"), m.group("unit"))
+    if unit == "周年":  # 三十周年: the 30th anniversary
+        return Candidate(*_span(m), "quantity", value, 2, unit=unit, english=f"{ordinal(int(value))} anniversary") \
+            if value.is_integer() and value >= 1 else None
     if m.group("more"):  # 60多亩, 2300余平方米, 600多万吨
         return _scaled(_more_than(m, "quantity", value, unit, MEASURE_UNITS[unit]), m.group("mag"), value,
                        MEASURE_UNITS[unit])
     return Candidate(*_span(m), "quantity", value, 1, unit=unit)
+
+
+@rule(rf"(?<!从)(?P<lo>{_NUM}){_RANGE_SEP}(?P<n>{_NUM})(?![\d{CN_DIGIT_CHARS}])", r"[万亿]")
+def _bare_range(m: re.Match[str], anchor: Anchor) -> Candidate | None:
+    """三到五亿, 5——6万 with no unit after them: a range, not its high end alone."""
+    lo, hi = m.group("lo"), m.group("n")
+    if not re.search(r"[万亿]$", hi) or any(not end[0].isdigit() and end not in ("一", "两")
+                                           and not _plausible_cn_number(end) for end in (lo, hi)):
+        return None
+    bounds = range_bounds(lo, hi)
+    if bounds is None:
+        return None
+    return Candidate(*_span(m), "quantity", None, 2, low=bounds[0], high=bounds[1], info={"range": True, "bare": True})
 
 
 _APPROX_LEAD = re.compile(r"(近|约|超|逾|达|突破|将近|接近|超过)$")

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 from ..numbers import ascii_digits
 from ..spans import Interval, SpanIndex
-from . import amounts, dates  # noqa: F401  (register the rules, amounts first)
-from .patterns import _BLOCKED, _RULES, _WINDOW, Anchor, Candidate
+from . import amounts, colloquial, date_spans, dates  # noqa: F401  (register the rules, amounts first)
+from .patterns import _BLOCKED, _RULES, _WINDOW, Anchor, Candidate, explicit_year
 
 # --------------------------------------------------------------------------- extraction
 
@@ -38,9 +38,12 @@ def _apply_sign(candidate: Candidate, norm: str) -> None:
     """-8.65亿元 (an outflow), -3.2%: a minus sign right before an amount, not between two numbers
     (5-8亿元 is a range), belongs to it."""
     start = candidate.start
-    if candidate.kind not in ("money", "percent") or start == 0 or norm[start - 1] != "-":
+    if candidate.kind not in ("money", "percent", "percentage_point") or start == 0 or norm[start - 1] not in "-负":
         return
-    if start >= 2 and ((norm[start - 2].isascii() and norm[start - 2].isalnum()) or norm[start - 2] in ".%"):
+    before = norm[start - 2] if start >= 2 else ""
+    # A dash after a number, a unit or another dash separates a range (3万元-8万元, 5%--8%); 正负 is ±.
+    if before and ((before.isascii() and before.isalnum()) or before in ".%-—–~～元万亿千百十" or
+                   (norm[start - 1] == "负" and before == "正")):
         return
     candidate.start -= 1
     candidate.value = -candidate.value if isinstance(candidate.value, float) else candidate.value
@@ -58,12 +61,16 @@ def find_candidates(text: str, anchor: Anchor) -> list[Candidate]:
         for m in _matches_near_triggers(pattern, trigger, norm):
             if m.end() == m.start():
                 continue
-            candidate = make(m, anchor)
+            try:
+                candidate = make(m, anchor)
+            except (ValueError, OverflowError):
+                continue  # not one number after all (六七千 is a range, read by its own rule)
             if candidate is None or blocked.overlaps(candidate.start, candidate.end):
                 continue
             groups = m.groupdict()
-            if groups.get("y"):
-                candidate.info["explicit_year"] = int(groups["y"])
+            stated = explicit_year(groups, anchor.year)
+            if stated is not None:
+                candidate.info["explicit_year"] = stated
             elif "y" in groups and not groups.get("rel") and not groups.get("fy"):
                 candidate.info["year_rule"] = (make, m)  # year taken from the anchor; context may know better
             _apply_sign(candidate, norm)

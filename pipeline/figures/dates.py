@@ -12,10 +12,13 @@ from .patterns import (
     _Q,
     _REL_YEAR,
     _YEAR_PREFIX,
+    CN_YEAR,
     Anchor,
     Candidate,
     _cn_small,
     _span,
+    explicit_year,
+    month_pattern,
     rule,
 )
 from .vocabulary import MONTHS, RELATIVE_YEARS
@@ -25,8 +28,9 @@ from .vocabulary import MONTHS, RELATIVE_YEARS
 
 def _year_from(m: re.Match[str], anchor: Anchor) -> int | None:
     groups = m.groupdict()
-    if groups.get("y"):
-        return int(groups["y"])
+    stated = explicit_year(groups, anchor.year)
+    if stated is not None:
+        return stated
     if groups.get("rel") and anchor.year is not None:
         return anchor.year + RELATIVE_YEARS[groups["rel"]]
     return anchor.year
@@ -49,7 +53,7 @@ def _english_date(year: int | None, month: int, day: int | None = None, part: st
 
 @rule(rf"{_YEAR_PREFIX}{_M}\s?月{_D}\s?[日号]", r"[日号]")
 def _full_date(m: re.Match[str], anchor: Anchor) -> Candidate | None:
-    year, month, day = _year_from(m, anchor), _cn_small(m.group("m")), int(m.group("d"))
+    year, month, day = _year_from(m, anchor), _cn_small(m.group("m")), _cn_small(m.group("d"))
     iso = _iso_date(year, month, day)
     if iso is None:
         return None
@@ -126,11 +130,12 @@ def _year_range(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     return Candidate(*_span(m), "period", f"{y1}/{y2}", 5, english=f"{y1}–{y2}", info={"range": True})
 
 
-@rule(rf"{_YEAR_PREFIX}{_M}\s?月份?(?![\d日号底末初中上下份])", r"月")
+@rule(rf"{_YEAR_PREFIX}{_M}\s?月份?(?![\d日号底末初中份]|上旬|下旬)", r"月")
 def _month(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     month_text = m.group("m")
     # 一月份 is January, but 一月 alone is too often wording (一个月, 一月一次); need 份 or a year.
-    if not month_text[0].isdigit() and not (m.group(0).endswith("份") or m.group("y") or m.group("rel")):
+    if not month_text[0].isdigit() and not (m.group(0).endswith("份") or m.group("y") or m.group("yc")
+                                            or m.group("yy") or m.group("rel")):
         return None
     year, month = _year_from(m, anchor), _cn_small(month_text)
     value = f"{year:04d}-{month:02d}" if year else f"--{month:02d}"
@@ -140,6 +145,13 @@ def _month(m: re.Match[str], anchor: Anchor) -> Candidate | None:
 @rule(r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s?年(?![\d代度初底末中])", r"年")
 def _year(m: re.Match[str], anchor: Anchor) -> Candidate:
     return Candidate(*_span(m), "period", m.group("y"), 3, english=m.group("y"))
+
+
+@rule(rf"(?P<yc>{CN_YEAR})年(?![代度初底末中])", r"年")
+def _year_in_numerals(m: re.Match[str], anchor: Anchor) -> Candidate:
+    """二〇一九年, 一九九八年: a year written digit by digit in numerals."""
+    year = explicit_year(m.groupdict(), anchor.year)
+    return Candidate(*_span(m), "period", f"{year:04d}", 3, english=str(year))
 
 
 @rule(rf"{_YEAR_PREFIX}(?:(?P<fy>(?:19|20)\d{{2}})\s?财年)?"
@@ -202,11 +214,11 @@ def _first_quarters(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     return Candidate(*_span(m), "period", value, 6, english=english)
 
 
-@rule(rf"{_YEAR_PREFIX}(?P<m1>1[0-2]|0?[1-9])\s?月?\s?[-~～—–至到]\s?(?P<m2>1[0-2]|0?[1-9])\s?月份?(?![\d日号底末初中上下])",
-      r"月")
+@rule(rf"{_YEAR_PREFIX}{month_pattern('m1')}\s?月?\s?(?:--|——|[-~～—–至到])\s?{month_pattern('m2')}\s?月份?"
+      r"(?![\d日号底末初中]|上旬|下旬)", r"月")
 def _month_range(m: re.Match[str], anchor: Anchor) -> Candidate | None:
-    """1-9月, 3月至5月: a span of months of one year."""
-    year, first, last = _year_from(m, anchor), int(m.group("m1")), int(m.group("m2"))
+    """1-9月, 3月至5月, 五月至七月: a span of months of one year."""
+    year, first, last = _year_from(m, anchor), _cn_small(m.group("m1")), _cn_small(m.group("m2"))
     if year is None or not first < last:
         return None
     return Candidate(*_span(m), "period", f"{year}-{first:02d}/{year}-{last:02d}", 6,

@@ -6,7 +6,7 @@ import re
 
 from ..numbers import english_amount, format_decimal
 from ..schema import Figure
-from .vocabulary import APPROX_AFTER, APPROX_ENGLISH, COUNT_UNITS, CURRENCY_ENGLISH, MEASURE_UNITS
+from .vocabulary import APPROX_AFTER, APPROX_ENGLISH, COUNT_UNITS, CURRENCY_ENGLISH, MEASURE_UNITS, singular
 
 # What the English of a figure says beside its value: a direction (not the 'up' of 'up to': 多达42% is
 # 'up to 42%', and was going in as 'to 42%'), a qualifier, a comparison.
@@ -52,8 +52,8 @@ def _core_english(f: Figure) -> str:
             amount = f"{english_amount(f.low)}–{english_amount(f.high)}"
         else:
             amount = english_amount(float(f.value))  # type: ignore[arg-type]
-            if f.value == 1 and unit_en.endswith("s") and unit_en != "years old":
-                unit_en = unit_en[:-1]
+            if f.value == 1 and unit_en != "years old":
+                unit_en = singular(unit_en)
         return f"{amount} {unit_en}".strip()
     return f.text
 

@@ -209,6 +209,7 @@ class FigureExtractor:
             low=c.low, high=c.high, unit=unit, approx=approx,  # type: ignore[arg-type]
             change=FigureChange(direction=direction) if direction else None,  # type: ignore[arg-type]
             comparison=comparison, forecast=forecast, subject=subject, english=c.english or "",
+            uncertain=c.info.get("uncertain"),
         )
 
     @staticmethod

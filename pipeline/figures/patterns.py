@@ -16,7 +16,9 @@ from .vocabulary import COUNT_UNITS, CURRENCIES, CURRENCY_SYMBOLS, MEASURE_UNITS
 # matched and backtracked from every position of it, quadratic in its length.
 _CN_NUM = rf"[{CN_DIGIT_CHARS}{CN_UNIT_CHARS}]{{1,24}}(?:点[{CN_DIGIT_CHARS}]{{1,12}})?"
 _AR_NUM = r"(?<![A-Za-z0-9.])\d+(?:,\d{3})*(?:\.\d+)?(?![.\d])"
-_NUM = rf"(?:{_AR_NUM}\s?[十百千万亿]{{0,4}}|(?<![第唯统之同单逐划专]){_CN_NUM})"
+# Digits with magnitudes may go on in digits or numerals: 3万2千5百, 200万五千, 6亿零5百万.
+_MIXED_REST = rf"(?:零?(?:\d{{1,4}}(?![\d.])|[{CN_DIGIT_CHARS}])[十百千万亿]{{1,3}}){{0,4}}"
+_NUM = rf"(?:{_AR_NUM}\s?(?:[十百千万亿]{{1,4}}{_MIXED_REST})?|(?<![第唯统之同单逐划专]){_CN_NUM})"
 _VAGUE = r"[数几上](?:[十百千][万亿]?|[万亿])"  # 数千万, 几十亿, 上百万
 _CUR_WORDS = "|".join(sorted(CURRENCIES, key=len, reverse=True))
 _CUR_SYMBOLS = "|".join(re.escape(s) for s in sorted(CURRENCY_SYMBOLS, key=len, reverse=True))
@@ -24,12 +26,44 @@ _COUNT_WORDS = "|".join(sorted(COUNT_UNITS, key=len, reverse=True))
 # 5千克 is 5 kg, not 5千 grams: a unit that has a 千 form of its own never follows 千.
 _MEASURE_WORDS = "|".join(("(?<!千)" if "千" + unit in MEASURE_UNITS else "") + re.escape(unit)
                           for unit in sorted(MEASURE_UNITS, key=len, reverse=True))
-_RANGE_SEP = r"\s?[-~～—–至到]\s?"
+# Doubled dashes (3万元--8万元, 5——6万) are one separator, never a minus sign.
+# Counts and measures in one alternation, longest first: 10个小时 is hours, not a count of 个.
+_UNIT_WORDS = "|".join(("(?<!千)" if "千" + unit in MEASURE_UNITS else "") + re.escape(unit)
+                       for unit in sorted({*COUNT_UNITS, *MEASURE_UNITS}, key=len, reverse=True))
+_RANGE_SEP = r"\s?(?:--|——|[-~～—–至到])\s?"
 _REL_YEAR = "|".join(RELATIVE_YEARS)
 _Q = r"(?P<q>[一二三四1-4])"
-_YEAR_PREFIX = rf"(?:(?P<y>(?:19|20)\d{{2}})\s?年|(?P<rel>{_REL_YEAR}))?"  # 2023年 / 今年 before a date
+# A year written in numerals (二〇一九年), or in two digits before a month, quarter or half (19年5月).
+CN_YEAR = "(?:一九|二[〇零○])[〇零○一二三四五六七八九]{2}"
+_YEAR_PREFIX = (rf"(?:(?P<y>(?:19|20)\d{{2}})\s?年|(?P<yc>{CN_YEAR})年|(?<![\d.])(?P<yy>\d{{2}})年"
+                rf"|(?P<rel>{_REL_YEAR}))?")  # 2023年 / 二〇二三年 / 23年 / 今年 before a date
 _M = r"(?P<m>1[0-2]|0?[1-9]|十[一二]|(?<![一二三四五六七八九十])[一二三四五六七八九十])"
-_D = r"(?P<d>3[01]|[12]\d|0?[1-9])"
+_CN_DAY = "三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九]"
+_D = rf"(?P<d>3[01]|[12]\d|0?[1-9]|{_CN_DAY})"
+
+
+def day_pattern(name: str) -> str:
+    """A day of the month in digits or numerals, as the named group `name`."""
+    return rf"(?P<{name}>3[01]|[12]\d|0?[1-9]|{_CN_DAY})"
+
+
+def month_pattern(name: str) -> str:
+    """A month in digits or numerals, as the named group `name` (一月 needs a year or 份 to be a month)."""
+    return rf"(?P<{name}>1[0-2]|0?[1-9]|十[一二]|(?<![一二三四五六七八九十])[一二三四五六七八九十])"
+
+
+def explicit_year(groups: dict[str, str | None], anchor_year: int | None) -> int | None:
+    """The year a match states: 2023年, 二〇二三年, or 23年 (the century that puts it no later than
+    ten years after the article)."""
+    if groups.get("y"):
+        return int(groups["y"])  # type: ignore[arg-type]
+    if groups.get("yc"):
+        return int("".join(str(CN_DIGITS[ch]) for ch in groups["yc"]))  # type: ignore[union-attr]
+    if groups.get("yy"):
+        two = int(groups["yy"])  # type: ignore[arg-type]
+        limit = (anchor_year or datetime.now().year) + 10
+        return 2000 + two if 2000 + two <= limit else 1900 + two
+    return None
 
 # Spans that hold no figures: book/report titles, URLs, e-mail, phone numbers, product codes.
 _BLOCKED = re.compile(
@@ -101,6 +135,24 @@ def _num(text: str) -> float:
 def _cn_small(text: str) -> int:
     return int(text) if text.isdigit() else parse_chinese_integer(text)
 
+
+
+def range_bounds(low_text: str, high_text: str) -> tuple[float, float] | None:
+    """The ends of a range. An end written without the magnitude the other ends with shares it
+    (二十至四十万: 200,000–400,000; 5-8亿; 三到五千; 二到三百万), unless that would put it above the other
+    end (从6000到2万: 6,000–20,000). None where the low end is not below the high one."""
+    low, high = _num(low_text), _num(high_text)
+    if not re.search(r"[万亿]", low_text):
+        big = re.search(r"[万亿]+$", high_text)
+        shared = big.group(0) if big else ""
+        core = high_text[:len(high_text) - len(shared)]
+        # 三到五千, 二到三百万: a lone digit shares 百 or 千 too; never 十 (一至二十万 is 10,000 to 200,000:
+        # nobody says 一十 for ten).
+        if not re.search(r"[十百千]", low_text) and re.fullmatch(r"[一二两三四五六七八九\d][百千]", core):
+            shared = core[-1] + shared
+        if shared and _num(low_text + shared) < high:
+            low = _num(low_text + shared)
+    return (low, high) if low < high else None
 
 
 def _vague_bounds(text: str) -> tuple[float, float]:

@@ -9,7 +9,8 @@ CURRENCIES: dict[str, str] = {
     "港元": "HKD", "港币": "HKD", "欧元": "EUR", "日元": "JPY", "英镑": "GBP", "韩元": "KRW",
     "新台币": "TWD", "台币": "TWD", "卢比": "INR", "泰铢": "THB", "越南盾": "VND", "印尼盾": "IDR",
     "林吉特": "MYR", "新加坡元": "SGD", "新元": "SGD", "澳元": "AUD", "加元": "CAD", "卢布": "RUB",
-    "雷亚尔": "BRL", "比索": "MXN", "瑞郎": "CHF", "菲律宾比索": "PHP",
+    "雷亚尔": "BRL", "比索": "MXN", "瑞郎": "CHF", "瑞士法郎": "CHF", "菲律宾比索": "PHP",
+    "圆": "CNY", "美圆": "USD",  # the formal spelling (人民币壹万圆整)
 }
 CURRENCY_SYMBOLS: dict[str, str] = {
     "US$": "USD", "HK$": "HKD", "S$": "SGD", "A$": "AUD", "C$": "CAD", "$": "USD", "¥": "CNY", "￥": "CNY",
@@ -31,11 +32,12 @@ COUNT_UNITS: dict[str, str] = {
     "活跃用户": "active users", "月活跃用户": "monthly active users", "日活跃用户": "daily active users",
     "付费用户": "paying users", "用户": "users", "活跃买家": "active buyers", "买家": "buyers", "卖家": "sellers",
     "商家": "merchants", "会员": "members", "粉丝": "followers", "消费者": "consumers", "员工": "employees",
-    "人次": "person-times", "人": "people", "名": "people", "位": "people", "户": "households",
+    "人次": "visits", "人": "people", "名": "people", "位": "people", "户": "households",
     "家": "companies", "订单": "orders", "单": "orders", "笔": "transactions", "件": "items", "款": "products",
     "个": "", "只": "", "台": "units", "辆": "vehicles", "座": "", "所": "", "项": "projects", "条": "",
     "次": "times", "场": "events", "部": "", "张": "", "套": "sets", "支": "", "间": "rooms", "个国家": "countries",
     "国家": "countries", "站点": "sites", "门店": "stores", "店铺": "stores", "城市": "cities",
+    "个站点": "sites", "个城市": "cities", "个国家和地区": "countries and regions",
     "宗": "cases", "种": "kinds", "类": "categories", "起": "cases", "例": "cases", "批": "batches",
     "轮": "rounds", "篇": "articles", "份": "copies",
 }
@@ -45,9 +47,23 @@ MEASURE_UNITS: dict[str, str] = {
     "公斤": "kg", "千克": "kg", "千瓦时": "kWh", "千瓦": "kW", "兆瓦": "MW", "升": "litres", "TB": "TB",
     "斤": "jin", "克": "grams", "克拉": "carats", "厘米": "cm", "毫米": "mm", "毫升": "ml", "英里": "miles",
     "英尺": "feet", "立方米": "cubic metres", "GB": "GB",
-    "小时": "hours", "分钟": "minutes", "天": "days", "周": "weeks", "个月": "months",
-    "岁": "years old", "周岁": "years old",
+    "小时": "hours", "个小时": "hours", "分钟": "minutes", "天": "days", "周": "weeks", "个月": "months",
+    "个工作日": "working days", "工作日": "working days",
+    "岁": "years old", "周岁": "years old", "周年": "anniversary",
 }
+# Units said two ways, kept as one: 10个小时 and 10小时 are both 小时.
+UNIT_ALIASES = {"个小时": "小时", "个站点": "站点", "个城市": "城市"}
+# English plurals whose singular is not the plural less its s.
+_SINGULARS = {"people": "person", "companies": "company", "countries": "country", "cities": "city",
+              "categories": "category", "batches": "batch", "copies": "copy", "countries and regions":
+              "country or region", "properties": "property"}
+
+
+def singular(plural: str) -> str:
+    """'companies' -> 'company', 'people' -> 'person', 'orders' -> 'order'."""
+    if plural in _SINGULARS:
+        return _SINGULARS[plural]
+    return plural[:-1] if plural.endswith("s") and not plural.endswith("ss") else plural
 _COUNT_CONTEXT = re.compile(
     r"(数量|人数|用户|买家|卖家|商家|订单|人次|粉丝|会员|下载量|销量|件数|数目|数|病例|患者|游客|员工|人口)"
     r"(已经?|累计|达到?|为|超过|约|近|突破|增至|增长至|至|了)*$"

@@ -58,6 +58,13 @@ def snippet(brief: Brief, figure: Figure, width: int = 18) -> str:
     return prefix + left + figure.text + right + suffix
 
 
+def figure_english(figure: Figure) -> str:
+    """A figure's English as a reader sees it in a table: a forecast says so (预计全年营收将达5亿元 is
+    not RMB 500 million earned), and so does a wording that reads two ways."""
+    english = figure.english + (" (forecast)" if figure.forecast else "")
+    return english + (f" (uncertain: {figure.uncertain})" if figure.uncertain else "")
+
+
 def format_value(figure: Figure) -> str:
     if isinstance(figure.value, float):
         value = f"{figure.value:,.6g}" if abs(figure.value) < 1e6 else f"{figure.value:,.0f}"

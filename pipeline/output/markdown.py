@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..schema import Brief
-from .fields import faithfulness_line, keywords_english, printable, published_text, source_text, visible
+from .fields import faithfulness_line, figure_english, keywords_english, printable, published_text, source_text, visible
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#])")
 
@@ -39,7 +39,7 @@ def to_markdown(brief: Brief) -> str:
         lines += ["| Figure | English | Kind | Measures | Period |", "|---|---|---|---|---|"]
         for f in sorted(brief.figures, key=lambda f: -f.salience):
             lines.append(
-                f"| {md_escape(f.text)} | {md_escape(f.english)} | {f.kind} | "
+                f"| {md_escape(f.text)} | {md_escape(figure_english(f))} | {f.kind} | "
                 f"{md_escape(f.subject_en or '')} | {md_escape(f.period or '')} |"
             )
     else:
@@ -97,7 +97,7 @@ def digest_markdown(briefs: list[tuple[str, Brief]], top_figures: int = 5) -> st
             lines += ["Key figures:", ""]
             for f in top:
                 what = f.subject_en
-                lines.append(f"- **{md_escape(f.english)}**" + (f" — {md_escape(what)}" if what else "")
+                lines.append(f"- **{md_escape(figure_english(f))}**" + (f" — {md_escape(what)}" if what else "")
                              + f" (`{f.text.replace('`', '')}`)")
         entities = ", ".join(md_escape(e.english) for e in brief.entities[:8])
         if entities:

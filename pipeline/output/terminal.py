@@ -17,6 +17,7 @@ from rich.theme import Theme
 from ..schema import Brief
 from .fields import (
     faithfulness_line,
+    figure_english,
     format_value,
     keywords_english,
     published_text,
@@ -131,7 +132,7 @@ class BriefView:
             table.add_row(
                 Text(figure.text),
                 Text(f"{figure.kind}: {format_value(figure)}"),
-                Text(figure.english),
+                Text(figure_english(figure)),
                 Text(figure.subject_en or ""),
                 Text(snippet(self.brief, figure)),
             )

@@ -65,11 +65,14 @@ def eval_figures(
     cases: Annotated[Path | None, typer.Option(
         "--cases", help="A file of figure wordings (format of tests/cases/figures.txt): rates per family of "
                         "right, flagged, missed and wrong.")] = None,
+    subjects: Annotated[Path | None, typer.Option(
+        "--subjects", help="A file of figures and what they measure (format of tests/cases/subjects.txt): how many "
+                           "subjects are right, and put into English.")] = None,
 ) -> None:
     """Precision, recall and F1 of figure extraction, per kind, then per family (signs, Chinese numerals,
     cumulative periods, Traditional script, other currencies); with --cases, each wording case judged."""
-    if not gold_files and cases is None:
-        raise fail("give gold files, --cases FILE, or both")
+    if not gold_files and cases is None and subjects is None:
+        raise fail("give gold files, --cases FILE or --subjects FILE")
     if gold_files:
         _eval_gold(gold_files, errors, "score_figures", "score_figure_families")
     if cases is not None:
@@ -85,6 +88,28 @@ def eval_figures(
         if errors:
             for failure in report.failures:
                 console.print(describe_failure(*failure), markup=False)
+    if subjects is not None:
+        _eval_subjects(subjects, errors)
+
+
+def _eval_subjects(path: Path, errors: bool) -> None:
+    from ..eval.cases import load_subject_cases, score_subjects
+
+    try:
+        report = score_subjects(load_subject_cases(path))
+    except NewsbriefError as exc:
+        raise fail(str(exc)) from None
+    console = make_console()
+    total = report.cases or 1
+    console.print(f"subjects right: {report.right} of {report.cases} ({100 * report.right / total:.1f}%), "
+                  f"of which in English: {report.english}; wrong: {len(report.wrong)}; "
+                  f"figure not found: {len(report.missed_figure)}", markup=False)
+    if errors:
+        for case, subject, english in report.wrong:
+            console.print(f"wrong: line {case.line} {case.span}: expected {'/'.join(case.subjects) or '-'}, "
+                          f"got {subject or '-'} ({english or 'no English'})", markup=False)
+        for case in report.missed_figure:
+            console.print(f"no figure: line {case.line} {case.span}", markup=False)
 
 
 @eval_app.command("entities")

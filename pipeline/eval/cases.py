@@ -146,3 +146,72 @@ def describe_failure(case: FigureCase, outcome: Outcome, figure: Figure | None) 
         f"{figure.unit or ''} {figure.english!r}".rstrip()
     return f"{outcome}: line {case.line} [{case.family}] {case.span} expected {case.kind}={expected} " \
            f"{case.unit or ''} {case.english or ''}| got {got}"
+
+
+# --------------------------------------------------------------------------- subjects
+
+
+@dataclass(frozen=True)
+class SubjectCase:
+    text: str
+    span: str
+    subjects: tuple[str, ...]  # accepted alternatives; () for a figure with no subject of its own
+    line: int
+
+
+def load_subject_cases(path: str | Path) -> list[SubjectCase]:
+    """Read `text | figure span | subject[/alternative…]` lines (`-` for no subject)."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise NewsbriefError(f"{path}: cannot read subject cases ({exc})") from None
+    cases = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        fields = [part.strip() for part in line.split("|")]
+        if len(fields) != 3 or fields[1] not in fields[0]:
+            raise NewsbriefError(f"{path}:{number}: expected 'text | figure span | subject' with the span in the text")
+        text, span, subjects = fields
+        cases.append(SubjectCase(text, span, () if subjects == "-" else tuple(subjects.split("/")), number))
+    if not cases:
+        raise NewsbriefError(f"{path}: no subject cases found")
+    return cases
+
+
+@dataclass
+class SubjectReport:
+    right: int = 0
+    wrong: list[tuple[SubjectCase, str | None, str | None]] = field(default_factory=list)  # case, subject, English
+    missed_figure: list[SubjectCase] = field(default_factory=list)
+    english: int = 0  # subjects right and put into English
+
+    @property
+    def cases(self) -> int:
+        return self.right + len(self.wrong) + len(self.missed_figure)
+
+
+def score_subjects(cases: list[SubjectCase]) -> SubjectReport:
+    """Brief each case's text (fact sheet, no writer) and compare the subject of the figure over its span."""
+    from ..ingest.article import Article
+    from ..nlp import Pipeline
+
+    pipeline = Pipeline()
+    report = SubjectReport()
+    for case in cases:
+        # One sentence is shorter than ingest accepts for an article: it goes to the stages as it is.
+        brief = pipeline(Article(text=case.text, title="案例", published=CASE_PUBLISHED, published_precision="minute",
+                                 paragraphs=[(0, len(case.text))]))
+        start = case.text.index(case.span)
+        over = [f for f in brief.figures if f.start < start + len(case.span) and start < f.end]
+        if not over:
+            report.missed_figure.append(case)
+            continue
+        figure = over[0]
+        if (figure.subject in case.subjects) if case.subjects else figure.subject is None:
+            report.right += 1
+            report.english += bool(figure.subject_en)
+        else:
+            report.wrong.append((case, figure.subject, figure.subject_en))
+    return report

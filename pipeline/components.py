@@ -123,7 +123,7 @@ def make_figures(resources: Resources, config: FiguresConfig) -> Component:
             if doc.analysis_text else doc.sentences
         doc.figures = extractor(
             analysed, sentences, published=article.published, precision=article.published_precision,
-            title=doc.analysis_title or article.title, entity_spans=entity_spans,
+            title=doc.analysis_title or article.title, entity_spans=entity_spans, pos_tags=doc.pos_tags,
         )
         if doc.analysis_text:
             for figure in doc.figures:

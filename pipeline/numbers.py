@@ -24,7 +24,8 @@ CN_UNIT_CHARS = "".join(MAGNITUDES)
 # Traditional numerals and currency characters fold to the simplified ones (Hong Kong and Taiwan
 # outlets: 營收達12.5億港元), and minus signs to ASCII: one character for one, so offsets survive.
 _FULLWIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "％": "%", "．": ".", "＄": "$",
-                            "億": "亿", "萬": "万", "兩": "两", "幣": "币", "臺": "台", "－": "-", "−": "-"})
+                            "億": "亿", "萬": "万", "兩": "两", "幣": "币", "臺": "台", "－": "-", "−": "-",
+                            "點": "点", "歐": "欧", "鎊": "镑", "圓": "圆", "韓": "韩", "﹒": "."})
 
 
 def ascii_digits(text: str) -> str:
@@ -48,7 +49,9 @@ def parse_chinese_integer(text: str) -> float:
     if not text:
         raise ValueError("empty number")
     if all(ch in CN_DIGITS for ch in text):
-        # Digit by digit, as in years (二〇二三) or a single digit.
+        # Digit by digit, as in years (二〇二三), or a single digit; 两三 (two or three) is no 23.
+        if len(text) not in (1, 4) and not any(ch in _ZEROS for ch in text):
+            raise ValueError(f"neighbouring digits are a range, not a number: {text!r}")
         return int("".join(str(CN_DIGITS[ch]) for ch in text))
     total = section = 0.0
     pending: float | None = None  # a digit not yet multiplied by a magnitude

@@ -136,9 +136,9 @@ def _doubled(m: re.Match[str], anchor: Anchor) -> Candidate:
 
 @rule(rf"(?P<n>{_NUM})\s?倍", r"倍")
 def _multiple(m: re.Match[str], anchor: Anchor) -> Candidate | None:
-    if not m.group("n")[0].isdigit() and m.group("n") not in ("一",) and not _plausible_cn_number(m.group("n")):
+    if not m.group("n")[0].isdigit() and m.group("n") not in ("一", "两") and not _plausible_cn_number(m.group("n")):
         return None
-    return Candidate(*_span(m), "multiple", _num(m.group("n")), 3)
+    return Candidate(*_span(m), "multiple", 2.0 if m.group("n") == "两" else _num(m.group("n")), 3)
 
 
 @rule(rf"(?P<d>[{CN_DIGIT_CHARS}十百千万]{{1,12}}|\d+)分之"
@@ -251,8 +251,8 @@ def _duration(m: re.Match[str], anchor: Anchor) -> Candidate | None:
 
 
 # What marks a number of 年 as a length of time: 为期三年, 三年来 (not 前: 1年前 is "a year ago").
-_YEARS_BEFORE = (r"(?P<pre>(?<=为期|长达|连续|未来|过去|最近|超过|满了|历时|耗时|用时|历经|持续|已有)|(?<=近|逾|满)"
-                 r"|(?<=持续了|已经有))?")
+_YEARS_BEFORE = (r"(?P<pre>(?<=为期|长达|连续|未来|过去|最近|超过|满了|历时|耗时|用时|历经|持续|已有|需要)"
+                 r"|(?<=近|逾|满|需)|(?<=持续了|已经有))?")
 _YEARS_AFTER = r"(?P<post>(?=长期|期|内|来|以来|间|后|之久|时间|计划|合同|左右|历史))?"
 _YEAR_COUNT = r"[1-9]\d?|[一二两三四五六七八九十]{1,3}"
 

@@ -25,31 +25,71 @@ _ONE_DIGIT = "[一二三四五六七八九]"
 # ---- 成: tenths
 
 
-@rule(r"(?<![\d.一二两三四五六七八九十])(?P<n>\d(?:\.\d)?|[一二两三四五六七八九十]|半)成"
-      r"(?P<rest>半|[一二三四五六七八九](?![十百千万亿成]))?(?![员立功为交本长果绩熟型人年群不])", r"成")
+_TENTHS = r"\d(?:\.\d)?|[一二两三四五六七八九十]"
+_NOT_TENTHS_AFTER = r"(?![员立功为交本长果绩熟型人年群不])"
+
+
+def _tenths_value(text: str) -> float:
+    return 0.5 if text == "半" else float(text) if text[0].isdigit() else float(_cn_small(text))
+
+
+@rule(rf"(?<![\d.一二两三四五六七八九十])(?P<n>{_TENTHS}|半)成"
+      rf"(?P<rest>半|多|[一二三四五六七八九](?![十百千万亿成]))?{_NOT_TENTHS_AFTER}", r"成")
 def _tenths(m: re.Match[str], anchor: Anchor) -> Candidate | None:
-    """3.5成 is 35%, 七成半 75%, 九成五 95%, 半成 5%; 一成不变 and 三五成群 are wording."""
+    """3.5成 is 35%, 七成半 75%, 九成五 95%, 半成 5%, 四成多 over 40%; 一成不变 and 三五成群 are wording."""
     number, rest = m.group("n"), m.group("rest")
-    tenths = 0.5 if number == "半" else (float(number) if number[0].isdigit() else float(_cn_small(number)))
+    tenths = _tenths_value(number)
     if number == "半" and rest:
         return None
+    if rest == "多":  # 四成多: more than 40%, under 50%
+        low = tenths / 10
+        return Candidate(*_span(m), "fraction", None, 3, low=low, high=low + 0.1, approx="over",
+                         english=f"{format_decimal(low * 100)}%")
     value = tenths / 10 + (0.05 if rest == "半" else CN_DIGITS[rest] / 100 if rest else 0.0)
     if not 0 < value <= 1:
         return None
     return Candidate(*_span(m), "fraction", round(value, 6), 3, english=f"{format_decimal(value * 100)}%")
 
 
+@rule(rf"(?<![\d.一二两三四五六七八九十])(?P<lo>{_TENTHS})成?(?:\s?(?:--|——|[-~～—–至到])\s?|(?=[两二三四五六七八九]成))"
+      rf"(?P<hi>{_TENTHS})成{_NOT_TENTHS_AFTER}", r"成")
+def _tenths_range(m: re.Match[str], anchor: Anchor) -> Candidate | None:
+    """三至四成 is 30–40%, 两三成 20–30%."""
+    low, high = _tenths_value(m.group("lo")) / 10, _tenths_value(m.group("hi")) / 10
+    if not 0 < low < high <= 1:
+        return None
+    return Candidate(*_span(m), "fraction", None, 4, low=round(low, 6), high=round(high, 6), info={"range": True},
+                     english=f"{format_decimal(low * 100)}–{format_decimal(high * 100)}%")
+
+
+@rule(r"(?P<n>\d+(?:\.\d+)?)\s?(?P<sign>‰|‱)", r"[‰‱]")
+def _per_mille_sign(m: re.Match[str], anchor: Anchor) -> Candidate:
+    """1‰ is one per thousand, 5‱ five per ten thousand."""
+    per = 1000 if m.group("sign") == "‰" else 10_000
+    value = float(m.group("n"))
+    return Candidate(*_span(m), "fraction", round(value / per, 9), 3,
+                     english=f"{format_decimal(value)} per {per:,}")
+
+
 # ---- neighbouring digits: a range of one magnitude
 
 
-@rule(rf"(?<![一二两三四五六七八九十百千万亿第〇零])(?P<pre>{_ONE_DIGIT}?十)?(?P<a>{_ONE_DIGIT})"
-      rf"(?P<b>[两二三四五六七八九])(?P<mag>[十百千万亿]{{0,3}})\s?(?P<unit>{_CUR_WORDS}|{_UNIT_WORDS})?",
-      rf"{_ONE_DIGIT}[两二三四五六七八九]")
+@rule(rf"(?<![一二两三四五六七八九十百千万亿第〇零])(?P<pre>{_ONE_DIGIT}?十)?(?P<a>[一两二三四五六七八])"
+      rf"(?P<b>[两二三四五六七八九])(?P<mag>[十百千万亿]{{0,3}})\s?(?P<unit>{_CUR_WORDS}|{_UNIT_WORDS}|个?年)?",
+      r"[一两二三四五六七八][两二三四五六七八九]")
 def _neighbour_range(m: re.Match[str], anchor: Anchor) -> Candidate | None:
-    """六七千元 is 6,000–7,000 yuan, 五六十家 50–60, 十七八万 170,000–180,000, 三五千 3,000–5,000."""
+    """六七千元 is 6,000–7,000 yuan, 五六十家 50–60, 十七八万 170,000–180,000, 三五千 3,000–5,000,
+    两三天 2–3 days."""
     pre, a, b, magnitude, unit = m.group("pre") or "", m.group("a"), m.group("b"), m.group("mag"), m.group("unit")
-    if not 0 < CN_DIGITS[b] - CN_DIGITS[a] <= 2 or not (magnitude or pre):
+    if not 0 < CN_DIGITS[b] - CN_DIGITS[a] <= 2:
         return None
+    if not (magnitude or pre):  # 两三天, 三五年: a unit that names what is counted, never 一两个
+        if unit is None or not (unit.endswith("年") or MEASURE_UNITS.get(unit) or COUNT_UNITS.get(unit)):
+            return None
+        if unit.endswith("年"):
+            return Candidate(*_span(m), "quantity", None, 4, low=float(CN_DIGITS[a]), high=float(CN_DIGITS[b]),
+                             unit="年", info={"range": True},
+                             english=f"{CN_DIGITS[a]}–{CN_DIGITS[b]} years")
     if unit is None and not re.search("[万亿]", magnitude):
         return None  # 六七十 alone is too often wording
     low, high = _num(pre + a + magnitude), _num(pre + b + magnitude)
@@ -85,19 +125,29 @@ def _and_a_half(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     return Candidate(*_span(m), "quantity", value, 3, unit=unit, english=english)
 
 
-@rule(r"(?<![上下前后大多一两三四五六七八九十个])半个?(?P<ge>小时|月|钟头)(?!薪)", r"半")
+_HALF_ENGLISH = {"小时": "half an hour", "个月": "half a month", "年": "half a year", "吨": "half a tonne",
+                 "公斤": "half a kilogram"}
+
+
+@rule(r"(?<![大多一两三四五六七八九十个年])半(?:个?(?P<ge>小时|月|钟头)|(?P<unit>年|吨|公斤))(?![薪报度刊])",
+      r"半")
 def _half_unit(m: re.Match[str], anchor: Anchor) -> Candidate | None:
-    """半个小时 and 半小时 are half an hour, 半个月 half a month (半年 is too often 上半年)."""
+    """半个小时 and 半小时 are half an hour, 半个月 half a month, 过去半年 half a year (上半年 is H1)."""
     if m.group("ge") == "月" and "个" not in m.group(0):
         return None  # 半月 alone: 半月谈, semi-monthly
-    unit = _HALF_AFTER_GE[m.group("ge")]
-    english = {"小时": "half an hour", "个月": "half a month"}[unit]
-    return Candidate(*_span(m), "quantity", 0.5, 3, unit=unit, english=english)
+    if m.group("unit") == "年" and m.start() and m.string[m.start() - 1] in "上下前后":
+        return None
+    unit = _HALF_AFTER_GE[m.group("ge")] if m.group("ge") else m.group("unit")
+    return Candidate(*_span(m), "quantity", 0.5, 3, unit=unit, english=_HALF_ENGLISH[unit])
 
 
 # ---- money in 块, 毛, 角 and 分
 
 _SUB_DIGIT = r"[一二两三四五六七八九]"
+# What may follow a price said without its last unit (两块五。, 两块五一瓶, 五角一个): the clause ends, or
+# a price per piece begins.
+_PRICE_END = r"[的钱，。！？；、,.!?;）)\s]|$|一[个只件瓶斤张袋盒杯份套台双本支条包箱次位碗]"
+_PRICE_BEFORE = "卖价收要付花值仅只是为"
 
 
 def _digit(text: str | None) -> float:
@@ -105,7 +155,8 @@ def _digit(text: str | None) -> float:
 
 
 @rule(rf"(?P<n>{_NUM})(?P<yuan>元|块)(?:(?P<j>{_SUB_DIGIT}|\d)(?P<ju>角|毛)(?:(?P<f>{_SUB_DIGIT}|\d)分?)?"
-      rf"|(?P<j2>{_SUB_DIGIT})(?![\d十百千万亿一二两三四五六七八九\u4e00-\u9fff]))", r"[元块]")
+      rf"|零(?P<f2>{_SUB_DIGIT}|\d)分|(?P<half>半)"
+      rf"|(?P<j2>{_SUB_DIGIT})(?={_PRICE_END}))", r"[元块]")
 def _yuan_and_tenths(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     """三元五角 is 3.5 yuan, 二十块八 20.8, 五块五毛 5.5, 1元2角5分 1.25, 两块五 2.5."""
     number = m.group("n")
@@ -113,15 +164,19 @@ def _yuan_and_tenths(m: re.Match[str], anchor: Anchor) -> Candidate | None:
         return None
     if m.group("f") and not m.group("ju"):
         return None
-    value = _num(number) + _digit(m.group("j") or m.group("j2")) / 10 + _digit(m.group("f")) / 100
+    value = _num(number) + _digit(m.group("j") or m.group("j2")) / 10 + _digit(m.group("f") or m.group("f2")) / 100
+    value += 0.5 if m.group("half") else 0.0  # 一块半 is 1.5 yuan
     return Candidate(*_span(m), "money", round(value, 2), 4, unit="CNY")
 
 
 @rule(rf"(?<![\d.一二两三四五六七八九十百千万亿])(?P<j>{_SUB_DIGIT}|\d)(?P<ju>角|毛)"
-      rf"(?:(?P<f>{_SUB_DIGIT}|\d)(?P<fu>分)?|(?P<qian>钱))", r"[角毛]")
+      rf"(?:(?P<f>{_SUB_DIGIT}|\d)(?:(?P<fu>分)|(?={_PRICE_END}))|(?P<qian>钱)|(?P<bare>(?={_PRICE_END})))", r"[角毛]")
 def _tenths_of_yuan(m: re.Match[str], anchor: Anchor) -> Candidate | None:
-    """一毛五 is 0.15 yuan, 八毛钱 0.8, 五角二分 0.52. 三角洲 and 一毛不拔 are no money: a 角 or 毛 needs
-    钱 or a digit after it."""
+    """一毛五 is 0.15 yuan, 八毛钱 0.8, 五角二分 0.52, 卖八毛 0.8. 三角洲 and 一毛不拔 are no money: a 角 or 毛
+    needs 钱 or a digit after it, or a price before it (三毛 alone is a name)."""
+    per_piece = re.match(_PRICE_END, m.string[m.end():m.end() + 2]) and m.string.startswith("一", m.end())
+    if m.group("bare") is not None and not per_piece and not (m.start() and m.string[m.start() - 1] in _PRICE_BEFORE):
+        return None
     value = _digit(m.group("j")) / 10 + _digit(m.group("f")) / 100
     return Candidate(*_span(m), "money", round(value, 2), 3, unit="CNY")
 

@@ -20,15 +20,32 @@ def _day_range(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     year = _year_from(m, anchor)
     first_month, last_month = _cn_small(m.group("m")), _cn_small(m.group("m2") or m.group("m"))
     first_day, last_day = _cn_small(m.group("d")), _cn_small(m.group("d2"))
-    start, end = _iso_date(year, first_month, first_day), _iso_date(year, last_month, last_day)
-    if start is None or end is None or (last_month, last_day) <= (first_month, first_day):
+    # 12月30日至1月2日: the end falls in the next year.
+    end_year = year + 1 if year and m.group("m2") and last_month < first_month else year
+    start, end = _iso_date(year, first_month, first_day), _iso_date(end_year, last_month, last_day)
+    if start is None or end is None or (end_year == year and (last_month, last_day) <= (first_month, first_day)):
         return None
+    if end_year != year:
+        english = f"{first_day} {MONTHS[first_month]} {year} – {last_day} {MONTHS[last_month]} {end_year}"
+        return Candidate(*_span(m), "period", f"{start}/{end}", 6, english=english, info={"range": True})
     if last_month == first_month:
         english = f"{first_day}–{last_day} {MONTHS[first_month]}"
     else:
         english = f"{first_day} {MONTHS[first_month]} – {last_day} {MONTHS[last_month]}"
     return Candidate(*_span(m), "period", f"{start}/{end}", 6, english=f"{english} {year}" if year else english,
                      info={"range": True})
+
+
+@rule(rf"(?<![\d.])(?P<y1>(?:19|20)\d{{2}})\s?年{month_pattern('m1')}\s?月{_SEP}"
+      rf"(?P<y2>(?:19|20)\d{{2}})\s?年{month_pattern('m2')}\s?月(?![\d日号底末初中])", r"月")
+def _month_range_across_years(m: re.Match[str], anchor: Anchor) -> Candidate | None:
+    """2022年11月至2023年2月: months of two years."""
+    y1, y2 = int(m.group("y1")), int(m.group("y2"))
+    m1, m2 = _cn_small(m.group("m1")), _cn_small(m.group("m2"))
+    if not (y1, m1) < (y2, m2):
+        return None
+    return Candidate(*_span(m), "period", f"{y1:04d}-{m1:02d}/{y2:04d}-{m2:02d}", 6, info={"range": True},
+                     english=f"{MONTHS[m1]} {y1} – {MONTHS[m2]} {y2}")
 
 
 _MONTH_SHIFT = {"本": 0, "当": 0, "这个": 0, "上": -1, "上个": -1, "下": 1, "下个": 1}
@@ -59,11 +76,11 @@ def _this_year_part(m: re.Match[str], anchor: Anchor) -> Candidate | None:
                      english=f"{'end' if end else 'start'} of {anchor.year}", approx="about")
 
 
-_CENTURY = {"上世纪": 1900, "上个世纪": 1900, "二十世纪": 1900, "20世纪": 1900, "本世纪": 2000, "二十一世纪": 2000,
-            "21世纪": 2000}
+_CENTURY = {"上世纪": 1900, "上个世纪": 1900, "本世纪": 2000}
+_CENTURY_NUMBER = r"(?P<cn>1[5-9]|2[01]|十[五六七八九]|二十一?)世纪"
 
 
-@rule(rf"(?:(?P<century>{'|'.join(sorted(_CENTURY, key=len, reverse=True))})的?)?"
+@rule(rf"(?:(?:(?P<century>{'|'.join(sorted(_CENTURY, key=len, reverse=True))})|{_CENTURY_NUMBER})的?)?"
       rf"(?:(?P<full>(?:19|20)\d0)|(?P<cn_full>{CN_YEAR})|(?<![\d.])(?P<two>[1-9]0|00)"
       r"|(?<![一二三四五六七八九十〇零])(?P<cn_two>[一二三四五六七八九]十))\s?年代", r"年代")
 def _decade(m: re.Match[str], anchor: Anchor) -> Candidate | None:
@@ -76,8 +93,10 @@ def _decade(m: re.Match[str], anchor: Anchor) -> Candidate | None:
             return None
     else:
         two = int(m.group("two")) if m.group("two") else _cn_small(m.group("cn_two"))
-        if m.group("century"):
-            start = _CENTURY[m.group("century")] + two
+        if m.group("century") or m.group("cn"):
+            # 19世纪80年代 is the 1880s: the nth century's years begin (n - 1) hundred.
+            base = _CENTURY[m.group("century")] if m.group("century") else (_cn_small(m.group("cn")) - 1) * 100
+            start = base + two
         else:
             start = 1900 + two if two >= 30 else 2000 + two
             if two < 30:

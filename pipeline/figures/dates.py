@@ -83,7 +83,8 @@ def _month_part(m: re.Match[str], anchor: Anchor) -> Candidate:
     return Candidate(*_span(m), "date", _iso_date(year, month, day), 5, english=english, approx="about")
 
 
-@rule(rf"(?:(?P<y>(?:19|20)\d{{2}})\s?年|(?P<rel>{_REL_YEAR}))(?P<part>底|末|初|年底|年末|年初)", r"年")
+@rule(rf"(?:(?P<y>(?:19|20)\d{{2}})\s?年|(?<![\d.])(?P<yy>\d{{2}})年|(?P<rel>{_REL_YEAR}))(?P<part>底|末|初|年底|年末|年初)",
+      r"年")
 def _year_part(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     year = _year_from(m, anchor)
     if year is None:

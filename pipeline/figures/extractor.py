@@ -11,6 +11,7 @@ from ..schema import Figure, FigureChange, Sentence
 from .candidates import find_candidates
 from .english import _core_english
 from .patterns import _COUNT_WORDS, _REL_YEAR, Anchor, Candidate
+from .subjects import PosTags, TaggedWords, continues_subject, noun_after, subject_before
 from .vocabulary import (
     _COUNT_CONTEXT,
     APPROX_AFTER,
@@ -42,35 +43,6 @@ def _clause_bounds(breaks: list[int], start: int, end: int, sentence: Sentence) 
     j = bisect.bisect_left(breaks, end)
     right = breaks[j] if j < len(breaks) and breaks[j] < sentence.end else sentence.end
     return max(left, start - MAX_CLAUSE_CHARS), min(right, end + MAX_CLAUSE_CHARS)
-
-
-_TRAILING_FILLER = re.compile(r"(了|约|大约|近|将近|接近|达到?|为|是|超过|超|逾|至|到|共|合计|总计|仅|只有|高达|多达|"
-                              r"最高|最多|至少|不到|不足|低于|高于|同比|环比|增长|下降|增加|减少|提升|提高|上升|下滑|"
-                              r"缩减|降低|下跌|上涨|拥有|有|获得|完成|实现|突破|占比?|的|在|将|预计|可能|或)$")
-_SUBJECT_START = re.compile(
-    r"^(而|但|并|且|其|另外|此外|同时|其中|据|数据显示|显示|报告显示|目前|今年|去年|此前|截至)+"
-)
-
-
-def _subject(text: str, clause_start: int, fig_start: int, previous_end: int) -> str | None:
-    """What the figure measures: the noun phrase before it in its clause, fillers stripped."""
-    left = max(clause_start, previous_end)
-    phrase = _PARENTHETICAL.sub("", text[left:fig_start]).strip()
-    phrase = re.split(r"[（(「“]", phrase)[-1]  # an unclosed bracket opens the phrase
-    phrase = phrase.split("从")[0] if "从" in phrase[1:] else phrase  # 净亏损从1年前的… -> 净亏损
-    for _ in range(6):
-        stripped = _TRAILING_FILLER.sub("", phrase).rstrip()
-        if stripped == phrase:
-            break
-        phrase = stripped
-    phrase = _SUBJECT_START.sub("", phrase).strip(" 的")
-    if len(phrase) < 2 or not re.search(r"[\u4e00-\u9fffA-Za-z]", phrase):
-        return None
-    if len(phrase) > 16:
-        cuts = [m.end() for m in re.finditer(r"[和与及、，]", phrase) if len(phrase) - m.end() >= 2]
-        phrase = phrase[cuts[-1]:] if cuts else phrase[-16:]
-        phrase = re.sub(r"^[A-Za-z]+(?=[^A-Za-z])", "", phrase) if not cuts else phrase  # no half Latin words
-    return phrase.strip() or None
 
 
 def _counts_people(after: str) -> bool:
@@ -135,8 +107,12 @@ class FigureExtractor:
         precision: str | None = None,
         title: str = "",
         entity_spans: list[tuple[int, int]] | None = None,
+        pos_tags: PosTags | None = None,
     ) -> list[Figure]:
+        """`pos_tags`, jieba's (word, tag) pairs of `text` where the segmenter has run, let a figure's
+        subject be the noun after it (3000名员工); without them only the phrase before it is read."""
         anchor = Anchor.from_published(published, precision)
+        tagged = TaggedWords.of(text, pos_tags) if pos_tags else None
         candidates = find_candidates(text, anchor)
         starts = [s.start for s in sentences]
         breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
@@ -151,12 +127,13 @@ class FigureExtractor:
             before = text[clause_start:candidate.start]
             after = text[candidate.end:clause_end]
             figure = self._qualify(candidate, text, before, after, sentence, index, anchor,
-                                   previous_end_in_sentence.get(index, sentence.start), clause_start)
+                                   previous_end_in_sentence.get(index, sentence.start), clause_start, tagged)
             previous_end_in_sentence[index] = candidate.end
             # 收入增长8.2%至8270万美元: the second figure measures what the first one does.
             if figure.subject is None and figure.kind not in ("date", "period") and figures:
                 last = figures[-1]
-                if last.sentence == index and last.start >= clause_start and last.subject:
+                if last.sentence == index and last.subject and (
+                        last.start >= clause_start or continues_subject(text, clause_start, candidate.start)):
                     figure.subject = last.subject
             figures.append(figure)
         self._link_changes(text, figures)
@@ -191,7 +168,7 @@ class FigureExtractor:
     # -- qualifiers
 
     def _qualify(self, c: Candidate, text: str, before: str, after: str, sentence: Sentence, index: int,
-                 anchor: Anchor, previous_end: int, clause_start: int) -> Figure:
+                 anchor: Anchor, previous_end: int, clause_start: int, tagged: TaggedWords | None = None) -> Figure:
         kind, unit = c.kind, c.unit
         # 170万 after 活跃买家数量为 is a count; 近60亿 of GMV stays a plain quantity.
         lead = _PARENTHETICAL.sub("", before).replace(" ", "")
@@ -203,7 +180,8 @@ class FigureExtractor:
                                                    "quantity", "fraction") else None
         comparison = _comparison(before, text[max(0, c.start - 80):c.start]) if direction else None
         forecast = kind not in ("date", "period") and any(w in before for w in FORECAST_WORDS)
-        subject = _subject(text, clause_start, c.start, previous_end) if kind not in ("date", "period") else None
+        subject = None if kind in ("date", "period") else (
+            noun_after(text, c.end, kind, tagged) or subject_before(text, clause_start, c.start, previous_end, kind))
         return Figure(
             text=text[c.start:c.end], start=c.start, end=c.end, sentence=index, kind=kind, value=c.value,
             low=c.low, high=c.high, unit=unit, approx=approx,  # type: ignore[arg-type]

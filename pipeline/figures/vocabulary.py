@@ -10,7 +10,7 @@ CURRENCIES: dict[str, str] = {
     "新台币": "TWD", "台币": "TWD", "卢比": "INR", "泰铢": "THB", "越南盾": "VND", "印尼盾": "IDR",
     "林吉特": "MYR", "新加坡元": "SGD", "新元": "SGD", "澳元": "AUD", "加元": "CAD", "卢布": "RUB",
     "雷亚尔": "BRL", "比索": "MXN", "瑞郎": "CHF", "瑞士法郎": "CHF", "菲律宾比索": "PHP",
-    "圆": "CNY", "美圆": "USD",  # the formal spelling (人民币壹万圆整)
+    "圆": "CNY", "美圆": "USD", "日圆": "JPY",  # the formal spelling (人民币壹万圆整)
 }
 CURRENCY_SYMBOLS: dict[str, str] = {
     "US$": "USD", "HK$": "HKD", "S$": "SGD", "A$": "AUD", "C$": "CAD", "$": "USD", "¥": "CNY", "￥": "CNY",

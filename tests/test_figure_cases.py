@@ -80,3 +80,44 @@ def test_eval_figures_cases_prints_a_row_per_family(tmp_path):
     assert result.exit_code == 0, result.output
     assert "colloquial" in result.output and "shared_magnitude" in result.output and "all" in result.output
     assert CliRunner().invoke(app, ["eval", "figures"]).exit_code != 0  # neither gold nor cases
+
+
+# ----------------------------------------------------------------------------- subjects
+
+SUBJECTS = Path(__file__).parent / "cases" / "subjects.txt"
+
+
+@pytest.fixture(scope="module")
+def subject_report():
+    from pipeline.eval.cases import load_subject_cases, score_subjects
+
+    return score_subjects(load_subject_cases(SUBJECTS))
+
+
+def test_nine_in_ten_figure_subjects_are_what_the_figure_measures(subject_report):
+    assert not subject_report.missed_figure
+    assert subject_report.right / subject_report.cases >= 0.9, [(c.span, s) for c, s, _ in subject_report.wrong]
+
+
+@pytest.mark.parametrize(("text", "span", "subject"), [
+    ("公司在全球拥有3000名员工。", "3000名", "员工"),  # what is counted comes after the count
+    ("店铺全年实现3000万元销售额。", "3000万元", "销售额"),  # not the actor before the predicate
+    ("深圳卖家占全国卖家总数的三成。", "三成", "深圳卖家"),  # a share is its owner's, not the whole's
+    ("他持有公司12%的股份。", "12%", "股份"),
+    ("会员人数增长了20%，达到500万人。", "500万人", "会员人数"),  # a clause that only goes on
+    ("共召回约12万台充电宝。", "12万台", None),  # no guess where the tags cannot tell
+])
+def test_a_subject_is_read_from_the_sentence_structure(text, span, subject):
+    from pipeline.eval.cases import SubjectCase, score_subjects
+
+    report = score_subjects([SubjectCase(text, span, (subject,) if subject else (), 1)])
+    assert report.right == 1, report.wrong
+
+
+def test_a_subject_without_english_says_so():
+    from pipeline.output.fields import figure_subject
+
+    figure = Figure(text="5亿元", start=0, end=4, sentence=0, kind="money", value=5e8, unit="CNY",
+                    english="RMB 500 million", subject="研发投入")
+    assert figure_subject(figure) == "研发投入 (no English)"
+    assert figure_subject(figure.model_copy(update={"subject_en": "R&D spending"})) == "R&D spending"

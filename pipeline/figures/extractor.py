@@ -19,6 +19,7 @@ from .vocabulary import (
     APPROX_ENGLISH,
     COMPARISON_ENGLISH,
     DOWN_VERBS,
+    DURATION_UNITS,
     FORECAST_WORDS,
     PERSON_NOUN_ENDINGS,
     RELATIVE_YEARS,
@@ -181,7 +182,8 @@ class FigureExtractor:
         comparison = _comparison(before, text[max(0, c.start - 80):c.start]) if direction else None
         forecast = kind not in ("date", "period") and any(w in before for w in FORECAST_WORDS)
         subject = None if kind in ("date", "period") else (
-            noun_after(text, c.end, kind, tagged) or subject_before(text, clause_start, c.start, previous_end, kind))
+            noun_after(text, c.end, kind, tagged, duration=unit in DURATION_UNITS or unit in ("岁", "周岁"))
+            or subject_before(text, clause_start, c.start, previous_end, kind, duration=unit in DURATION_UNITS))
         return Figure(
             text=text[c.start:c.end], start=c.start, end=c.end, sentence=index, kind=kind, value=c.value,
             low=c.low, high=c.high, unit=unit, approx=approx,  # type: ignore[arg-type]

@@ -65,6 +65,14 @@ def figure_english(figure: Figure) -> str:
     return english + (f" (uncertain: {figure.uncertain})" if figure.uncertain else "")
 
 
+def figure_subject(figure: Figure) -> str:
+    """What a figure measures, in English; where no English could be given, the Chinese marked so
+    rather than a guess (the writer's model gives English to the rest when the summary is on)."""
+    if figure.subject_en or not figure.subject:
+        return figure.subject_en or ""
+    return f"{figure.subject} (no English)"
+
+
 def format_value(figure: Figure) -> str:
     if isinstance(figure.value, float):
         value = f"{figure.value:,.6g}" if abs(figure.value) < 1e6 else f"{figure.value:,.0f}"

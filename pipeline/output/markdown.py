@@ -5,7 +5,16 @@ from __future__ import annotations
 import re
 
 from ..schema import Brief
-from .fields import faithfulness_line, figure_english, keywords_english, printable, published_text, source_text, visible
+from .fields import (
+    faithfulness_line,
+    figure_english,
+    figure_subject,
+    keywords_english,
+    printable,
+    published_text,
+    source_text,
+    visible,
+)
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#])")
 
@@ -40,7 +49,7 @@ def to_markdown(brief: Brief) -> str:
         for f in sorted(brief.figures, key=lambda f: -f.salience):
             lines.append(
                 f"| {md_escape(f.text)} | {md_escape(figure_english(f))} | {f.kind} | "
-                f"{md_escape(f.subject_en or '')} | {md_escape(f.period or '')} |"
+                f"{md_escape(figure_subject(f))} | {md_escape(f.period or '')} |"
             )
     else:
         lines.append("No figures extracted.")

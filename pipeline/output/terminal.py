@@ -18,6 +18,7 @@ from ..schema import Brief
 from .fields import (
     faithfulness_line,
     figure_english,
+    figure_subject,
     format_value,
     keywords_english,
     published_text,
@@ -133,7 +134,7 @@ class BriefView:
                 Text(figure.text),
                 Text(f"{figure.kind}: {format_value(figure)}"),
                 Text(figure_english(figure)),
-                Text(figure.subject_en or ""),
+                Text(figure_subject(figure)),
                 Text(snippet(self.brief, figure)),
             )
         if not figures:

@@ -121,10 +121,14 @@ def make_figures(resources: Resources, config: FiguresConfig) -> Component:
         analysed = doc.analysis_text or doc.text
         sentences = [s.model_copy(update={"text": analysed[s.start:s.end]}) for s in doc.sentences] \
             if doc.analysis_text else doc.sentences
+        refused: list[str] = []
         doc.figures = extractor(
             analysed, sentences, published=article.published, precision=article.published_precision,
             title=doc.analysis_title or article.title, entity_spans=entity_spans, pos_tags=doc.pos_tags,
+            refused=refused,
         )
+        for span in {span[:16]: span for span in refused}.values():  # a runaway run is refused by two rules
+            doc.warn("figures", f"a number beyond any plausible amount is not taken as a figure: {span}…")
         if doc.analysis_text:
             for figure in doc.figures:
                 figure.text = doc.as_written(figure.start, figure.end)

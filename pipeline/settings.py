@@ -58,9 +58,12 @@ def packaged_recogniser() -> Path:
     return installed if installed.is_file() else _CHECKOUT / "models" / "ner" / "recogniser.npz"
 
 
+MAX_INPUT_MB = 1024.0  # nothing newsbrief reads is a gigabyte of text
+
+
 def max_bytes_from_mb(max_mb: float) -> int:
-    if not max_mb > 0:
-        raise SettingsError(f"--max-mb {max_mb:g}: must be more than 0")
+    if not 0 < max_mb <= MAX_INPUT_MB:  # nan and inf fail this too
+        raise SettingsError(f"--max-mb {max_mb:g}: must be more than 0 and at most {MAX_INPUT_MB:g}")
     return int(max_mb * 1024 * 1024)
 
 

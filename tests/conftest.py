@@ -1,10 +1,14 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import os
 import shutil
 import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -110,3 +114,64 @@ def tiny_model(tmp_path_factory) -> Path:
     from .tiny_model import build_tiny_model
 
     return build_tiny_model(tmp_path_factory.mktemp("tiny") / "qwen2-tiny")
+
+
+# --------------------------------------------------------------------------- a local web server
+
+
+class Site:
+    """What the local server answers, changeable by a test; counts requests per path."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
+        self.hits: dict[str, int] = {}
+        self.base = ""
+
+    def page(self, path: str, body: bytes, content_type: str = "text/html; charset=utf-8", status: int = 200,
+             **headers: str) -> str:
+        self.routes[path] = (status, {"Content-Type": content_type, **headers}, body)
+        return self.base + path
+
+
+@pytest.fixture
+def site():
+    state = Site()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            state.hits[self.path] = state.hits.get(self.path, 0) + 1
+            if self.path == "/hang":
+                time.sleep(5)
+                return
+            if self.path.startswith("/loop"):
+                self.send_response(302)
+                self.send_header("Location", "/loop2" if self.path == "/loop" else "/loop")
+                self.end_headers()
+                return
+            status, headers, body = state.routes.get(self.path, (404, {"Content-Type": "text/plain"}, b"not here"))
+            etag = headers.get("ETag")
+            if etag and self.headers.get("If-None-Match") == etag:
+                self.send_response(304)
+                self.end_headers()
+                return
+            if "gzip" in self.headers.get("Accept-Encoding", "") and headers.pop("X-Gzip", None):
+                body = gzip.compress(body)
+                headers["Content-Encoding"] = "gzip"
+            self.send_response(status)
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    state.base = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield state
+    server.shutdown()
+    server.server_close()

@@ -3,16 +3,11 @@ feeds are written by the project (corpus/samples), never third-party text; nothi
 
 from __future__ import annotations
 
-import gzip
 import json
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-
-import pytest
 
 from pipeline import Pipeline, brief_files
 from pipeline.folders import BatchRun
@@ -42,64 +37,6 @@ def atom(items: list[tuple[str, str]]) -> bytes:
                       f"<updated>2024-08-02T00:00:00Z</updated></entry>" for i, (t, link) in enumerate(items))
     return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>'
             f"<id>urn:feed</id><updated>2024-08-02T00:00:00Z</updated>{entries}</feed>").encode()
-
-
-class Site:
-    """What the local server answers, changeable by a test; counts requests per path."""
-
-    def __init__(self) -> None:
-        self.routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
-        self.hits: dict[str, int] = {}
-        self.base = ""
-
-    def page(self, path: str, body: bytes, content_type: str = "text/html; charset=utf-8", status: int = 200,
-             **headers: str) -> str:
-        self.routes[path] = (status, {"Content-Type": content_type, **headers}, body)
-        return self.base + path
-
-
-@pytest.fixture
-def site():
-    state = Site()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            state.hits[self.path] = state.hits.get(self.path, 0) + 1
-            if self.path == "/hang":
-                time.sleep(5)
-                return
-            if self.path.startswith("/loop"):
-                self.send_response(302)
-                self.send_header("Location", "/loop2" if self.path == "/loop" else "/loop")
-                self.end_headers()
-                return
-            status, headers, body = state.routes.get(self.path, (404, {"Content-Type": "text/plain"}, b"not here"))
-            etag = headers.get("ETag")
-            if etag and self.headers.get("If-None-Match") == etag:
-                self.send_response(304)
-                self.end_headers()
-                return
-            if "gzip" in self.headers.get("Accept-Encoding", "") and headers.pop("X-Gzip", None):
-                body = gzip.compress(body)
-                headers["Content-Encoding"] = "gzip"
-            self.send_response(status)
-            for key, value in headers.items():
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    state.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield state
-    server.shutdown()
-    server.server_close()
 
 
 def same_fact_sheet(a, b) -> None:
@@ -151,8 +88,8 @@ def test_every_fetch_failure_is_one_line_and_the_others_go_on(site, monkeypatch)
 
 def feed_run(tmp_path: Path, feeds: list[str], errors: list[str], out: Path | None = None) -> tuple[int, Path]:
     out = out or tmp_path / "out"
-    with BatchRun(out, pipeline=Pipeline()) as run:
-        count = watch_feeds(feeds, out, run=run, once=True, on_error=errors.append)
+    with BatchRun(out, pipeline=Pipeline()) as run:  # the local server stands in for the internet
+        count = watch_feeds(feeds, out, run=run, once=True, on_error=errors.append, allow_private=True)
     return count, out
 
 
@@ -211,8 +148,8 @@ def test_cli_watch_once_with_opml_and_batch_with_a_url_list(site, tmp_path):
     opml.write_text(f'<opml version="2.0"><body><outline text="t" xmlUrl="{feed}"/></body></opml>', encoding="utf-8")
     assert read_opml(opml) == [feed]
     result = subprocess.run([sys.executable, "-m", "pipeline.cli", "watch", "--opml", str(opml), "--out",
-                             str(tmp_path / "w"), "--once", "--no-summary"], capture_output=True, text=True,
-                            cwd=ROOT, timeout=300)
+                             str(tmp_path / "w"), "--once", "--no-summary", "--allow-private"], capture_output=True,
+                            text=True, cwd=ROOT, timeout=300)
     assert result.returncode == 0 and "ok " + page in result.stderr, result.stderr
     urls = tmp_path / "urls.txt"
     urls.write_text(f"# pages\n{page}\n{site.base}/gone.html\n", encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 from . import brief, evaluate, folders, models, server  # noqa: F401  (register the commands)
@@ -12,7 +13,21 @@ from .common import err
 __all__ = ["app", "main"]
 
 
+def _leave_a_deleted_working_folder() -> None:
+    """Run from a folder deleted since (a shell still standing in it), anything that asks for the
+    working folder fails, spaCy's import among them: stand in the home folder instead; absolute
+    paths still work, and a relative one is reported as not found."""
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        home = os.path.expanduser("~")
+        os.chdir(home if os.path.isdir(home) else "/")
+        err.print("newsbrief: note: the working folder no longer exists; relative paths are read from "
+                  f"{os.getcwd()}", markup=False)
+
+
 def main() -> None:
+    _leave_a_deleted_working_folder()
     # The library's notes (a damaged cache set aside ...) as one line each on stderr.
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("newsbrief: note: %(message)s"))

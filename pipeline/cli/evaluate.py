@@ -147,15 +147,20 @@ def eval_ner(
     from ..resources import default_resources
 
     for path in (test_file, recogniser_model):
-        if path is not None and not path.is_file():
+        if path is not None and not path.exists():
             raise fail(f"{path}: no such file")
+        if path is not None and path.is_dir():
+            raise fail(f"{path}: a folder, not a file")
     try:
         config = EntitiesConfig(**({"recogniser_heads": tuple(head)} if head else {}),
                                 **({"recogniser_model": str(recogniser_model)} if recogniser_model else {}),
                                 **({"sources": ("newsbrief_recogniser",)} if recogniser_only else {}))
     except ValueError as exc:
         raise fail(f"--head {' '.join(head or [])}: expected msra or cluener ({exc.errors()[0]['msg']})") from None
-    sentences, unscored = (found[:limit] for found in read_test_set(test_file))
+    try:
+        sentences, unscored = (found[:limit] for found in read_test_set(test_file))
+    except NewsbriefError as exc:
+        raise fail(str(exc)) from None
     resources = default_resources()
     if raw:
         from ..entities.recogniser import load_recogniser

@@ -136,12 +136,16 @@ def batch(
     raise typer.Exit(report.exit_code)
 
 
+MAX_INTERVAL_SECONDS = 30 * 86400
+
+
 def parse_interval(text: str) -> float:
     """'15m', '90s', '1h' or a number of seconds."""
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*", text)
-    if not match or float(match.group(1)) <= 0:
-        raise fail(f"--interval {text!r}: expected a duration such as 15m, 90s or 1h")
-    return float(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[match.group(2)]
+    match = re.fullmatch(r"\s*(\d{1,12}(?:\.\d{1,6})?)\s*([smh]?)\s*", text)
+    seconds = float(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[match.group(2)] if match else 0.0
+    if not 0 < seconds <= MAX_INTERVAL_SECONDS:
+        raise fail(f"--interval {text!r}: expected a duration such as 15m, 90s or 1h, at most 30 days")
+    return seconds
 
 
 @app.command()
@@ -154,6 +158,11 @@ def watch(
     once: Annotated[bool, typer.Option("--once", help="Feeds: poll every feed once, then exit (for cron).")]
     = False,
     settle: Annotated[float, typer.Option(help="Seconds a file must stay unchanged before it is read.")] = 2.0,
+    allow_private: Annotated[bool, typer.Option(
+        "--allow-private", help="Feeds: fetch items that lead to private or local addresses (refused by default).")]
+    = False,
+    max_items: Annotated[int, typer.Option(
+        "--max-items", min=1, max=10_000, help="Feeds: items taken per feed and poll, newest first.")] = 50,
     no_summary: NoSummary = False,
     model: ModelOption = None,
     max_mb: MaxMb = 5.0,
@@ -186,6 +195,8 @@ def watch(
             failures.append(result.error or result.path)
         show(result)
 
+    if not 0 <= settle <= 3600:  # nan fails this too
+        raise fail(f"--settle {settle}: expected seconds from 0 to 3600")
     settings = settings_for(max_mb, max_chars)
     try:
         feeds = list(feed or []) + (read_opml(opml) if opml else [])
@@ -205,7 +216,8 @@ def watch(
                 if not once:
                     console.print(f"polling {len(feeds)} feed(s) every {interval} (Ctrl-C to stop)", markup=False)
                 count = watch_feeds(feeds, out, run=run, interval=seconds, once=once, on_result=show_result,
-                                    on_error=show_error)
+                                    on_error=show_error, allow_private=allow_private, max_items=max_items,
+                                    on_note=lambda message: console.print(f"note: {message}", markup=False))
         else:
             count = watch_folder(folder, out, settle=settle, summary=not no_summary, writer=writer, on_result=show,
                                  pipeline=pipeline, settings=settings,

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import NewsbriefError
 from .scores import Report
 
 NER_TYPE_MAP = {"PERSON": "PER", "GPE": "LOC", "LOC": "LOC", "ORG": "ORG"}
@@ -85,10 +86,15 @@ def read_test_set(path: str | Path) -> tuple[list[tuple[str, list[tuple[int, int
     its entities of types the mapping does not score (CLUENER's scene, game, book, movie, position;
     none in a BIO file, which has only PER/LOC/ORG)."""
     path = Path(path)
-    if path.suffix not in (".jsonl", ".json"):
-        sentences = read_bio(path)
-        return sentences, [[] for _ in sentences]
-    read = read_cluener(path)
+    try:
+        bio = path.suffix not in (".jsonl", ".json")
+        read = [(text, spans) for text, spans in read_bio(path)] if bio else read_cluener(path)
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
+        raise NewsbriefError(f"{path}: not a readable test set ({type(exc).__name__}: {str(exc)[:120]})") from None
+    if not read:
+        raise NewsbriefError(f"{path}: no sentences in this test set")
+    if bio:
+        return read, [[] for _ in read]
     scored = [(text, [(s, e, CLUENER_TYPE_MAP[t]) for s, e, t in spans if t in CLUENER_TYPE_MAP])
               for text, spans in read]
     return scored, [[span for span in spans if span[2] not in CLUENER_TYPE_MAP] for _, spans in read]

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ..numbers import ascii_digits
 from ..spans import Interval, SpanIndex
 from . import amounts, colloquial, date_spans, dates  # noqa: F401  (register the rules, amounts first)
-from .patterns import _BLOCKED, _RULES, _WINDOW, Anchor, Candidate, explicit_year
+from .patterns import _BLOCKED, _CUR_WORDS, _RULES, _WINDOW, Anchor, Candidate, explicit_year
 
 # --------------------------------------------------------------------------- extraction
 
@@ -52,9 +52,28 @@ def _apply_sign(candidate: Candidate, norm: str) -> None:
     candidate.english = ""  # rendered again from the signed value
 
 
-def find_candidates(text: str, anchor: Anchor) -> list[Candidate]:
-    """All rule matches, then the best non-overlapping set (longest span first, then priority)."""
-    norm = ascii_digits(text)
+# No amount, count or measure in the news comes near this (the world's output is about 1e14 US$; a
+# trillion trillion is a number run wild: 1 and 400 zeros, 10²⁹亿美元).
+MAX_FIGURE_VALUE = 1e17
+# A full-width comma between full-width digits groups thousands (１，７４１亿美元); anywhere else it is
+# the Chinese clause comma.
+_FULLWIDTH_THOUSANDS = re.compile(r"(?<=[０-９])，(?=[０-９]{3}(?![０-９]))")
+# A run of digits too long for any rule's window, said as an amount (1 and 400 zeros 亿美元): refused
+# aloud, as a figure beyond the bound is.
+_RUNAWAY_AMOUNT = re.compile(rf"\d{{16,}}(?=\s?(?:[万亿%]|{_CUR_WORDS}))")
+
+
+def _beyond_bound(candidate: Candidate) -> bool:
+    values = (candidate.value, candidate.low, candidate.high)
+    return any(isinstance(v, float) and not abs(v) <= MAX_FIGURE_VALUE for v in values)  # inf and nan too
+
+
+def find_candidates(text: str, anchor: Anchor, refused: list[str] | None = None) -> list[Candidate]:
+    """All rule matches, then the best non-overlapping set (longest span first, then priority).
+    Numbers beyond any plausible amount are no figures; their spans go to `refused`."""
+    norm = ascii_digits(_FULLWIDTH_THOUSANDS.sub(",", text))
+    if refused is not None:
+        refused += [m.group(0)[:40] for m in _RUNAWAY_AMOUNT.finditer(norm)]
     blocked = _blocked_spans(norm)
     found: list[Candidate] = []
     for pattern, trigger, make in _RULES:
@@ -66,6 +85,10 @@ def find_candidates(text: str, anchor: Anchor) -> list[Candidate]:
             except (ValueError, OverflowError):
                 continue  # not one number after all (六七千 is a range, read by its own rule)
             if candidate is None or blocked.overlaps(candidate.start, candidate.end):
+                continue
+            if _beyond_bound(candidate):
+                if refused is not None:
+                    refused.append(text[candidate.start:candidate.end][:40])
                 continue
             groups = m.groupdict()
             stated = explicit_year(groups, anchor.year)

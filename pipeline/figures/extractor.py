@@ -109,12 +109,14 @@ class FigureExtractor:
         title: str = "",
         entity_spans: list[tuple[int, int]] | None = None,
         pos_tags: PosTags | None = None,
+        refused: list[str] | None = None,
     ) -> list[Figure]:
         """`pos_tags`, jieba's (word, tag) pairs of `text` where the segmenter has run, let a figure's
-        subject be the noun after it (3000名员工); without them only the phrase before it is read."""
+        subject be the noun after it (3000名员工); without them only the phrase before it is read.
+        Numbers beyond any plausible amount are no figures: their spans are added to `refused`."""
         anchor = Anchor.from_published(published, precision)
         tagged = TaggedWords.of(text, pos_tags) if pos_tags else None
-        candidates = find_candidates(text, anchor)
+        candidates = find_candidates(text, anchor, refused)
         starts = [s.start for s in sentences]
         breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
         candidates = self._years_from_context(candidates, starts, anchor)

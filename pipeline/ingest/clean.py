@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from ..errors import InputError
@@ -36,8 +36,10 @@ def clean_field(value: str | None) -> str | None:
 
 def _normalise_line(line: str) -> str:
     # Full-width and no-break spaces are layout, not content.
-    line = line.replace("\u3000", " ").replace("\xa0", " ").replace("\u200b", "").replace("\ufeff", "")
-    line = "".join(ch for ch in line if ch in "\t" or (unicodedata.category(ch) != "Cc" and ch not in BIDI_CONTROLS))
+    line = line.replace("\u3000", " ").replace("\xa0", " ")
+    # Control and format characters go (zero-width spaces and joiners, U+2060, soft hyphens, byte-order
+    # marks, bidi controls): inside a number (1\u2060741亿美元) they would split it in two.
+    line = "".join(ch for ch in line if ch in "\t" or unicodedata.category(ch) not in ("Cc", "Cf"))
     return re.sub(r"[ \t]+", " ", line).strip()
 
 
@@ -81,16 +83,26 @@ def parse_date(match: re.Match[str]) -> tuple[datetime, DatePrecision] | None:
         return None
 
 
-def parse_byline(line: str) -> tuple[str, datetime, DatePrecision] | None:
-    """Recognise `TT123跨境电商 2023-08-15 15:41` or `36氪 2021-06-03` (source + date)."""
+# A publish date this far past the clock is no publish date (a byline dated 2099).
+FUTURE_DAYS = 2
+
+
+def plausible_date(when: datetime) -> bool:
+    return when <= datetime.now() + timedelta(days=FUTURE_DAYS)
+
+
+def parse_byline(line: str) -> tuple[str, datetime | None, DatePrecision | None] | None:
+    """Recognise `TT123跨境电商 2023-08-15 15:41` or `36氪 2021-06-03` (source + date). A byline whose
+    date is impossible (2024-02-30) or in the future keeps its source, with no date."""
     if len(line) > 80:
         return None
     for pattern in (_BYLINE_SOURCE_FIRST, _BYLINE_DATE_FIRST):
         m = pattern.fullmatch(line)
         if m:
             parsed = parse_date(m)
-            if parsed:
+            if parsed and plausible_date(parsed[0]):
                 return m.group("source").strip(), parsed[0], parsed[1]
+            return m.group("source").strip(), None, None
     return None
 
 
@@ -170,12 +182,13 @@ def clean_lines(
         else:
             assert secondary is not None
             parsed = parse_date(secondary)
-            if parsed is None:
-                continue
-            found_source, (when, precision) = secondary.group("source"), parsed
+            found_source, (when, precision) = secondary.group("source"), parsed or (None, None)
             notes.append(f"original source: {found_source}")
             found_source = source or found_source
         source = source or found_source
+        if when is None or precision is None or not plausible_date(when):
+            notes.append(f"byline date not used (impossible or in the future): {line[:80]}")
+            continue
         # A more precise date that agrees with the one we have refines it (2020-07 -> 2020-07-26 07:01).
         if published is None or (
             _PRECISION_RANK[precision] > _PRECISION_RANK[published[1]]

@@ -21,6 +21,7 @@ from .fields import (
     figure_subject,
     format_value,
     keywords_english,
+    printable,
     published_text,
     snippet,
     source_text,
@@ -44,9 +45,19 @@ THEME = Theme({
 })
 
 
+class _VisibleConsole(Console):
+    """A console whose plain-string messages (paths, URLs, errors: anything a file name or a feed can
+    carry) reach the terminal with control characters and bidi overrides made visible (ESC as ␛):
+    the same escaping as titles. Renderables are newsbrief's own and escape their text themselves."""
+
+    def print(self, *objects, **kwargs) -> None:  # type: ignore[override]
+        super().print(*(printable(o) if isinstance(o, str) else o for o in objects), **kwargs)
+
+
 def make_console(*, stderr: bool = False, **options) -> Console:
-    """A console with newsbrief's theme; never highlights or interprets article text."""
-    return Console(stderr=stderr, theme=THEME, highlight=False, **options)
+    """A console with newsbrief's theme; never highlights or interprets article text, and never
+    lets a message's text act on the terminal."""
+    return _VisibleConsole(stderr=stderr, theme=THEME, highlight=False, **options)
 
 
 class Themed:

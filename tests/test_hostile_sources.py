@@ -1,0 +1,195 @@
+"""Hostile feeds, odd names and bad options (hostile-feeds issue): no request the user did not allow, no
+secret kept, no escape sequence on the terminal, one line for every bad option. The numbers in the
+comments are the items of that issue. Every server is local (127.0.0.1)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline import Pipeline
+from pipeline.folders import BatchRun
+from pipeline.sources.feeds import FeedState, watch_feeds
+from pipeline.sources.web import private_address, redact_url, without_userinfo
+
+from .conftest import ROOT
+from .test_sources import SAMPLE_HTML, atom, rss
+
+
+def newsbrief(*args: str, cwd: Path = ROOT, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=timeout, env={**os.environ, "NEWSBRIEF_SERVER": "off"})
+
+
+def run_feeds(out: Path, feeds: list[str], **options) -> tuple[int, list[str], list[str]]:
+    errors: list[str] = []
+    notes: list[str] = []
+    with BatchRun(out, pipeline=Pipeline()) as run:
+        count = watch_feeds(feeds, out, run=run, once=True, on_error=errors.append, on_note=notes.append, **options)
+    return count, errors, notes
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "0x7f000001", "2130706433", "[::1]", "10.0.0.8",
+                                  "169.254.169.254", "192.168.1.1"])
+def test_private_and_local_addresses_are_known_in_every_spelling(host):  # 1
+    assert private_address(f"http://{host}:8080/secret") is not None
+    assert private_address("http://93.184.215.14/") is None  # a public address
+
+
+def test_a_feed_item_leading_to_a_local_address_is_refused_unless_allowed(site, tmp_path):  # 1
+    secret = site.page("/secret.html", SAMPLE_HTML)
+    feed = site.page("/rss.xml", rss([("内部", secret)]), content_type="application/rss+xml")
+    count, errors, _ = run_feeds(tmp_path / "out", [feed])
+    assert count == 0 and site.hits.get("/secret.html") is None
+    assert len(errors) == 1 and "refused: a private or local address" in errors[0] and "\n" not in errors[0]
+    digest = tmp_path / "out" / "digest.md"
+    assert not digest.exists() or "[full brief]" not in digest.read_text(encoding="utf-8")
+    count, errors, _ = run_feeds(tmp_path / "allowed", [feed], allow_private=True)
+    assert count == 1 and site.hits["/secret.html"] == 1 and not errors
+
+
+def test_credentials_in_feed_links_are_dropped_and_never_stored(site, tmp_path):  # 2
+    page = site.page("/a.html", SAMPLE_HTML)
+    link = page.replace("http://", "http://user:hunter2@")
+    feed = site.page("/rss.xml", rss([("亚马逊", link)]), content_type="application/rss+xml")
+    count, errors, _ = run_feeds(tmp_path / "out", [feed.replace("http://", "http://me:s3cret@")],
+                                 allow_private=True)
+    assert count == 1 and not errors
+    for path in (tmp_path / "out").iterdir():
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert "hunter2" not in text and "s3cret" not in text, path.name
+    assert without_userinfo(link) == page
+    assert redact_url("http://me:s3cret@host:81/x") == "http://me:***@host:81/x"
+
+
+def test_relative_links_in_a_feed_are_resolved_against_it(site, tmp_path):  # 8
+    site.page("/news/1.html", SAMPLE_HTML)
+    feed = site.page("/feeds/atom.xml", atom([("相对", "/news/1.html")]), content_type="application/atom+xml")
+    count, errors, _ = run_feeds(tmp_path / "out", [feed], allow_private=True)
+    assert count == 1 and not errors and site.hits["/news/1.html"] == 1
+
+
+def test_a_feed_of_many_items_is_taken_fifty_a_poll_and_says_how_many_are_left(site, tmp_path):  # 5
+    items = [(f"第{i}条", f"{site.base}/item/{i}.html") for i in range(60)]
+    feed = site.page("/big.xml", rss(items), content_type="application/rss+xml")
+    _, _, notes = run_feeds(tmp_path / "out", [feed], allow_private=True, max_items=5)
+    fetched = sum(n for path, n in site.hits.items() if path.startswith("/item/"))
+    assert fetched == 5 and notes == [f"{feed}: 55 more item(s) left for the next polls (at most 5 a poll)"]
+    assert "/item/0.html" in site.hits  # newest first: the feed's first items
+
+
+def test_each_item_is_recorded_as_it_is_briefed(site, tmp_path):  # 7
+    feed = site.page("/rss.xml", rss([("一", site.page("/a.html", SAMPLE_HTML)),
+                                      ("二", site.page("/b.html", SAMPLE_HTML.replace(b"18%", b"19%")))]),
+                     content_type="application/rss+xml")
+    out = tmp_path / "out"
+    saved_between: list[int] = []
+    with BatchRun(out, pipeline=Pipeline()) as run:
+        def on_result(result) -> None:
+            state = json.loads((out / "feeds.json").read_text(encoding="utf-8"))["feeds"][feed]
+            saved_between.append(len(state["seen"]))
+        watch_feeds([feed], out, run=run, once=True, on_result=on_result, allow_private=True)
+    assert saved_between == [1, 2]  # a kill after the first item would not brief it again
+
+
+@pytest.mark.parametrize("saved", [{"seen": "http://x"}, {"etag": 5, "failures": "x"}, {"next_poll": "soon"},
+                                   {"seen": {"a": 1}}, "not a dict", {"failures": True}])
+def test_a_damaged_feed_state_is_read_field_by_field(saved):  # 15
+    state = FeedState.from_saved(saved)
+    assert isinstance(state.seen, dict) and isinstance(state.failures, int) and isinstance(state.next_poll, float)
+    assert state.etag is None or isinstance(state.etag, str)
+
+
+def test_escape_sequences_in_a_file_name_never_reach_the_terminal(tmp_path):  # 3
+    name = tmp_path / "a\x1b]0;owned\x07\x1b[2J\u202e.txt"
+    name.write_bytes(b"\xff\xfe\xfd")  # unreadable: the name shows in the error line
+    result = newsbrief("brief", str(name), "--no-summary")
+    assert result.returncode != 0
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr and "\u202e" not in result.stderr
+    assert "␛" in result.stderr
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["watch", "--out", "OUT", "--feed", "http://127.0.0.1:9/x", "--interval", "99999999999999h", "--once"],
+     "--interval"),
+    (["watch", "--out", "OUT", "FOLDER", "--settle", "nan"], "--settle"),
+    (["batch", "FOLDER", "--out", "OUT", "--max-mb", "inf", "--no-summary"], "--max-mb"),
+])
+def test_numeric_options_out_of_range_are_one_line(tmp_path, args, message):  # 17
+    (tmp_path / "FOLDER").mkdir()
+    args = [str(tmp_path / a) if a in ("OUT", "FOLDER") else a for a in args]
+    result = newsbrief(*args)
+    assert result.returncode != 0 and "Traceback" not in result.stderr and message in result.stderr, result.stderr
+
+
+def test_a_deleted_working_folder_still_briefs_an_absolute_path(tmp_path):  # 18
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    sample = ROOT / "corpus" / "samples" / "01_temu_europe_growth.txt"
+    script = (f"import os, subprocess, sys; os.chdir({str(gone)!r}); os.rmdir({str(gone)!r}); "
+              f"sys.exit(subprocess.run([sys.executable, '-m', 'pipeline.cli', 'brief', {str(sample)!r}, "
+              f"'--no-summary', '--format', 'json']).returncode)")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "NEWSBRIEF_SERVER": "off", "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert json.loads(result.stdout)["meta"]["title"]
+
+
+@pytest.mark.parametrize(("name", "content"), [("test.bio", b"\xff\xfe\x00bad"), ("test.bio", b""),
+                                             ("test.jsonl", b"{not json")])
+def test_eval_ner_on_a_broken_file_is_one_line(tmp_path, name, content):  # 19
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = newsbrief("eval", "ner", str(path))
+    assert result.returncode == 1 and result.stderr.startswith(f"newsbrief: error: {path}") and \
+        "Traceback" not in result.stderr, result.stderr
+    result = newsbrief("eval", "ner", "/dev/null")
+    assert "no sentences" in result.stderr
+
+
+def test_a_server_trickling_its_headers_is_cut_off_at_the_deadline():  # 4
+    import socket
+    import threading
+    import time
+
+    from pipeline import InputError
+    from pipeline.sources.web import get
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+
+    def trickle() -> None:
+        conn, _ = listener.accept()
+        try:
+            conn.recv(4096)
+            for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 100:
+                conn.send(bytes([byte]))
+                time.sleep(0.2)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    threading.Thread(target=trickle, daemon=True).start()
+    started = time.monotonic()
+    with pytest.raises(InputError, match="no complete answer within 2 s"):
+        get(f"http://127.0.0.1:{listener.getsockname()[1]}/", max_bytes=10**6, seconds=2)
+    assert time.monotonic() - started < 5
+    listener.close()
+
+
+def test_the_character_limit_counts_a_pages_article_not_its_markup():  # 13
+    from pipeline.ingest import ingest_text
+
+    script = "<script>var state = \"" + "x" * 340_000 + "\";</script>"
+    body = "这是一篇关于跨境电商的新闻报道，内容很短但完整。" * 4
+    html = (f"<html><head><title>测试标题</title>{script}</head><body><article><h1>测试标题</h1><p>{body}</p>"
+            "</article></body></html>")
+    article = ingest_text(html, path="page.html", max_chars=300_000)
+    assert article.text == body

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -26,13 +27,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import InputError, NewsbriefError
+from .files import display_name
 from .ingest import ingest_bytes, ingest_text, read_article_bytes
 from .nlp import Pipeline
 from .schema import Brief, BriefWarning
 from .settings import ServerMode, Settings
 from .sources.filesystems import is_fs_uri
 from .sources.filesystems import read_bytes as read_uri_bytes
-from .sources.web import fetch_page, is_url
+from .sources.web import fetch_page, is_url, redact_url
 
 if TYPE_CHECKING:
     from .writer import Writer
@@ -73,22 +75,27 @@ def brief_path(
     display = name if name is not None else os.fspath(path)
     if is_url(display):
         return _brief_url(display, nlp, max_bytes=max_bytes, max_chars=max_chars)
+    if _SCHEME.match(display) and not is_fs_uri(display):  # htp://…, ftp://…: a link, but not one we fetch
+        raise InputError(redact_url(display), "not an http or https URL")
     try:
         if is_fs_uri(os.fspath(path)):  # s3://, gs://, file://: read through pyarrow's filesystems
             data = read_uri_bytes(os.fspath(path), max_bytes or nlp.max_bytes)
         else:
             data = read_article_bytes(Path(path), max_bytes=max_bytes or nlp.max_bytes)
     except InputError as exc:
-        raise InputError(display, exc.reason) from None
+        raise InputError(display_name(display), exc.reason) from None
     brief = nlp(ingest_bytes(data, display, resources=nlp.resources, max_chars=max_chars or nlp.max_chars))
     return brief, hashlib.sha256(data).hexdigest()
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{1,15}://")
 
 
 def _brief_url(url: str, nlp: Pipeline, *, max_bytes: int | None, max_chars: int | None) -> tuple[Brief, str]:
     """A web page, fetched and briefed like a local HTML file; the URL and fetch time go into the
     metadata, the publish date still comes from the page."""
     page = fetch_page(url, max_bytes=max_bytes or nlp.max_bytes)
-    article = ingest_text(page.text, path=url, fmt="html", encoding=page.encoding, resources=nlp.resources,
+    article = ingest_text(page.text, path=redact_url(url), fmt="html", encoding=page.encoding, resources=nlp.resources,
                           max_chars=max_chars or nlp.max_chars)
     article.url, article.fetched = page.url, page.fetched
     return nlp(article), hashlib.sha256(page.body).hexdigest()
@@ -104,13 +111,14 @@ def brief_result(
 ) -> FileResult:
     """:func:`brief_path`, with any failure turned into the result's one-line error."""
     display = name if name is not None else os.fspath(path)
+    shown = redact_url(display) if is_url(display) else display_name(display)  # no password, no surrogate
     try:
         brief, digest = brief_path(path, nlp, name=display, max_bytes=max_bytes, max_chars=max_chars)
     except NewsbriefError as exc:
-        return FileResult(display, error=str(exc))
+        return FileResult(shown, error=str(exc))
     except Exception as exc:  # a bug, not bad input: one file must not stop the others
-        return FileResult(display, error=f"{display}: internal error ({type(exc).__name__}: {exc})")
-    return FileResult(display, brief, content_sha256=digest)
+        return FileResult(shown, error=f"{shown}: internal error ({type(exc).__name__}: {exc})")
+    return FileResult(shown, brief, content_sha256=digest)
 
 
 # --------------------------------------------------------------------------- worker processes

@@ -12,6 +12,19 @@ from pathlib import Path
 from .errors import OutputError, os_reason
 
 MAX_SLUG_CHARS = 80
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def display_name(name: str) -> str:
+    """A file name as text that can be written anywhere: the bytes of a name that is not UTF-8 (a GBK
+    name from a Windows zip reaches Python as lone surrogates, 测\udcff试) shown as \\xff escapes."""
+    if not _SURROGATE.search(name):
+        return name
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", name)
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def write_atomic(path: Path, text: str | bytes) -> None:

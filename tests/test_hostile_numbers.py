@@ -4,6 +4,9 @@ and a byline's bad date loses only the date."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -68,3 +71,37 @@ def test_invisible_characters_and_full_width_digits_never_change_a_value(number,
         assert figure_values(odd) == figure_values(plain)
     except InputError:
         pytest.fail("an input error for text a reader sees as ordinary")
+
+
+# --------------------------------------------------------------------------- names that are not UTF-8 (14)
+
+SAMPLE = (Path(__file__).parent.parent / "corpus" / "samples" / "01_temu_europe_growth.txt").read_bytes()
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.binary(min_size=1, max_size=12).filter(lambda b: b"/" not in b and b"\x00" not in b
+                                                 and b not in (b".", b"..")))
+def test_a_file_name_in_any_bytes_is_briefed_and_written_out(tmp_path_factory, raw_name):
+    import os
+
+    from pipeline import brief_file
+    from pipeline.output import to_json, to_markdown
+
+    folder = tmp_path_factory.mktemp("names")
+    path = Path(os.fsdecode(os.fsencode(str(folder)) + b"/" + raw_name + b".txt"))
+    path.write_bytes(SAMPLE)
+    try:
+        brief = brief_file(path)
+    except InputError:
+        return
+    json.loads(to_json(brief))  # serialisable: no lone surrogate left in it
+    to_markdown(brief).encode("utf-8")
+    assert brief.meta.file and "\\udc" not in brief.meta.file.encode("unicode_escape").decode()
+
+
+def test_a_title_with_a_lone_surrogate_gives_a_brief_that_can_be_written():
+    from pipeline.output import to_json
+
+    brief = brief_text("公司营收为5亿元，同比增长20%。" + TAIL, title="测\udcff试")
+    json.loads(to_json(brief))
+    assert brief.meta.title == "测\\xff试"

@@ -193,3 +193,43 @@ def test_the_character_limit_counts_a_pages_article_not_its_markup():  # 13
             "</article></body></html>")
     article = ingest_text(html, path="page.html", max_chars=300_000)
     assert article.text == body
+
+
+def test_a_password_in_a_url_the_user_gives_is_used_but_never_written(site, tmp_path):  # 2
+    page = site.page("/a.html", SAMPLE_HTML)
+    secret = page.replace("http://", "http://me:s3cret@")
+    urls = tmp_path / "urls.txt"
+    urls.write_text(secret + "\n", encoding="utf-8")
+    result = newsbrief("batch", str(urls), "--out", str(tmp_path / "out"), "--no-summary")
+    assert result.returncode == 0, result.stderr
+    assert "s3cret" not in result.stderr + result.stdout
+    for path in (tmp_path / "out").iterdir():
+        assert "s3cret" not in path.read_text(encoding="utf-8", errors="replace"), path.name
+
+
+def test_an_empty_feed_a_bad_opml_entry_and_a_typo_in_a_url_list_fail_alone(site, tmp_path):  # 8
+    page = site.page("/a.html", SAMPLE_HTML)
+    good = site.page("/rss.xml", rss([("亚马逊", page)]), content_type="application/rss+xml")
+    empty = site.page("/empty.xml", b"", content_type="application/rss+xml")
+    count, errors, _ = run_feeds(tmp_path / "feeds", [empty, "file:///etc/passwd", good], allow_private=True)
+    assert count == 1 and len(errors) == 2 and all("\n" not in e for e in errors)
+    assert any("empty response" in e for e in errors) and any("file:///etc/passwd" in e for e in errors)
+    urls = tmp_path / "urls.txt"
+    urls.write_text(f"{page}\nhtp://example.com/typo\n", encoding="utf-8")
+    result = newsbrief("batch", str(urls), "--out", str(tmp_path / "out"), "--no-summary")
+    index = json.loads((tmp_path / "out" / "index.json").read_text(encoding="utf-8"))["files"]
+    assert result.returncode == 2 and index[page]["status"] == "ok"
+    error = index["htp://example.com/typo"]["error"]
+    assert error.startswith("htp://example.com/typo: ") and "\n" not in error  # a line of its own
+
+
+def test_a_gbk_file_name_is_briefed_by_batch_with_its_bytes_escaped(tmp_path):  # 14
+    folder = tmp_path / "zip"
+    folder.mkdir()
+    sample = (ROOT / "corpus" / "samples" / "01_temu_europe_growth.txt").read_bytes()
+    (Path(os.fsdecode(os.fsencode(str(folder)) + b"/" + "测试".encode("gbk") + b".txt"))).write_bytes(sample)
+    result = newsbrief("batch", str(folder), "--out", str(tmp_path / "out"), "--no-summary")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    index = json.loads((tmp_path / "out" / "index.json").read_text(encoding="utf-8"))["files"]
+    assert [key.rsplit("/", 1)[1] for key in index] == ["\\xb2\\xe2\\xca\\xd4.txt"]
+    assert (tmp_path / "out" / "digest.md").is_file() and (tmp_path / "out" / "figures.csv").is_file()

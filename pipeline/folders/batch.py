@@ -28,13 +28,13 @@ from filelock import FileLock, Timeout
 
 from ..api import FileResult, brief_files
 from ..errors import NewsbriefError, OutputError, os_reason
-from ..files import romanise, sha256_bytes, slugify, write_atomic
+from ..files import display_name, romanise, sha256_bytes, slugify, write_atomic
 from ..nlp import Pipeline
 from ..output import digest_markdown, figures_csv, to_json, to_markdown
 from ..schema import Brief
 from ..settings import Settings
 from ..sources.filesystems import is_fs_uri
-from ..sources.web import is_url
+from ..sources.web import is_url, redact_url
 from .discover import batch_inputs, is_remote
 
 if TYPE_CHECKING:
@@ -102,7 +102,9 @@ def article_slug(brief: Brief, content_sha256: str, taken: set[str]) -> str:
 def index_key(path: Path | str) -> str:
     """Index entries are keyed by absolute path, so a run from another folder finds them (a web
     page by its URL, an object by its URI)."""
-    return str(path) if is_remote(str(path)) else str(Path(path).resolve())
+    if is_url(str(path)):
+        return redact_url(str(path))  # a password in a URL is never written, not even in the index
+    return str(path) if is_remote(str(path)) else display_name(str(Path(path).resolve()))
 
 
 # --------------------------------------------------------------------------- the run

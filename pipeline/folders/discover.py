@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..errors import InputError, OutputError
@@ -33,6 +34,9 @@ def find_articles(root: Path, pattern: str | None = None, exclude: Path | None =
     return sorted(found)
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
 def url_list(path: Path) -> list[str] | None:
     """The URLs of a text file that lists web pages, one a line ('#' comments), else None."""
     from ..sources.web import is_url
@@ -44,7 +48,10 @@ def url_list(path: Path) -> list[str] | None:
     except (OSError, UnicodeDecodeError):
         return None
     urls = [ln for ln in lines if ln and not ln.startswith("#")]
-    return urls if urls and all(is_url(u) and " " not in u for u in urls) else None
+    # A list of links with a typo in one (htp://…) is still a list of links: the bad line fails alone.
+    if not urls or any(" " in u or _HAN.search(u) for u in urls) or 2 * sum(map(is_url, urls)) < len(urls):
+        return None
+    return urls
 
 
 def safe_resolve(path: Path) -> Path | None:

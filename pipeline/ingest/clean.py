@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from ..errors import InputError
+from ..files import display_name
 from ..resources import Resources, read_lines
 from ..schema import DatePrecision, SourceFormat
 from .article import Article
@@ -30,6 +31,7 @@ def clean_field(value: str | None) -> str | None:
     front matter or a caller is data, and must not reach a terminal as escape sequences."""
     if value is None:
         return None
+    value = display_name(value)  # a lone surrogate cannot be written out
     kept = "".join(" " if unicodedata.category(ch) == "Cc" or ch in BIDI_CONTROLS else ch for ch in value)
     return " ".join(kept.split()) or None
 
@@ -227,7 +229,7 @@ def clean_lines(
         title_tags=title_tags,
         published=published[0] if published else None,
         published_precision=published[1] if published else None,
-        file=str(path) if path is not None else None,
+        file=display_name(str(path)) if path is not None else None,
         format=fmt,
         encoding=encoding,
         paragraphs=paragraphs,

@@ -104,6 +104,8 @@ class FeedPoller:
             response = get(feed, max_bytes=FEED_MAX_BYTES, headers=headers)
             if response.status == 304:
                 items = []
+            elif not response.body.strip():
+                raise InputError(redact_url(feed), "empty response (no feed)")
             else:
                 parsed = feedparser.parse(response.body)
                 if parsed.bozo and not any(entry.get("link") for entry in parsed.entries):
@@ -168,6 +170,12 @@ def watch_feeds(
 ) -> int:
     """Poll `feeds` (every feed once with `once`, else until `stop`), briefing each new item into
     the run's output folder. Returns the number of items briefed."""
+    for bad in (f for f in feeds if not is_url(f)):  # one file:/// line in an OPML file stops only itself
+        if on_error:
+            on_error(f"{redact_url(bad)}: not an http or https feed URL")
+    feeds = [f for f in feeds if is_url(f)]
+    if not feeds:
+        raise InputError("feeds", "no http or https feed to poll")
     poller = FeedPoller(feeds, out, interval=interval, allow_private=allow_private, max_items=max_items)
     stop = stop or threading.Event()
     briefed = 0

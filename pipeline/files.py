@@ -27,6 +27,17 @@ def display_name(name: str) -> str:
     return raw.decode("utf-8", "backslashreplace")
 
 
+_UMASK: list[int] = []  # read once: os.umask can only be read by setting it
+
+
+def _umask() -> int:
+    if not _UMASK:
+        current = os.umask(0o022)
+        os.umask(current)
+        _UMASK.append(current)
+    return _UMASK[0]
+
+
 def write_atomic(path: Path, text: str | bytes) -> None:
     """Write text (UTF-8) or bytes via a temporary file in the same folder, then rename: readers never
     see half a file, and a crash leaves either the old file or the new one. A place that cannot be
@@ -44,6 +55,12 @@ def write_atomic(path: Path, text: str | bytes) -> None:
     try:
         with (os.fdopen(fd, "wb") if isinstance(text, bytes) else os.fdopen(fd, "w", encoding="utf-8")) as handle:
             handle.write(text)
+            # mkstemp makes 0600: a new file gets what the umask gives any file, a replaced one keeps its mode.
+            try:
+                mode = path.stat().st_mode & 0o777
+            except OSError:
+                mode = 0o666 & ~_umask()
+            os.fchmod(handle.fileno(), mode)
         # No fsync: rename is atomic for readers and survives a killed process; fsync would only
         # add power-loss durability at a cost of several milliseconds per file.
         os.replace(tmp, path)

@@ -121,10 +121,21 @@ def split_aliases(field: str) -> list[str]:
     return [a.strip() for a in field.split("|") if a.strip()]
 
 
+def _read_resource(path: Path) -> str:
+    """A resource file's text; a missing, unreadable or non-UTF-8 one (a GBK gazetteer under
+    NEWSBRIEF_CORPUS) is one ResourceError naming it, before any article is read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ResourceError(f"{path}: not UTF-8 (byte {exc.start}); resource files are UTF-8") from None
+    except OSError as exc:
+        raise ResourceError(f"{path}: cannot read this resource file ({exc.strerror or exc})") from None
+
+
 @cache
 def read_tsv(path: Path) -> tuple[dict[str, str], ...]:
     """Read a tab-separated file with a header row; '#' starts a comment line."""
-    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
+    lines = [ln for ln in _read_resource(path).splitlines() if ln.strip() and not ln.startswith("#")]
     if not lines:
         return ()
     header = lines[0].split("\t")
@@ -139,5 +150,5 @@ def read_tsv(path: Path) -> tuple[dict[str, str], ...]:
 def read_lines(path: Path) -> tuple[str, ...]:
     """Non-empty, non-comment lines of a UTF-8 list file."""
     return tuple(
-        ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")
+        ln.strip() for ln in _read_resource(path).splitlines() if ln.strip() and not ln.startswith("#")
     )

@@ -61,6 +61,18 @@ def packaged_recogniser() -> Path:
 MAX_INPUT_MB = 1024.0  # nothing newsbrief reads is a gigabyte of text
 
 
+def usable_folder(variable: str, folder: Path) -> Path:
+    """A folder a variable names, or one SettingsError: a file, a symlink loop, an unreadable link."""
+    try:
+        folder.resolve()
+        is_file = folder.exists() and not folder.is_dir()
+    except (OSError, RuntimeError):  # RuntimeError: "Symlink loop" before Python 3.13
+        raise SettingsError(f"{variable}={folder}: a symlink loop or unreadable link, not a folder") from None
+    if is_file:
+        raise SettingsError(f"{variable}={folder}: a file, not a folder")
+    return folder
+
+
 def max_bytes_from_mb(max_mb: float) -> int:
     if not 0 < max_mb <= MAX_INPUT_MB:  # nan and inf fail this too
         raise SettingsError(f"--max-mb {max_mb:g}: must be more than 0 and at most {MAX_INPUT_MB:g}")
@@ -90,7 +102,7 @@ class Settings:
         env = os.environ if environ is None else environ
         values: dict = {}
         if env.get("NEWSBRIEF_HOME"):
-            values["home"] = Path(env["NEWSBRIEF_HOME"]).expanduser()
+            values["home"] = usable_folder("NEWSBRIEF_HOME", Path(env["NEWSBRIEF_HOME"]).expanduser())
         if env.get("NEWSBRIEF_MODELS"):
             values["models_dir"] = Path(env["NEWSBRIEF_MODELS"]).expanduser()
         if env.get("NEWSBRIEF_CORPUS"):

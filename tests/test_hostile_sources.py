@@ -233,3 +233,67 @@ def test_a_gbk_file_name_is_briefed_by_batch_with_its_bytes_escaped(tmp_path):  
     index = json.loads((tmp_path / "out" / "index.json").read_text(encoding="utf-8"))["files"]
     assert [key.rsplit("/", 1)[1] for key in index] == ["\\xb2\\xe2\\xca\\xd4.txt"]
     assert (tmp_path / "out" / "digest.md").is_file() and (tmp_path / "out" / "figures.csv").is_file()
+
+
+def test_outputs_follow_the_umask_and_a_trailing_slash_names_a_folder(tmp_path):  # 9
+    sample = ROOT / "corpus" / "samples" / "01_temu_europe_growth.txt"
+    script = (f"import os, subprocess, sys; os.umask(0o022); sys.exit(subprocess.run([sys.executable, '-m', "
+              f"'pipeline.cli', 'brief', {str(sample)!r}, '--no-summary', '--format', 'json', '--out', "
+              f"{str(tmp_path / 'newdir')!r} + '/']).returncode)")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, cwd=ROOT,
+                            env={**os.environ, "NEWSBRIEF_SERVER": "off"})
+    assert result.returncode == 0, result.stderr
+    written = tmp_path / "newdir" / "01_temu_europe_growth.json"
+    assert written.is_file() and (written.stat().st_mode & 0o777) == 0o644
+    written.chmod(0o664)
+    from pipeline.files import write_atomic
+
+    write_atomic(written, "{}")
+    assert (written.stat().st_mode & 0o777) == 0o664  # a replaced file keeps its mode
+
+
+def test_the_twin_of_a_deleted_input_names_itself(tmp_path):  # 9
+    folder = tmp_path / "in"
+    folder.mkdir()
+    sample = (ROOT / "corpus" / "samples" / "01_temu_europe_growth.txt").read_bytes()
+    (folder / "a.txt").write_bytes(sample)
+    (folder / "b.txt").write_bytes(sample)
+    out = tmp_path / "out"
+    assert newsbrief("batch", str(folder), "--out", str(out), "--no-summary").returncode == 0
+    (folder / "a.txt").unlink()
+    assert newsbrief("batch", str(folder), "--out", str(out), "--no-summary").returncode == 0
+    briefs = [json.loads(p.read_text(encoding="utf-8")) for p in out.glob("*.json") if p.name not in
+              ("index.json", "feeds.json")]
+    assert [Path(b["meta"]["file"]).name for b in briefs] == ["b.txt"]
+
+
+@pytest.mark.parametrize("kind", ["file", "loop"])
+@pytest.mark.parametrize("command", [["server", "status"], ["server", "start"], ["brief", "SAMPLE", "--no-summary"]])
+def test_a_home_that_is_no_folder_is_one_line(tmp_path, kind, command):  # 16
+    home = tmp_path / "home"
+    if kind == "file":
+        home.write_text("x", encoding="utf-8")
+    else:
+        home.symlink_to(home)
+    sample = str(ROOT / "corpus" / "samples" / "01_temu_europe_growth.txt")
+    result = subprocess.run([sys.executable, "-m", "pipeline.cli", *[sample if c == "SAMPLE" else c for c in command]],
+                            capture_output=True, text=True, cwd=ROOT, timeout=120,
+                            env={**os.environ, "NEWSBRIEF_HOME": str(home)})
+    assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()] and "NEWSBRIEF_HOME" in result.stderr
+
+
+def test_a_gbk_resource_file_under_newsbrief_corpus_is_named_in_one_line(tmp_path):  # 16
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus" / "lexicon", corpus / "lexicon")
+    shutil.copytree(ROOT / "corpus" / "gazetteer", corpus / "gazetteer")
+    stop_words = corpus / "lexicon" / "stopwords.txt"
+    stop_words.write_bytes(stop_words.read_text(encoding="utf-8").encode("gbk", errors="replace"))
+    sample = str(ROOT / "corpus" / "samples" / "01_temu_europe_growth.txt")
+    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "brief", sample, "--no-summary"],
+                            capture_output=True, text=True, cwd=ROOT, timeout=120,
+                            env={**os.environ, "NEWSBRIEF_CORPUS": str(corpus), "NEWSBRIEF_SERVER": "off"})
+    assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr
+    assert "stopwords.txt: not UTF-8" in result.stderr

@@ -40,3 +40,7 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("newsbrief: interrupted", markup=False)
         sys.exit(130)
+    except OSError as exc:  # the home or cache folder is a file, read-only, full: one line, not a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        err.print(f"newsbrief: error: {where}{exc.strerror or exc}", markup=False)
+        sys.exit(1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -45,10 +46,13 @@ def render(brief, fmt: OutputFormat, width: int | None = None) -> str:
     return buffer.getvalue()
 
 
-def output_targets(inputs: list[Path], out: Path, fmt: OutputFormat) -> dict[int, Path]:
-    """Where each input's brief goes: `out` itself for one input (inside it when it is a folder),
-    else `out/<name><suffix>`, with -2, -3 … when two inputs share a name (a/x.txt, b/x.txt)."""
-    if len(inputs) == 1 and not out.is_dir():
+def output_targets(inputs: list[Path], out: Path | str, fmt: OutputFormat) -> dict[int, Path]:
+    """Where each input's brief goes: `out` itself for one input (inside it when it is a folder, or
+    named as one with a trailing slash: --out newdir/), else `out/<name><suffix>`, with -2, -3 … when
+    two inputs share a name (a/x.txt, b/x.txt)."""
+    as_folder = str(out).endswith(("/", os.sep))
+    out = Path(out)
+    if len(inputs) == 1 and not out.is_dir() and not as_folder:
         return {0: out}
     targets: dict[int, Path] = {}
     taken: set[str] = set()
@@ -67,8 +71,9 @@ def brief(
                                                show_default=False)],
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.rich,
     out: Annotated[
-        Path | None,
-        typer.Option("--out", "-o", help="Write to this file (one input) or folder (several inputs)."),
+        str | None,
+        typer.Option("--out", "-o", help="Write to this file (one input) or folder (several inputs, or a name "
+                                         "ending in /)."),
     ] = None,
     max_mb: MaxMb = 5.0,
     max_chars: MaxChars = None,

@@ -299,6 +299,10 @@ class BatchRun:
             return
         for key in gone:
             del self.index["files"][key]
+        # A twin of a deleted input shares its brief, which names the deleted file: brief it again.
+        slugs = {entry.get("slug") for entry in gone.values()} - {None}
+        for key in [k for k, e in self.index["files"].items() if e.get("slug") in slugs]:
+            del self.index["files"][key]
         self._write_index()
         for entry in gone.values():
             self._remove_outputs(entry)

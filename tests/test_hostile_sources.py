@@ -297,3 +297,40 @@ def test_a_gbk_resource_file_under_newsbrief_corpus_is_named_in_one_line(tmp_pat
                             env={**os.environ, "NEWSBRIEF_CORPUS": str(corpus), "NEWSBRIEF_SERVER": "off"})
     assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr
     assert "stopwords.txt: not UTF-8" in result.stderr
+
+
+def test_one_server_per_home_found_by_its_lock_not_its_socket(tmp_path):  # 20
+    import time
+
+    from pipeline.server.common import lock_holder, socket_path
+    from pipeline.settings import Settings
+
+    env = {**os.environ, "NEWSBRIEF_HOME": str(tmp_path / "home"), "NEWSBRIEF_SERVER": "auto"}
+    sock = socket_path(Settings.from_env(env))
+    server = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "server", "start", "--foreground"], cwd=ROOT,
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 90
+        while not sock.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert lock_holder(sock) == server.pid
+        sock.unlink()  # the socket gone (or the server too busy to answer): it still runs
+
+        def cli(*args: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True,
+                                  cwd=ROOT, env=env, timeout=120)
+
+        result = cli("server", "status")
+        assert result.returncode == 1 and f"pid {server.pid}" in result.stdout and "not answering" in result.stdout
+        result = cli("server", "start")
+        assert result.returncode == 1 and f"pid {server.pid}" in result.stderr and "Traceback" not in result.stderr
+        sample = str(ROOT / "corpus" / "samples" / "01_temu_europe_growth.txt")
+        assert cli("brief", sample, "--no-summary", "-f", "json").returncode == 0
+        time.sleep(3)
+        assert not sock.exists() and lock_holder(sock) == server.pid  # no second server beside it
+        result = cli("server", "stop")
+        assert result.returncode == 0 and f"pid {server.pid}" in result.stderr
+        assert server.wait(20) is not None and lock_holder(sock) is None
+    finally:
+        if server.poll() is None:
+            server.kill()

@@ -31,7 +31,7 @@ def server_start(
     """
     from ..errors import NewsbriefError
     from ..server.client import start_background, status, stop_server
-    from ..server.common import expected_fingerprint
+    from ..server.common import expected_fingerprint, lock_holder, socket_path
     from ..server.server import PipelineServer
 
     settings = settings_for()
@@ -41,6 +41,11 @@ def server_start(
         if not restart and info["fingerprint"] == expected_fingerprint(settings):
             err.print(f"newsbrief server already running ({_server_line(info)})", markup=False)
             return
+        stop_server(settings)
+    elif (holder := lock_holder(socket_path(settings))) is not None:
+        if not restart:  # running, but busy or its socket removed: never a second one beside it
+            raise fail(f"a newsbrief server (pid {holder}) runs but does not answer; "
+                       "`newsbrief server start --restart` or `newsbrief server stop`")
         stop_server(settings)
     try:
         if foreground:
@@ -71,11 +76,16 @@ def server_stop() -> None:
 def server_status() -> None:
     """Whether a pipeline server is running, and whether `newsbrief brief` can use it. Exit 1 when none runs."""
     from ..server.client import status
-    from ..server.common import expected_fingerprint, socket_path
+    from ..server.common import expected_fingerprint, lock_holder, socket_path
 
     settings = settings_for()
     info = status(settings)
     if info is None:
+        holder = lock_holder(socket_path(settings))
+        if holder is not None:
+            typer.echo(f"newsbrief server running (pid {holder}) but not answering: busy, or its socket removed; "
+                       "`newsbrief server stop` stops it")
+            raise typer.Exit(1)
         typer.echo(f"no newsbrief server running (socket: {socket_path(settings)})")
         raise typer.Exit(1)
     usable = "in use by newsbrief brief" if info["fingerprint"] == expected_fingerprint(settings) else \

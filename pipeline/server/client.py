@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import socket
 import struct
 import subprocess
@@ -23,6 +24,7 @@ from .common import (
     _send,
     expected_fingerprint,
     folder_problem,
+    lock_holder,
     log_path,
     make_private_folder,
     socket_path,
@@ -163,6 +165,8 @@ def autostart_server(reason: str, settings: Settings) -> None:
     """
     if not supported():
         return
+    if reason != "stale" and lock_holder(socket_path(settings)) is not None:
+        return  # one is running, only busy or unreachable: never a second beside it
     with contextlib.suppress(OSError, ServerUnavailable, ServerError):
         if reason == "stale":
             ServerClient(timeout=2.0, settings=settings).stop()
@@ -184,10 +188,19 @@ def _spawn(settings: Settings, idle_timeout: float | None) -> subprocess.Popen[b
 
 
 def stop_server(settings: Settings, wait: float = 10.0) -> int | None:
-    """Ask the running server to stop; returns its pid, or None when none was running."""
+    """Ask the running server to stop; returns its pid, or None when none was running. A server that
+    holds the home's lock but does not answer (busy, or its socket removed) is sent SIGTERM."""
     info = status(settings)
     if info is None:
-        return None
+        holder = lock_holder(socket_path(settings))
+        if holder is None or holder <= 0:
+            return None
+        with contextlib.suppress(OSError):
+            os.kill(holder, signal.SIGTERM)
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline and lock_holder(socket_path(settings)) is not None:
+            time.sleep(0.05)
+        return holder
     with contextlib.suppress(ServerUnavailable):
         ServerClient(settings=settings).stop()
     deadline = time.monotonic() + wait

@@ -103,6 +103,29 @@ def socket_path(settings: Settings) -> Path:
     return Path(tempfile.gettempdir()) / f"newsbrief-{os.getuid()}" / f"{digest}.sock"
 
 
+def lock_path(socket: Path) -> Path:
+    """The lock a serving process holds for its whole life: one server per home and installed copy,
+    found by the lock, not by the socket answering (a busy server answers nothing)."""
+    return socket.with_suffix(".lock")
+
+
+def lock_holder(socket: Path) -> int | None:
+    """The pid of the server holding the lock beside `socket`, or None when no process holds it."""
+    import fcntl
+
+    path = lock_path(socket)
+    try:
+        with path.open("r") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                text = handle.read().strip()
+                return int(text) if text.isdigit() else -1
+            return None
+    except OSError:
+        return None
+
+
 def log_path(settings: Settings) -> Path:
     return run_dir(settings) / f"{_instance_name(settings)}.log"
 

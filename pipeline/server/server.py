@@ -33,19 +33,18 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..api import brief_result
 from ..fingerprint import code_digest, data_digest, fingerprint
 from ..nlp import Pipeline
 from ..settings import Settings
-from .client import ServerClient
 from .common import (
     _MAX_REQUEST,
     PROTOCOL,
     ServerError,
-    ServerUnavailable,
     _send,
+    lock_path,
     make_private_folder,
     socket_path,
     supported,
@@ -78,6 +77,7 @@ class PipelineServer:
         self.served = 0
         self._stop = threading.Event()
         self._warm = False
+        self._lock: IO[str] | None = None
 
     def fingerprint(self, max_bytes: int | None = None, max_chars: int | None = None) -> str:
         """The fingerprint of a brief this server gives under a caller's size limits."""
@@ -112,6 +112,9 @@ class PipelineServer:
                 last_request = time.monotonic()
         finally:
             listener.close()
+            if self._lock is not None:
+                self._lock.close()  # the lock goes with it
+                self._lock = None
             # Remove the socket only if it is still ours (a new server may have replaced it).
             with contextlib.suppress(OSError):
                 if os.stat(self.path).st_ino == bound:
@@ -122,17 +125,33 @@ class PipelineServer:
     def stop(self) -> None:
         self._stop.set()
 
+    def _take_lock(self) -> None:
+        """Hold the lock beside the socket for this process's life (released by the kernel when it
+        ends, kill -9 included): a second server refuses to start, whatever the socket does."""
+        import fcntl
+
+        handle = lock_path(self.path).open("a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "?"
+            handle.close()
+            raise ServerError(f"a newsbrief server (pid {holder}) already runs for this home; "
+                              "`newsbrief server stop` first") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        self._lock = handle
+
     def _bind(self) -> socket.socket:
         if not supported():
             raise ServerError("the pipeline server needs Unix sockets, which this system lacks")
         make_private_folder(self.path.parent)
+        self._take_lock()
         if os.path.lexists(self.path):
-            try:
-                ServerClient(self.path, timeout=2.0).ping()
-            except ServerUnavailable:
-                os.unlink(self.path)  # left behind by a server that was killed
-            else:
-                raise ServerError(f"a newsbrief server is already listening on {self.path}")
+            os.unlink(self.path)  # the lock is ours: a socket there was left by a server that was killed
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             listener.bind(str(self.path))

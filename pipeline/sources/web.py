@@ -134,7 +134,7 @@ def get(url: str, *, max_bytes: int, headers: dict[str, str] | None = None, seco
         raise InputError(shown, f"more than {max_redirects} redirects") from None
     except (httpx.HTTPError, RuntimeError) as exc:
         if time.monotonic() >= deadline:  # closed by the watchdog
-            raise InputError(shown, f"no complete answer within {seconds:g} s") from None
+            raise InputError(shown, f"no answer within {seconds:g} s (headers and body)") from None
         if isinstance(exc, RuntimeError):
             raise
         if isinstance(exc, httpx.TimeoutException):

@@ -521,3 +521,42 @@ def test_two_people_a_space_apart_are_two(extract):
     found = by_text(extract("新华社江城7月6日电（记者聂晓鹏 王小薇）江城今年外贸增长一成。"))  # written for this test
     assert found["聂晓鹏"].english == "Nie Xiaopeng" and found["王小薇"].english == "Wang Xiaowei"
     assert "聂晓鹏 王小薇" not in found
+
+
+# ----------------------------------------------------------------------------- descriptive names (#34, kind 3)
+
+
+@pytest.fixture(scope="module")
+def namer():
+    from pipeline.dictionary import load_dictionary
+    from pipeline.entities.english_names import EntityNamer
+    from pipeline.entities.gazetteer import load_gazetteer
+
+    resources = default_resources()
+    return EntityNamer(load_vocabulary(resources), load_gazetteer(resources), load_dictionary())
+
+
+@pytest.mark.parametrize(("name", "english"), [
+    # sender before 驻, host after it, each by the gazetteer; one-character forms (华, 沪) by their full name
+    ("加拿大驻华大使馆", "Embassy of Canada in China"),
+    ("中国驻德国大使馆", "Embassy of China in Germany"),
+    ("美国驻沪总领事馆", "Consulate General of the United States in Shanghai"),
+    ("澳大利亚驻广州总领事馆", "Consulate General of Australia in Guangzhou"),
+])
+def test_a_diplomatic_mission_is_named_from_its_sender_and_host_never_in_pinyin(namer, name, english):
+    named = namer(name, "ORG")
+    assert (named.english, named.source) == (english, "dictionary")
+
+
+@pytest.mark.parametrize(("name", "english"), [
+    ("第三研究所", "3rd Research Institute"),
+    ("第二十一中学", "21st Middle School"),
+    ("第12研究所", "12th Research Institute"),
+])
+def test_an_institution_numbered_in_its_name_gets_an_english_ordinal(namer, name, english):
+    assert namer(name, "ORG").english == english
+
+
+def test_a_mission_whose_places_are_unknown_is_not_guessed(namer):
+    named = namer("某某国驻某地大使馆", "ORG")
+    assert "Embassy of" not in named.english  # no made-up sender or host: the usual chain decides

@@ -17,6 +17,15 @@ from .vocabulary import EntityVocabulary
 
 # China named in a Chinese body's English (China Securities Regulatory Commission, Ministry of Water
 # Resources (PRC)), to leave out when another place's body has the same name.
+# A country's mission in another: 英国驻华大使馆 is the United Kingdom's embassy in China, 中国驻美国大使馆
+# China's in the United States (the sender comes first, the host after 驻).
+_MISSION = re.compile(r"(?P<sender>[\u4e00-\u9fff]{1,8}?)驻(?P<host>[\u4e00-\u9fff]{1,10}?)"
+                      r"(?P<kind>大使馆|总领事馆|领事馆|使馆|代表处|代表团|办事处)")
+_MISSION_ENGLISH = {"大使馆": "Embassy", "使馆": "Embassy", "总领事馆": "Consulate General", "领事馆": "Consulate",
+                    "代表处": "Representative Office", "代表团": "Mission", "办事处": "Office"}
+_THE_BEFORE = ("United ", "Republic ", "Netherlands", "Philippines", "Czech Republic", "Bahamas", "Gambia")
+# 第十四研究所: an ordinal before an institution's kind.
+_ORDINAL_BODY = re.compile(r"第(?P<n>[一二三四五六七八九十百零〇两\d]{1,6})(?P<body>[\u4e00-\u9fff]{2,8})")
 _CHINA_AROUND = re.compile(r"^(?:China|Chinese|PRC)\s+|\s+(?:of China|of the PRC|\(PRC\)|\(China\))$")
 
 
@@ -45,6 +54,9 @@ class EntityNamer:
                 english = place_name(surface, english, self.vocabulary)
             return EnglishName(english, "dictionary")
         if label == "ORG":
+            english = self.mission(surface) or self.ordinal_body(surface)
+            if english:  # put together from known places and dictionary words: no pinyin in it
+                return EnglishName(english, "dictionary")
             english = self.place_and_body(surface)
             if english:
                 return EnglishName(english, "gazetteer")
@@ -66,6 +78,39 @@ class EntityNamer:
         if not has_pinyin:  # every word known: 上海市委 -> Shanghai Municipal Party Committee
             return EnglishName(english, "dictionary")
         return EnglishName(english, "pinyin", english)
+
+    def mission(self, surface: str) -> str | None:
+        """A diplomatic mission, sender and host by the gazetteer: 英国驻华大使馆 -> 'Embassy of the United
+        Kingdom in China', 美国驻沪总领事馆 -> 'Consulate General of the United States in Shanghai'."""
+        m = _MISSION.fullmatch(surface)
+        if m is None:
+            return None
+        sender, host = self._place_english(m["sender"]), self._place_english(m["host"])
+        if sender is None or host is None:
+            return None
+        return f"{_MISSION_ENGLISH[m['kind']]} of {_with_the(sender)} in {_with_the(host)}"
+
+    def ordinal_body(self, surface: str) -> str | None:
+        """An institution numbered in its name: 第十四研究所 -> '14th Research Institute', 第二中学 ->
+        '2nd Middle School' (the kind by the dictionary, else the organisation words' English)."""
+        from ..numbers import ordinal, parse_chinese_integer
+
+        m = _ORDINAL_BODY.fullmatch(surface)
+        if m is None:
+            return None
+        try:
+            number = int(m["n"]) if m["n"].isdigit() else int(parse_chinese_integer(m["n"]))
+        except ValueError:
+            return None
+        body = m["body"]
+        english = _title_words(self.word_english(body)) or self.vocabulary.org_suffix_english.get(body) \
+            or institution_english(body, self.vocabulary, self.known_word, self.word_english)
+        return f"{ordinal(number)} {english}" if english and number > 0 else None
+
+    def _place_english(self, text: str) -> str | None:
+        """A place's English by the gazetteer, one-character forms (华, 美, 沪) by their full names."""
+        entry = self.gazetteer.lookup(self.vocabulary.abbreviations.get(text, text))
+        return entry.english if entry is not None and entry.type in ("GPE", "LOC") else None
 
     def place_and_body(self, surface: str) -> str | None:
         """A gazetteer place and a body named for what it does, as the place's own: 美国政府 -> 'United
@@ -119,3 +164,13 @@ class EntityNamer:
                     return f"{stem_english} {suffix_english}" if suffix_english else None
                 break
         return None
+
+
+def _with_the(place: str) -> str:
+    """'the United States', 'the Netherlands'; 'China', 'Shanghai'."""
+    return f"the {place}" if place.startswith(_THE_BEFORE) else place
+
+
+def _title_words(english: str | None) -> str | None:
+    """'research institute' -> 'Research Institute'."""
+    return " ".join(w[:1].upper() + w[1:] for w in english.split()) if english else None

@@ -136,11 +136,16 @@ LATER_ENTITY_GOLD = ("01_shein_worth_100bn_usd", "12_shanghai_pudong_esports_onl
 # look at their entity output: first measured F1 0.655.
 FIGURE_ARTICLES_ENTITY_GOLD = ("03_etsy_acquires_depop", "07_sharing_accommodation_report",
                                "09_employment_prices_stable")
+# Entities of four articles of ../shared/stories, written on 2026-12-07 by a bilingual helper blind to the
+# stage's output, before any code was changed for them: first measured F1 0.476 (P 0.484, R 0.469); their
+# errors were read afterwards (types of 超市 names, model numbers, a byline's '|'), so they are no longer unseen.
+STORY_ENTITY_GOLD = ("s_d01_jdxfw_anker_recall_2024", "s_s04_o1_hkcd_deminimis_temu",
+                     "s_s05_o3_jiemian_miniso_yonghui", "s_s08_o2_nbd_midea_hk_debut")
 
 
 def _entity_gold(group: tuple[str, ...] | None):
     """Scores of the gold files in `group`, or (None) of those annotated during development."""
-    later_groups = (*UNSEEN_ENTITY_GOLD, *LATER_ENTITY_GOLD, *FIGURE_ARTICLES_ENTITY_GOLD)
+    later_groups = (*UNSEEN_ENTITY_GOLD, *LATER_ENTITY_GOLD, *FIGURE_ARTICLES_ENTITY_GOLD, *STORY_ENTITY_GOLD)
     golds = [load_gold(p) for p in sorted(GOLD_DIR.glob("*.json"))
              if (p.stem in group if group is not None else p.stem not in later_groups)]
     annotated = [g for g in golds if "entities" in g.data]
@@ -159,6 +164,12 @@ def test_unseen_gold_entities(shared):
     with it, 0.711 when this test was written."""
     report = _entity_gold(UNSEEN_ENTITY_GOLD)
     assert report.overall.f1 >= 0.70, (report.missed, report.spurious)
+
+
+def test_story_gold_entities(shared):
+    """A floor: 0.476 when written, 0.613 after the changes that followed reading its errors."""
+    report = _entity_gold(STORY_ENTITY_GOLD)
+    assert report.overall.f1 >= 0.60, (report.missed, report.spurious)
 
 
 def test_later_gold_entities(shared):
@@ -560,3 +571,19 @@ def test_an_institution_numbered_in_its_name_gets_an_english_ordinal(namer, name
 def test_a_mission_whose_places_are_unknown_is_not_guessed(namer):
     named = namer("某某国驻某地大使馆", "ORG")
     assert "Embassy of" not in named.english  # no made-up sender or host: the usual chain decides
+
+
+# ----------------------------------------------------------------------------- types (#34, kind 5)
+
+TYPE_TEXT = ("跨境新闻\n某某网 2023-08-15\n\n据Quillon Research统计，东南亚跨境电商增长迅速。"
+             "Project Northwind计划启动，投资规模巨大。新款充电宝型号为B2718。记者 | 吴晓岚报道。"
+             "福隆超市将关闭部分门店，福隆超市在华东有多家门店。")
+
+
+def test_types_follow_the_words_of_a_name_not_its_capitals():
+    entities = {e.text: e for e in brief_text(TYPE_TEXT).entities}
+    assert entities["Quillon Research"].type == "ORG"  # a company's word, not a person's two capitals
+    assert entities["Project Northwind"].type == "EVENT"  # a programme
+    assert entities["B2718"].type == "PRODUCT"  # a model number
+    assert entities["福隆超市"].type == "ORG" and "City" not in entities["福隆超市"].english  # 超市 is no 市
+    assert not any("|" in name for name in entities)  # a byline's separator is not part of a name

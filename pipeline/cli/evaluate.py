@@ -39,7 +39,7 @@ def _print_spurious(breakdown, top: int = 8) -> None:  # breakdown: pipeline.eva
         console.print(line, markup=False)
 
 
-def _eval_gold(gold_files: list[Path], errors: bool, *scorer_names: str) -> None:
+def _eval_gold(gold_files: list[Path], errors: bool, *scorer_names: str) -> list:
     from ..eval import gold
     from ..nlp import Pipeline
 
@@ -51,6 +51,7 @@ def _eval_gold(gold_files: list[Path], errors: bool, *scorer_names: str) -> None
         raise fail(str(exc)) from None
     for scorer_name in scorer_names:
         _print_report(getattr(gold, scorer_name)(pairs), errors and scorer_name == scorer_names[0])
+    return pairs
 
 
 GoldFiles = Annotated[list[Path], typer.Argument(help="Gold JSON files (format of ../shared/gold/).")]
@@ -114,8 +115,16 @@ def _eval_subjects(path: Path, errors: bool) -> None:
 
 @eval_app.command("entities")
 def eval_entities(gold_files: GoldFiles, errors: ShowErrors = False) -> None:
-    """Precision, recall and F1 of entities (type and English name must agree), per type."""
-    _eval_gold(gold_files, errors, "score_entities")
+    """Precision, recall and F1 of entities (type and English name must agree), per type; and how many
+    entities' English is pinyin (flagged: no dictionary, gazetteer or rule gave English)."""
+    pairs = _eval_gold(gold_files, errors, "score_entities")
+    entities = [e for brief, _ in pairs for e in brief.entities]
+    pinyin = [e for e in entities if e.english_source == "pinyin"]
+    make_console().print(f"English in pinyin: {len(pinyin)} of {len(entities)} entities "
+                         f"({100 * len(pinyin) / max(1, len(entities)):.1f}%)", markup=False)
+    if errors:
+        for entity in pinyin:
+            make_console().print(f"pinyin: {entity.text} ({entity.type}) -> {entity.english}", markup=False)
 
 
 @eval_app.command("ner")

@@ -91,11 +91,18 @@ def make_latin_names(nlp: Language, name: str, corpus_dir: str):
     return latin_names
 
 
+_PRODUCT_CODE = re.compile(r"[A-Z]{1,4}-?\d{2,}[A-Za-z]{0,3}")
+
+
 def _latin_type(text: str, start: int, end: int, words: list[str], vocabulary: EntityVocabulary) -> str:
     before, after = text[max(0, start - 8) : start], text[end : end + 4]
     titled = re.search(rf"({vocabulary.title_pattern})(兼\s?\S+)?\s?$", before) is not None
+    if all(_PRODUCT_CODE.fullmatch(w) for w in words):
+        return "PRODUCT"  # A1647, RTX4090: a model number, never a person or a company
     if any(w.lower().strip(".") in vocabulary.latin_org_words for w in words) or words[0] == "The":
-        return "ORG"
+        return "ORG"  # Coresight Research, Morgan Stanley Securities: a company's words, never a person's
+    if any(w.lower() in vocabulary.latin_event_words for w in words):
+        return "EVENT"  # Project Gigafactory, Prime Day
     personal = after.startswith(vocabulary.person_verbs) or titled
     title_case = all(
         re.fullmatch(r"[A-Z][a-z'\-]+|de|da|di|van|von|der|le|la|du|dos|del|Le|La|De|Van|Von", w) for w in words

@@ -49,6 +49,9 @@ def make_recogniser(nlp: Language, name: str, corpus_dir: str, model_path: str, 
         found = recogniser.predict(text, words, dictionary.proper_forms, dictionary.longest_proper, heads=head_names)
         for head in head_names:
             for start, end, label in found[head]:
+                start, end = _letters_only(text, start, end)  # '| 卢奕贝' in a byline is 卢奕贝
+                if end - start < 1:
+                    continue
                 ours = recognised_type(text[start:end], RECOGNISER_TYPES[head].get(label), vocabulary)
                 if ours:
                     _add_span(doc, "recogniser", start, end, ours)
@@ -60,10 +63,20 @@ def make_recogniser(nlp: Language, name: str, corpus_dir: str, model_path: str, 
 _LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9]")
 
 
+def _letters_only(text: str, start: int, end: int) -> tuple[int, int]:
+    """A span without the spaces and punctuation the model took in at its ends (a byline's '| ')."""
+    while start < end and not text[start].isalpha():
+        start += 1
+    while end > start and not text[end - 1].isalpha():
+        end -= 1
+    return start, end
+
+
 def recognised_type(surface: str, label: str | None, vocabulary: EntityVocabulary) -> str | None:
     """Our type for a span the recogniser found, or None where the evidence says it is no name.
 
     - Latin script and digits belong to the Latin-name rule: the model sees letters only by class.
+    - A "place" ending in a common noun that only ends like one (超市, 股市) is a business, or nothing.
     - A bare suffix or generic word (联盟, 专委会) is no organisation's name; one ending in an event word
       (电影节, 博览会) is an event's.
     - A two-character person's name starts with a surname (光云 and 优云 do not), unless the
@@ -75,6 +88,9 @@ def recognised_type(surface: str, label: str | None, vocabulary: EntityVocabular
 
     if label is None or _LATIN_OR_DIGIT.search(surface):
         return None
+    ending = next((e for e in vocabulary.not_place_endings if surface.endswith(e)), None)
+    if label == "LOC" and ending:  # 永辉超市 is a supermarket chain, not 'Yonghuichao City'
+        return "ORG" if len(surface) - len(ending) >= 2 else None
     if label == "ORG" and (surface in vocabulary.org_suffixes or surface in vocabulary.generic_org_words):
         return None
     if label == "ORG" and surface.endswith(vocabulary.event_suffixes) and len(surface) > 3:

@@ -25,6 +25,7 @@ class EntityVocabulary:
     former_markers: tuple[str, ...]
     person_verbs: tuple[str, ...]
     latin_org_words: frozenset[str]
+    latin_event_words: frozenset[str]  # project, summit, day …: a Latin name of a programme or event
     compound_surnames: tuple[str, ...]
     surname_readings: dict[str, str]
     org_suffixes: tuple[str, ...]  # detection order
@@ -35,6 +36,7 @@ class EntityVocabulary:
     generic_org_words: frozenset[str]
     org_left_stops: frozenset[str]
     not_places: frozenset[str]
+    not_place_endings: tuple[str, ...]  # 超市, 股市 …: end in 市 and name no place
     place_suffixes: tuple[str, ...]
     place_levels: dict[str, str]  # 省 -> Province: a level's English, longest first
     place_stop_stems: frozenset[str]
@@ -86,6 +88,7 @@ def load_vocabulary(resources: Resources) -> EntityVocabulary:
         former_markers=words("former_markers"),
         person_verbs=words("person_verbs"),
         latin_org_words=frozenset(words("latin_org_words")),
+        latin_event_words=frozenset(words("latin_event_words")),
         compound_surnames=words("compound_surnames"),
         surname_readings={row["chinese"]: row["pinyin"] for row in table("surname_readings")},
         org_suffixes=tuple(row["chinese"] for row in suffixes if row["detect"] == "yes"),
@@ -97,6 +100,7 @@ def load_vocabulary(resources: Resources) -> EntityVocabulary:
         generic_org_words=frozenset(words("generic_org_words")),
         org_left_stops=frozenset(words("org_left_stops")),
         not_places=frozenset(words("not_places")),
+        not_place_endings=tuple(words("not_place_endings")),
         place_suffixes=words("place_suffixes"),
         place_levels={row["chinese"]: row["english"]
                       for row in sorted(table("place_levels"), key=lambda row: -len(row["chinese"]))},

@@ -11,7 +11,7 @@ from ..schema import Figure, FigureChange, Sentence
 from .candidates import find_candidates
 from .english import _core_english
 from .patterns import _COUNT_WORDS, _REL_YEAR, Anchor, Candidate
-from .subjects import PosTags, TaggedWords, continues_subject, noun_after, subject_before
+from .subjects import PosTags, TaggedWords, continues_subject, noun_after, restates_previous, subject_before
 from .vocabulary import (
     _COUNT_CONTEXT,
     APPROX_AFTER,
@@ -138,6 +138,10 @@ class FigureExtractor:
                 if last.sentence == index and last.subject and (
                         last.start >= clause_start or continues_subject(text, clause_start, candidate.start)):
                     figure.subject = last.subject
+            # （约合5.53亿港元）: the same amount in another currency measures what the one before does.
+            if figures and figures[-1].sentence == index and figures[-1].kind == figure.kind \
+                    and restates_previous(text, figures[-1].end, candidate.start):
+                figure.subject = figures[-1].subject
             figures.append(figure)
         self._link_changes(text, figures)
         self._assign_periods(text, figures, sentences, anchor)
@@ -185,7 +189,8 @@ class FigureExtractor:
         forecast = kind not in ("date", "period") and any(w in before for w in FORECAST_WORDS)
         subject = None if kind in ("date", "period") else (
             noun_after(text, c.end, kind, tagged, duration=unit in DURATION_UNITS or unit in ("岁", "周岁"))
-            or subject_before(text, clause_start, c.start, previous_end, kind, duration=unit in DURATION_UNITS))
+            or subject_before(text, clause_start, c.start, previous_end, kind, duration=unit in DURATION_UNITS,
+                              tagged=tagged))
         return Figure(
             text=text[c.start:c.end], start=c.start, end=c.end, sentence=index, kind=kind, value=c.value,
             low=c.low, high=c.high, unit=unit, approx=approx,  # type: ignore[arg-type]

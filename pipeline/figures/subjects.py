@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 _PARENTHETICAL = re.compile(r"（[^（）]*）|\([^()]*\)")
-_TRAILING_FILLER = re.compile(r"(了|约|大约|近|将近|接近|达到?|为|是|超过|超|逾|至|到|共|合计|总计|仅|只有|高达|多达|"
+_TRAILING_FILLER = re.compile(r"(不超过|不低于|不少于|不多于|一举|一度|再次|首次|分别|报收|收报|报|"
+                              r"了|约|大约|近|将近|接近|达到?|为|是|超过|超|逾|至|到|共|合计|总计|仅|只有|高达|多达|"
                               r"最高|最多|至少|不到|不足|低于|高于|同比|环比|增长|下降|增加|减少|提升|提高|上升|下滑|"
                               r"缩减|降低|下跌|上涨|拥有|有|获得|完成|实现|突破|占比?|的|在|将|预计|可能|或|"
                               r"增至|降至|升至|扩大|缩小|增|减|超出|高出|只|仅|才|就|也|都|还|已|会|由|从)$")
@@ -91,11 +92,13 @@ def noun_after(text: str, end: int, kind: str, tagged: TaggedWords | None, durat
 
 
 def subject_before(text: str, clause_start: int, fig_start: int, previous_end: int, kind: str,
-                   duration: bool = False) -> str | None:
+                   duration: bool = False, tagged: TaggedWords | None = None) -> str | None:
     """The noun phrase before the figure in its clause, fillers and the predicate before it stripped.
-    A length of time measures only a span named so (生产周期2-3个月), not whatever came before it."""
+    A length of time measures only a span named so (生产周期2-3个月), not whatever came before it; a
+    phrase that still ends in a verb (将发售, 加征) or points back (这一数量) is no subject."""
     left = max(clause_start, previous_end)
     phrase = _PARENTHETICAL.sub("", text[left:fig_start]).strip()
+    phrase = phrase.lstrip("）)」”、，,:： ")
     phrase = re.split(r"[（(「“]", phrase)[-1]  # an unclosed bracket opens the phrase
     phrase = phrase.split("从")[0] if "从" in phrase[1:] else phrase  # 净亏损从1年前的… -> 净亏损
     if kind in ("percent", "fraction") and re.search(r"占(?!比)", phrase):
@@ -108,6 +111,11 @@ def subject_before(text: str, clause_start: int, fig_start: int, previous_end: i
     predicates = list(_PREDICATES.finditer(phrase))
     if predicates:
         phrase = phrase[predicates[-1].end():]
+    copula = list(re.finditer(r"为|是", phrase))
+    if copula and copula[-1].start() >= 2 and len(phrase) - copula[-1].end() >= 2:
+        phrase = phrase[:copula[-1].start()]  # 发售价区间为每股发售股份8.68港元: what is stated is the range
+    if re.match(r"这一|这些|此|其中", phrase) or _ends_in_verb(text, fig_start, phrase, tagged):
+        return None
     phrase = _SUBJECT_START.sub("", phrase).strip(" 的了")
     if len(phrase) < 2 or not re.search(r"[\u4e00-\u9fffA-Za-z]", phrase) or re.fullmatch(r"每.", phrase):
         return None  # 每单 (per order) says what the figure is counted by, not what it measures
@@ -118,6 +126,29 @@ def subject_before(text: str, clause_start: int, fig_start: int, previous_end: i
     if duration and not re.search(r"(周期|期限|时间|时长|工期|期)$", phrase):
         return None
     return phrase.strip() or None
+
+
+def _ends_in_verb(text: str, fig_start: int, phrase: str, tagged: TaggedWords | None) -> bool:
+    """Whether the phrase, as jieba tags the text, ends in a verb (将发售, 对中国货物加征): the figure is
+    its object, and the phrase says what is done, not what is measured."""
+    if tagged is None or not phrase:
+        return False
+    end = text.rfind(phrase, 0, fig_start + 1)
+    if end < 0:
+        return False
+    end += len(phrase)
+    last = next((tag for start, word_end, tag in tagged.words if word_end == end), None)
+    return last is not None and last.startswith("v") and last != "vn"
+
+
+# A figure that restates the one before in another currency or unit: 5.53亿港元 in （约合5.53亿港元）.
+_CONVERSION = re.compile(r"(约合|折合|合|相当于|约为)(人民币|美元|港元|港币|新台币|新台幣|欧元|日元)?$")
+
+
+def restates_previous(text: str, previous_end: int, fig_start: int) -> bool:
+    """Whether a figure only converts the figure right before it (…美元（约合5.53亿港元）, 约合新台币…)."""
+    between = text[previous_end:fig_start].strip("（( ，,")
+    return bool(_CONVERSION.search(between)) and len(between) <= 8
 
 
 def continues_subject(text: str, clause_start: int, fig_start: int) -> bool:

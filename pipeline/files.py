@@ -12,18 +12,18 @@ from pathlib import Path
 from .errors import OutputError, os_reason
 
 MAX_SLUG_CHARS = 80
-_SURROGATE = re.compile("[\ud800-\udfff]")
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # only a str holds them: they cannot be written as UTF-8
 
 
 def display_name(name: str) -> str:
     """A file name as text that can be written anywhere: the bytes of a name that is not UTF-8 (a GBK
     name from a Windows zip reaches Python as lone surrogates, 测\udcff试) shown as \\xff escapes."""
-    if not _SURROGATE.search(name):
+    if not LONE_SURROGATE.search(name):
         return name
     try:
         raw = name.encode("utf-8", "surrogateescape")
     except UnicodeEncodeError:
-        return _SURROGATE.sub("\ufffd", name)
+        return LONE_SURROGATE.sub("\ufffd", name)
     return raw.decode("utf-8", "backslashreplace")
 
 

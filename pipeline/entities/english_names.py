@@ -12,7 +12,7 @@ from ..dictionary import ChineseEnglishDictionary
 from ..resources import HAN
 from ..terms import gloss_english
 from .gazetteer import Gazetteer
-from .naming import chinese_name_pinyin, institution_english, org_english, pinyin_word, place_name
+from .naming import _title, chinese_name_pinyin, institution_english, org_english, pinyin_word, place_name
 from .vocabulary import EntityVocabulary
 
 # China named in a Chinese body's English (China Securities Regulatory Commission, Ministry of Water
@@ -103,7 +103,7 @@ class EntityNamer:
         except ValueError:
             return None
         body = m["body"]
-        english = _title_words(self.word_english(body)) or self.vocabulary.org_suffix_english.get(body) \
+        english = _title(self.word_english(body)) or self.vocabulary.org_suffix_english.get(body) \
             or institution_english(body, self.vocabulary, self.known_word, self.word_english)
         return f"{ordinal(number)} {english}" if english and number > 0 else None
 
@@ -169,8 +169,3 @@ class EntityNamer:
 def _with_the(place: str) -> str:
     """'the United States', 'the Netherlands'; 'China', 'Shanghai'."""
     return f"the {place}" if place.startswith(_THE_BEFORE) else place
-
-
-def _title_words(english: str | None) -> str | None:
-    """'research institute' -> 'Research Institute'."""
-    return " ".join(w[:1].upper() + w[1:] for w in english.split()) if english else None

@@ -10,6 +10,7 @@ no figure covers the span. For a `none` case, any figure over the span is wrong.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -56,19 +57,23 @@ def _number_or_text(field_text: str) -> float | str | None:
         return field_text
 
 
+def _case_rows(path: Path, what: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, '|'-separated fields) of a case file, `#` comments and blank lines skipped."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise NewsbriefError(f"{path}: cannot read {what} ({exc})") from None
+    for number, line in enumerate(lines, 1):
+        if line.strip() and not line.lstrip().startswith("#"):
+            yield number, [part.strip() for part in line.split("|")]
+
+
 def load_cases(path: str | Path) -> list[FigureCase]:
     """Read a case file: `family | text | span | kind | value | low | high | unit | english` per line,
     `#` comments and blank lines skipped."""
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise NewsbriefError(f"{path}: cannot read figure cases ({exc})") from None
     cases = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        fields = [part.strip() for part in line.split("|")]
+    for number, fields in _case_rows(path, "figure cases"):
         if len(fields) != len(_FIELDS):
             raise NewsbriefError(f"{path}:{number}: expected {len(_FIELDS)} fields separated by '|', "
                                  f"found {len(fields)}")
@@ -162,15 +167,8 @@ class SubjectCase:
 def load_subject_cases(path: str | Path) -> list[SubjectCase]:
     """Read `text | figure span | subject[/alternative…]` lines (`-` for no subject)."""
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise NewsbriefError(f"{path}: cannot read subject cases ({exc})") from None
     cases = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        fields = [part.strip() for part in line.split("|")]
+    for number, fields in _case_rows(path, "subject cases"):
         if len(fields) != 3 or fields[1] not in fields[0]:
             raise NewsbriefError(f"{path}:{number}: expected 'text | figure span | subject' with the span in the text")
         text, span, subjects = fields

@@ -9,6 +9,7 @@ from ..numbers import CN_DIGITS, format_decimal
 from .patterns import (
     _CUR_WORDS,
     _NUM,
+    _RANGE_SEP,
     _UNIT_WORDS,
     Anchor,
     Candidate,
@@ -51,7 +52,7 @@ def _tenths(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     return Candidate(*_span(m), "fraction", round(value, 6), 3, english=f"{format_decimal(value * 100)}%")
 
 
-@rule(rf"(?<![\d.一二两三四五六七八九十])(?P<lo>{_TENTHS})成?(?:\s?(?:--|——|[-~～—–至到])\s?|(?=[两二三四五六七八九]成))"
+@rule(rf"(?<![\d.一二两三四五六七八九十])(?P<lo>{_TENTHS})成?(?:{_RANGE_SEP}|(?=[两二三四五六七八九]成))"
       rf"(?P<hi>{_TENTHS})成{_NOT_TENTHS_AFTER}", r"成")
 def _tenths_range(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     """三至四成 is 30–40%, 两三成 20–30%."""
@@ -151,7 +152,7 @@ _PRICE_BEFORE = "卖价收要付花值仅只是为"
 
 
 def _digit(text: str | None) -> float:
-    return 0.0 if not text else float(text) if text.isdigit() else float(CN_DIGITS[text])
+    return float(_cn_small(text)) if text else 0.0
 
 
 @rule(rf"(?P<n>{_NUM})(?P<yuan>元|块)(?:(?P<j>{_SUB_DIGIT}|\d)(?P<ju>角|毛)(?:(?P<f>{_SUB_DIGIT}|\d)分?)?"

@@ -7,13 +7,22 @@ import calendar
 import re
 
 from .dates import _iso_date, _year_from
-from .patterns import _YEAR_PREFIX, CN_YEAR, Anchor, Candidate, _cn_small, _span, day_pattern, month_pattern, rule
+from .patterns import (
+    _RANGE_SEP,
+    _YEAR_PREFIX,
+    CN_YEAR,
+    Anchor,
+    Candidate,
+    _cn_small,
+    _span,
+    day_pattern,
+    month_pattern,
+    rule,
+)
 from .vocabulary import MONTHS
 
-_SEP = r"\s?(?:--|——|[-~～—–至到])\s?"
 
-
-@rule(rf"{_YEAR_PREFIX}{month_pattern('m')}\s?月{day_pattern('d')}\s?[日号]?{_SEP}"
+@rule(rf"{_YEAR_PREFIX}{month_pattern('m')}\s?月{day_pattern('d')}\s?[日号]?{_RANGE_SEP}"
       rf"(?:{month_pattern('m2')}\s?月)?{day_pattern('d2')}\s?[日号]", r"[日号]")
 def _day_range(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     """6月3-9日, 6月3日至9日, 9月1日至10月31日: a span of days."""
@@ -36,7 +45,7 @@ def _day_range(m: re.Match[str], anchor: Anchor) -> Candidate | None:
                      info={"range": True})
 
 
-@rule(rf"(?<![\d.])(?P<y1>(?:19|20)\d{{2}})\s?年{month_pattern('m1')}\s?月{_SEP}"
+@rule(rf"(?<![\d.])(?P<y1>(?:19|20)\d{{2}})\s?年{month_pattern('m1')}\s?月{_RANGE_SEP}"
       rf"(?P<y2>(?:19|20)\d{{2}})\s?年{month_pattern('m2')}\s?月(?![\d日号底末初中])", r"月")
 def _month_range_across_years(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     """2022年11月至2023年2月: months of two years."""

@@ -10,6 +10,7 @@ from .patterns import (
     _D,
     _M,
     _Q,
+    _RANGE_SEP,
     _REL_YEAR,
     _YEAR_PREFIX,
     CN_YEAR,
@@ -215,7 +216,7 @@ def _first_quarters(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     return Candidate(*_span(m), "period", value, 6, english=english)
 
 
-@rule(rf"{_YEAR_PREFIX}{month_pattern('m1')}\s?月?\s?(?:--|——|[-~～—–至到])\s?{month_pattern('m2')}\s?月份?"
+@rule(rf"{_YEAR_PREFIX}{month_pattern('m1')}\s?月?{_RANGE_SEP}{month_pattern('m2')}\s?月份?"
       r"(?![\d日号底末初中]|上旬|下旬)", r"月")
 def _month_range(m: re.Match[str], anchor: Anchor) -> Candidate | None:
     """1-9月, 3月至5月, 五月至七月: a span of months of one year."""

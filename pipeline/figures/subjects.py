@@ -46,6 +46,7 @@ class TaggedWords:
 
     starts: dict[int, int]  # character offset -> index of the word that starts there
     words: list[tuple[int, int, str]]  # start, end, tag
+    ends: dict[int, str]  # character offset -> tag of the word that ends there
 
     @classmethod
     def of(cls, text: str, tags: PosTags) -> TaggedWords:
@@ -56,7 +57,8 @@ class TaggedWords:
                 continue  # a word the tagger rewrote: skip it, keep the rest aligned
             words.append((start, start + len(word), tag))
             position = start + len(word)
-        return cls({start: i for i, (start, _, _) in enumerate(words)}, words)
+        return cls({start: i for i, (start, _, _) in enumerate(words)}, words,
+                   {end: tag for _, end, tag in words})
 
 
 def noun_after(text: str, end: int, kind: str, tagged: TaggedWords | None, duration: bool = False) -> str | None:
@@ -137,7 +139,7 @@ def _ends_in_verb(text: str, fig_start: int, phrase: str, tagged: TaggedWords | 
     if end < 0:
         return False
     end += len(phrase)
-    last = next((tag for start, word_end, tag in tagged.words if word_end == end), None)
+    last = tagged.ends.get(end)
     return last is not None and last.startswith("v") and last != "vn"
 
 

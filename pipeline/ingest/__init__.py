@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..errors import InputError
+from ..files import LONE_SURROGATE
 from ..resources import Resources, default_resources
 from ..schema import DatePrecision, SourceFormat
 from ..settings import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS
@@ -30,7 +31,6 @@ from .clean import (
 from .formats import ARTICLE_SUFFIXES, _html_article, _markdown_lines, detect_format
 from .read import decode_bytes, read_article_bytes
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 # A web page's markup may be this many times its text: the character limit counts the extracted article.
 HTML_MARKUP_FACTOR = 10
 
@@ -67,7 +67,7 @@ def ingest_text(
     resources = resources or default_resources()
     boilerplate = Boilerplate.from_resources(resources)
     # Lone surrogates (only a str can hold them) cannot be written out as UTF-8 anywhere later.
-    text = _SURROGATE.sub("\ufffd", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = LONE_SURROGATE.sub("\ufffd", text).replace("\r\n", "\n").replace("\r", "\n")
     title, source = clean_field(title), clean_field(source)
     known_date: tuple[datetime, DatePrecision] | None = (published, "minute") if published else None
     if fmt == "html":

@@ -111,14 +111,15 @@ class FeedPoller:
                 if parsed.bozo and not any(entry.get("link") for entry in parsed.entries):
                     raise InputError(feed, f"not a readable feed ({type(parsed.bozo_exception).__name__})")
                 state.etag, state.modified = response.headers.get("etag"), response.headers.get("last-modified")
-                items = []
+                items, taken = [], set()
                 for entry in parsed.entries:
                     # /news/1.html and //host/1.html are relative to the feed; credentials are dropped.
                     link = without_userinfo(urljoin(response.url or feed, (entry.get("link") or "").strip()))
                     key = str(entry.get("id") or link)
                     key = without_userinfo(key) if is_url(key) else key  # an id may carry them too
-                    if is_url(link) and key not in state.seen and key not in dict(items):
+                    if is_url(link) and key not in state.seen and key not in taken:
                         items.append((key, link))
+                        taken.add(key)
                 # Newest first (feeds list them so; a dated feed is sorted), at most max_items a poll.
                 self.left[feed] = max(0, len(items) - self.max_items)
                 items = items[:self.max_items]

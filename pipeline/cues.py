@@ -46,17 +46,22 @@ class MeaningCues:
     negators: frozenset[str]
     contracted: tuple[tuple[str, tuple[Named, ...]], ...]
     events: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]  # (Chinese words, the English that says them)
+    qualifiers: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = ()  # when and what a figure counts
 
 
 @cache
 def load_cues(resources: Resources) -> MeaningCues:
     rows = read_tsv(resources.require(resources.lexicon / "meaning_cues.tsv"))
     alternatives: dict[str, list[str]] = {}
-    contracted, events = [], []
+    contracted: list[tuple[str, tuple[Named, ...]]] = []
+    said: dict[str, list[tuple[re.Pattern[str], re.Pattern[str]]]] = {"event": [], "qualifier": []}
     for row in rows:
-        if row["set"] == "event":
+        if row["set"] in said:  # zh=en: Chinese words, and the English that says them
             chinese, english = row["pattern"].split("=", 1)
-            events.append((re.compile(chinese), re.compile(rf"(?<![\w'’-])(?:{english})(?![\w-])", re.I)))
+            if _plain(chinese):  # the longest first: 下载量 before 下载, so that a match ends between words
+                chinese = "|".join(sorted(chinese.split("|"), key=len, reverse=True))
+            said[row["set"]].append((re.compile(chinese),
+                                     re.compile(rf"(?<![\w'’-])(?:{english})(?![\w-])", re.I)))
         elif row["set"] == "contracted_list":
             word, members = row["pattern"].split("=", 1)
             contracted.append((word, tuple(Named(word, tuple(m.split("|")), m.split("|")[0])
@@ -73,7 +78,7 @@ def load_cues(resources: Resources) -> MeaningCues:
         else:
             patterns[name] = re.compile(body)
     negators = frozenset(alternatives.get("zh_negator", ()))
-    return MeaningCues(patterns, negators, tuple(contracted), tuple(events))
+    return MeaningCues(patterns, negators, tuple(contracted), tuple(said["event"]), tuple(said["qualifier"]))
 
 
 def _plain(pattern: str) -> bool:

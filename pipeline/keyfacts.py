@@ -33,6 +33,9 @@ _CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?]")
 _QUARTER = re.compile(r"^(\d{4})-(Q[1-4]|H[12])$")
 # A figure that describes a noun rather than states a fact: 售价低于100美元的寄售商品, 26岁以下的年轻人.
 _ATTRIBUTIVE = re.compile(r"(?:以下|以上|以内|左右|上下|之内)?的")
+# A percentage of something else (电商销售额只占零售总额的20%): the subject is not what the 20% measures.
+_SHARE = re.compile(r"占")
+_ASIDE = re.compile(r"[（(][^（）()]{0,40}[）)]")  # a bracketed aside: a byline, a stock code, an alias
 _REPORTED = re.compile(r"报道|据悉|消息称|援引|传出|据了解|知情人士")
 
 
@@ -51,6 +54,7 @@ class KeyFactRules:
     metric_heads: frozenset[str]
     agencies: frozenset[str]
     possibility: re.Pattern[str]
+    plan: re.Pattern[str]  # a plan or target (计划, 目标, 力争): its figure is no fact yet
 
 
 @cache
@@ -59,7 +63,7 @@ def load_key_fact_rules(resources: Resources) -> KeyFactRules:
 
     agencies = frozenset(row["name"] for row in read_tsv(resources.require(resources.news_agencies)))
     return KeyFactRules(frozenset(read_lines(resources.require(resources.lexicon / "metric_heads.txt"))), agencies,
-                        load_cues(resources).patterns["zh_possibility"])
+                        load_cues(resources).patterns["zh_possibility"], load_cues(resources).patterns["zh_plan"])
 
 
 def key_facts(figures: Sequence[Figure], entities: Sequence[Entity], sentences: Sequence[Sentence], text: str,
@@ -68,7 +72,8 @@ def key_facts(figures: Sequence[Figure], entities: Sequence[Entity], sentences: 
     grouped by sentence and subject, then who the article is about."""
     groups: dict[tuple[int, str], list[int]] = {}
     for i, f in enumerate(figures):
-        if f.kind in STATED_KINDS and _quotable(f, rules.metric_heads) and not _ATTRIBUTIVE.match(text, f.end):
+        if f.kind in STATED_KINDS and _quotable(f, rules.metric_heads) and not _ATTRIBUTIVE.match(text, f.end) \
+                and not (f.kind == "percent" and _SHARE.search(text, _clause_start(text, f.start), f.start)):
             groups.setdefault((f.sentence, f.subject or ""), []).append(i)
     ranked = sorted(groups.values(), key=lambda members: -max(figures[i].salience for i in members))
     facts: list[KeyFact] = []
@@ -90,6 +95,12 @@ def _quotable(f: Figure, heads: frozenset[str]) -> bool:
     return bool(subject and english) and len(subject) <= MAX_SUBJECT_CHARS and not _CLAUSE_OPENING.match(subject) \
         and any(subject.endswith(head) for head in heads) \
         and len(english.split()) <= MAX_SUBJECT_WORDS and not HAN.search(english)
+
+
+def _clause_start(text: str, at: int, reach: int = 200) -> int:
+    """Where the clause holding offset `at` begins (looked for at most `reach` characters back)."""
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, max(0, at - reach), at)]
+    return breaks[-1] if breaks else max(0, at - reach)
 
 
 def _clause_has_others(members: list[int], figures: Sequence[Figure], text: str) -> bool:
@@ -130,12 +141,13 @@ def _figure_fact(members: list[int], figures: Sequence[Figure], entities: Sequen
     if not values:
         return None
     subject = first.subject_en or ""
-    owner = _owner(first, entities, sentences, text)
+    owner = _owner(first, entities, sentences, text, rules.agencies)
     if owner is None and not any(len(e.english) > 1 and re.search(rf"\b{re.escape(e.english)}\b", subject, re.I)
                                  for e in entities):
         return None  # whose figure it is, the fact sheet cannot say: 'Net loss: …' alone misleads
-    sentence = next((s.text for s in sentences if s.index == first.sentence), "")
-    hedge = _hedge(sentence, rules)
+    found = next((s for s in sentences if s.index == first.sentence), None)
+    sentence = found.text if found else ""
+    hedge = _hedge(sentence, rules, text[found.start:max(f.end for f in group)] if found else "")
     context = [part for part in (owner.english if owner and owner.english.casefold() not in subject.casefold()
                                  else None, _period_english(first, figures),
                                  "forecast" if any(f.forecast for f in group) else hedge) if part]
@@ -144,23 +156,31 @@ def _figure_fact(members: list[int], figures: Sequence[Figure], entities: Sequen
     return KeyFact(text=f"{label}: {', '.join(values)}", figures=members, entities=entity_index)
 
 
-def _hedge(sentence: str, rules: KeyFactRules) -> str | None:
-    """'estimate' where the sentence forecasts or hedges (预计, 或达, 有望), 'reported' where it cites reports."""
+def _hedge(sentence: str, rules: KeyFactRules, leading: str) -> str | None:
+    """'estimate' where the sentence forecasts or hedges (预计, 或达, 有望), 'target' where it plans (计划,
+    目标) before the figure (`leading`: the sentence up to it; 营收为12亿元，计划明年上市 plans no revenue),
+    'reported' where it cites reports."""
     if rules.possibility.search(sentence):
         return "estimate"
+    if rules.plan.search(leading):
+        return "target"
     return "reported" if _REPORTED.search(sentence) else None
 
 
-def _owner(f: Figure, entities: Sequence[Entity], sentences: Sequence[Sentence], text: str) -> Entity | None:
+def _owner(f: Figure, entities: Sequence[Entity], sentences: Sequence[Sentence], text: str,
+           agencies: frozenset[str] = frozenset()) -> Entity | None:
     """Whose figure it is: the organisation or person its sentence names last before it (ThredUp for 收入 in
-    ThredUp的毛利润同比增长了6%,收入增长8.2%), else a place its own clause names."""
+    ThredUp的毛利润同比增长了6%,收入增长8.2%), else a place its own clause names; never a news agency or
+    a name in a bracketed aside (新华社上海7月25日电（记者王海松）: who reports it)."""
     sentence = next((s for s in sentences if s.index == f.sentence), None)
     if sentence is None:
         return None
     breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, sentence.start, f.start)]
     clause_start = breaks[-1] if breaks else sentence.start
+    asides = [m.span() for m in _ASIDE.finditer(text, sentence.start, f.start)]  # （记者王海松）: a byline
     named = [(m.start, e) for e in entities for m in e.mentions if sentence.start <= m.start and m.end <= f.start
-             and not (f.subject or "").endswith(e.text)]  # 日活用户 (DAU) is the measure, not whose
+             and not (f.subject or "").endswith(e.text)  # 日活用户 (DAU) is the measure, not whose
+             and not any(a <= m.start < b for a, b in asides) and e.text not in agencies]
     found = sorted((start, i) for i, (start, e) in enumerate(named) if e.type in ("ORG", "PERSON", "PRODUCT"))
     if found:
         return named[found[-1][1]][1]

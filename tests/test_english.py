@@ -755,3 +755,85 @@ def test_a_country_in_a_names_english_must_be_one_its_chinese_writes():
         seg = Segment(0, "name", 0, chinese, chinese, [], [], pinyin=pinyin)
         seg.output = answer
         assert writer.problems(seg) == problems
+
+
+# -- titles in parts: a headline of several clauses is put into English clause by clause
+
+
+@pytest.mark.parametrize(("title", "parts"), [
+    ("跨境物流的数字化转型，北风科技将以3亿美元收购荷兰仓储平台Lumen",
+     [("跨境物流的数字化转型", ""), ("北风科技将以3亿美元收购荷兰仓储平台Lumen", "; ")]),
+    ("进军东南亚：北风小店再添三国", [("进军东南亚", ""), ("北风小店再添三国", ": ")]),
+    ("北风，值不值100亿美元？", [("北风，值不值100亿美元？", "")]),  # a bare name is no clause
+    ("北风电商 2023年GMV近50亿，今年目标翻倍", [("北风电商 2023年GMV近50亿", ""), ("今年目标翻倍", "; ")]),
+    ("门店精简 线上热烈 北风电商透出信心", [("门店精简 线上热烈", ""), ("北风电商透出信心", "; ")]),
+    ("北风完成5亿元融资", [("北风完成5亿元融资", "")]),
+])
+def test_a_headline_splits_into_its_clauses(title, parts):
+    from pipeline.writer.prepare import title_parts
+
+    assert title_parts(title) == parts
+
+
+TWO_PART = """跨境物流的数字化转型，北风科技将以3亿美元收购荷兰仓储平台Lumen
+卖家周刊 2024-08-02 20:15
+
+北风科技8月1日宣布，将以3亿美元收购荷兰仓储平台Lumen，交易预计年底完成。
+Lumen在欧洲运营12个仓库，去年营收为8000万美元。
+"""
+
+
+def test_each_clause_of_a_headline_is_asked_alone_and_the_title_joins_them():
+    brief = brief_text(TWO_PART)
+
+    def answer(conversation):
+        user = conversation[-1]["content"]
+        if user.startswith("跨境物流的数字化转型"):
+            return "The digital shift of cross-border logistics."
+        if "US$300 million" in user and "年底" not in user:
+            return "Beifeng Technology to buy Dutch warehousing platform Lumen for US$300 million."
+        return "Lumen runs 12 warehouses in Europe."
+
+    writer = Writer(Scripted(answer), sentences=1)
+    writer.write([brief])
+    asked = [c[-1]["content"] for c in writer.generator.calls]
+    assert any(a.startswith("跨境物流的数字化转型") and "Lumen" not in a for a in asked)  # the clause alone
+    assert brief.meta.title_en == ("The digital shift of cross-border logistics; Beifeng Technology to buy Dutch "
+                                   "warehousing platform Lumen for US$300 million")
+
+
+def test_a_failing_side_clause_is_left_out_and_a_failing_main_clause_rebuilds_the_title():
+    def writer_for(side: str, main: str) -> Brief:
+        brief = brief_text(TWO_PART)
+
+        def answer(conversation):
+            user = conversation[-1]["content"]
+            if user.startswith("跨境物流的数字化转型"):
+                return side
+            if "US$300 million" in user and "年底" not in user:
+                return main
+            return "Lumen runs 12 warehouses in Europe."
+
+        Writer(Scripted(answer), sentences=1).write([brief])
+        return brief
+
+    main = "Beifeng Technology to buy Dutch warehousing platform Lumen for US$300 million."
+    brief = writer_for("The digital shift of cross-border logistics has cost 999 jobs.", main)
+    assert brief.meta.title_en == main.rstrip(".")
+    assert any(w.code == "writer-title" and "left out" in w.message for w in brief.warnings)
+    brief = writer_for("The digital shift of cross-border logistics.",
+                       "Beifeng Technology to buy Lumen for US$777 million.")
+    assert "777" not in (brief.meta.title_en or "") and brief.faithfulness.sentences_replaced == 1
+
+
+def test_a_headline_in_title_case_is_put_in_sentence_case_keeping_the_names():
+    from pipeline.writer.repair import sentence_case
+
+    known = {"Shanghai", "International", "Film", "Festival", "CIIE"}
+    assert sentence_case("Shanghai International Film Festival Reveals Unusual Industry Confidence", known) == \
+        "Shanghai International Film Festival reveals unusual industry confidence"
+    assert sentence_case("CIIE Members Sign Long-Term Deals", known) == "CIIE members sign long-term deals"
+    assert sentence_case("Beifeng Lists On The Exchange On Wednesday", known) == \
+        "Beifeng lists on the exchange on Wednesday"  # a weekday or month keeps its capital
+    same = "Shanghai film festival shows industry confidence"  # not title case: left as written
+    assert sentence_case(same, known) == same

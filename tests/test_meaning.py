@@ -145,6 +145,48 @@ def test_an_event_the_source_reports_must_be_said():
                     "coverage") == []
 
 
+# -- qualifier: when, what and where a figure counts
+
+
+def test_the_time_frame_of_a_figure_must_be_said():
+    assert problems("印尼站单日GMV突破1000万美元。", "Indonesia's GMV exceeded US$10 million.", "qualifier")
+    assert problems("上半年公司营收为18亿元。", "The company's revenue was RMB 1.8 billion in 2024.", "qualifier")
+    assert problems("前三季度出口额达到120亿元。", "Exports reached RMB 12 billion.", "qualifier")
+
+
+def test_what_a_figure_counts_must_be_said():
+    assert problems("该应用在印尼的下载量约2亿次。", "The app has about 200 million users in Indonesia.", "qualifier")
+    assert problems("公司毛利润同比增长6%。", "The company's gross margin rose 6% year on year.", "qualifier")
+    assert problems("平台订单量同比下降65%。", "The platform's transaction value fell 65% year on year.", "qualifier")
+
+
+def test_the_place_of_a_figure_must_be_said():
+    brief = brief_text("社交电商报告\n\n在印尼，超过70%的社交电商卖家使用直播带货。"
+                       "这一比例高于东南亚其他市场，卖家普遍认为直播的转化效果更好。\n")
+    sentence = brief.sentences[0]
+    context = {"names": named_in(sentence.text, brief.entities),
+               "figures": [f for f in brief.figures if sentence.start <= f.start < sentence.end]}
+    assert problems(sentence.text, "Over 70% of social e-commerce sellers use live streaming.", "qualifier", **context)
+    assert problems(sentence.text, "In Indonesia, over 70% of social e-commerce sellers sell through live streams.",
+                    "qualifier", **context) == []
+
+
+@pytest.mark.parametrize(("source", "english"), [
+    ("印尼站单日GMV突破1000万美元。", "Indonesia's GMV topped US$10 million in a single day."),
+    ("印尼站单日GMV突破1000万美元。", "Daily GMV on the Indonesian site exceeded US$10 million."),
+    ("上半年公司营收为18亿元。", "The company's revenue was RMB 1.8 billion in the first half."),
+    ("上半年公司营收为18亿元。", "H1 revenue came to RMB 1.8 billion."),
+    ("前三季度出口额达到120亿元。", "Exports reached RMB 12 billion in the first nine months."),
+    ("该应用在印尼的下载量约2亿次。", "The app has been downloaded about 200 million times in Indonesia."),
+    ("公司毛利润同比增长6%。", "The company's gross profit rose 6% year on year."),
+    ("平台订单量同比下降65%。", "Orders on the platform fell 65% year on year."),
+    ("上半年公司推出了新品牌。", "The company launched a new brand."),  # no figure: nothing to qualify
+    ("单日最高曾有上百人排队，公司共有员工300名。", "The company has 300 staff."),  # the qualifier's clause unsaid
+])
+def test_qualifier_stays_silent_on_a_faithful_english(source, english):
+    assert problems(source, english, "qualifier") == []
+
+
 def test_a_claim_given_to_who_only_learned_of_the_news_is_put_right_by_rule():
     from pipeline.writer.repair import learned_not_said
 
@@ -233,6 +275,29 @@ def test_a_key_fact_from_an_estimate_or_a_report_says_so():
                        "据媒体报道，拼多多2024年营收或达1000亿元。\n拼多多第二季度营收为12亿元。\n")
     fact = next(f.text for f in brief.key_facts if "RMB 100 billion" in f.text)
     assert "estimate" in fact
+
+
+def test_a_key_fact_of_a_plan_says_it_is_a_target():
+    brief = brief_text("拼多多计划扩张\n卖家周刊 2024-08-02 20:15\n\n"
+                       "拼多多计划在未来三年内进入欧洲市场，营收达到500亿元。\n拼多多第二季度营收为12亿元。\n")
+    fact = next(f.text for f in brief.key_facts if "RMB 50 billion" in f.text)
+    assert "target" in fact
+    brief = brief_text("拼多多营收增长\n卖家周刊 2024-08-02 20:15\n\n拼多多第二季度营收为12亿元，计划明年赴港上市。\n"
+                       "拼多多第一季度营收为10亿元。\n")
+    assert not any("target" in f.text for f in brief.key_facts)  # the plan comes after the figure
+
+
+def test_a_reporter_in_a_byline_owns_no_figure():
+    brief = brief_text("云帆营收增长\n\n新华社上海7月25日电（记者王海松）云帆电商第二季度营收为12亿元，同比增长8%。"
+                       "（记者王海松）第三季度营收预计达到15亿元。\n")
+    assert brief.key_facts and not any("Wang Haisong" in f.text or "Xinhua" in f.text for f in brief.key_facts)
+
+
+def test_a_share_of_something_else_is_not_stated_as_the_measure():
+    brief = brief_text("东南亚电商报告\n卖家周刊 2024-08-02 20:15\n\n"
+                       "2023年，印尼电商销售额只占当年零售总额的20%。印尼电商销售额为500亿美元。"
+                       "2024年泰国线上销售额增长明显，且线上销售额只占泰国当年零售总额的15%。\n")
+    assert not any(f.text.endswith((": 20%", ": 15%")) for f in brief.key_facts)
 
 
 # -- in the writer: retried with a note, then dropped, and counted
@@ -347,3 +412,15 @@ def test_a_publisher_without_english_keeps_its_name_whole_in_the_prompt():
     prompts = [c[-1]["content"] for c in writer.generator.calls]
     assert any("卖家出海" in p for p in prompts)  # not '卖家 going global 获悉'
     assert not any("going global" in p for p in prompts)
+
+
+def test_a_headline_keeps_every_organisation_and_person_it_names():
+    brief = brief_text("北风科技港交所上市 首日涨超40%\n卖家周刊 2024-08-02 20:15\n\n"
+                       "北风科技8月1日在港交所上市，首日股价上涨40%。公司表示募集资金将用于海外市场拓展。\n")
+    title = brief.meta.title
+    names = named_in(title, brief.entities)
+    assert problems(title, "Hong Kong Stock Exchange listing; first day up over 40%", "coverage", names=names,
+                    headline=True)
+    assert problems(title, "Beifeng Technology lists in Hong Kong; first day up over 40%", "coverage", names=names,
+                    headline=True) == []
+    assert problems(title, "Hong Kong Stock Exchange listing; first day up over 40%", "coverage", names=names) == []

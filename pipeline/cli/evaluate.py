@@ -335,8 +335,9 @@ def eval_meaning(
     start: Annotated[int, typer.Option(help="Begin at this line (1-based).")] = 1,
     errors: Annotated[bool, typer.Option("--errors", help="List every pair a check flags.")] = False,
 ) -> None:
-    """False alarms of the writer's meaning checks (polarity, direction, modality, coverage): the share of
-    correct pairs, a source and its human reference, that each check flags (no model needed)."""
+    """False alarms of the writer's meaning checks (polarity, direction, modality, coverage, attribution,
+    qualifier): the share of correct pairs, a source and its human reference, that each check flags (no model
+    needed)."""
     from ..eval.meaning import false_alarms
 
     for path in (source, reference):

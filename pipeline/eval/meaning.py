@@ -7,10 +7,15 @@ under 5% (issue #33); `newsbrief eval meaning` prints it, with the flagged pairs
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..writer.meaning import CHECKS, SentencePair, meaning_problems
 from ..writer.sentence_names import named_in
+
+# A headline in newstest2021: its outlet follows it ('…定居 ” - 中新网'); it gets the headline checks
+# without it.
+HEADLINE = re.compile(r"\s*[-－—]\s*(?:中新网|新华网|人民网|央视网|中国新闻网|环球网)\s*$")
 
 
 @dataclass
@@ -33,9 +38,12 @@ def false_alarms(sources: list[str], references: list[str], *, first_line: int =
     nlp = Pipeline(["segment", "entities", "figures"])
     alarms = {check: CheckAlarms(check) for check in CHECKS}
     for line, (source, reference) in enumerate(zip(sources, references, strict=True), first_line):
+        headline = bool(HEADLINE.search(source))
+        source = HEADLINE.sub("", source)  # as ingest leaves a title: without its outlet
         brief = nlp(Article(text=source, title="", paragraphs=[(0, len(source))]))
         figures = brief.figures
-        pair = SentencePair(source, reference, names=named_in(source, brief.entities), figures=figures)
+        pair = SentencePair(source, reference, names=named_in(source, brief.entities), figures=figures,
+                            headline=headline)
         for problem in meaning_problems(pair):
             check = problem.split(":", 1)[0]
             if not alarms[check].flagged or alarms[check].flagged[-1][0] != line:

@@ -18,8 +18,8 @@ def assemble(brief: Brief, segments: list[Segment], *, model: str, max_words: in
     sources: list[int] = []
     missing: dict[str, int] = {}
     words = 0
-    title_failed = False
     title_figures: list[Figure] = []  # the headline's own figures, read when the writer prepared the title
+    clauses: list[Segment] = []  # the headline's, each put into English alone (prepare.title_parts)
     renamed: dict[str, str] = {}  # pinyin -> a verified English name the model gave
     leads: list[str] = []  # each bullet's rule-made dateline
     for seg in segments:
@@ -38,14 +38,8 @@ def assemble(brief: Brief, segments: list[Segment], *, model: str, max_words: in
             message = f"sentence left out: {'; '.join(seg.problems)} ({seg.source[:40]})"
             warnings.append(BriefWarning(code="writer-dropped", message=message))
         if seg.kind == "title":
-            title_figures = seg.own_figures
-            if seg.status == "replaced":
-                report.sentences_replaced += 1
-                title_failed = True
-                warnings.append(BriefWarning(code="writer-title", message="title rebuilt from rules: the model's "
-                                             f"English failed the checks ({'; '.join(seg.problems)})"))
-            else:
-                brief.meta.title_en = seg.output
+            title_figures += seg.own_figures
+            clauses.append(seg)
         elif seg.kind == "sentence" and seg.status != "dropped":
             length = len((seg.lead + seg.output).split())
             if len(bullets) < 5 and words + length <= max_words:
@@ -71,6 +65,7 @@ def assemble(brief: Brief, segments: list[Segment], *, model: str, max_words: in
             entity = brief.entities[seg.ref]
             renamed[entity.english] = name
             entity.english, entity.english_source = name, "model"
+    brief.meta.title_en, title_failed = title_from_clauses(clauses, report, warnings)
     if missing:
         said = ", ".join(f"{count} {kind}{'s' if count != 1 else ''}" for kind, count in missing.items())
         warnings.append(BriefWarning(code="writer-no-english", message=f"left without English ({said}): the "
@@ -127,3 +122,36 @@ def with_names(text: str, renamed: dict[str, str]) -> str:
         repeated = "|".join(re.escape(" ".join(words[i:])) for i in range(len(words)))  # the longest first
         text = re.sub(rf"\b{re.escape(pinyin)}\b(?:\s+(?:{repeated})\b)?", name, text)
     return text
+
+
+def title_from_clauses(clauses: list[Segment], report: Faithfulness,
+                       warnings: list[BriefWarning]) -> tuple[str | None, bool]:
+    """The English title, the headline's clauses joined ('…; …', '…: …'), and whether it must be rebuilt
+    by rule: a clause that failed its checks is left out, unless it is the headline's main one (the
+    longest) or the only one, which fails the title."""
+    if not clauses:
+        return None, False
+    main = max(clauses, key=lambda seg: len(seg.source))
+    failed = [seg for seg in clauses if seg.status == "replaced"]
+    if main in failed:
+        report.sentences_replaced += 1
+        problems = "; ".join(p for seg in failed for p in seg.problems)
+        warnings.append(BriefWarning(code="writer-title", message="title rebuilt from rules: the model's "
+                                     f"English failed the checks ({problems})"))
+        return None, True
+    for seg in failed:
+        warnings.append(BriefWarning(code="writer-title", message=f"title clause left out: {'; '.join(seg.problems)} "
+                                     f"({seg.source[:40]})"))
+    kept = [seg for seg in clauses if seg not in failed]
+    title = ""
+    for position, seg in enumerate(kept):
+        english = re.sub(r"\.$", "", seg.output.strip())
+        if position and seg.lead == "; ":  # a clause inside a sentence: 'the digital shift', not 'The'
+            english = _CLAUSE_OPENING.sub(lambda m: m.group(0).lower(), english)
+        title += (seg.lead if position else "") + english
+    return title[:1].upper() + title[1:], False
+
+
+# Words that open a clause in lower case after a semicolon; any other capital may be a name's.
+_CLAUSE_OPENING = re.compile(r"^(?:The|A|An|This|That|These|Those|Its|Their|It|There|Some|All|Both|Each|One|More|Most)"
+                             r"(?=\s)")

@@ -9,8 +9,9 @@ from ..figures import core_english
 from ..figures.vocabulary import MEASURE_UNITS
 from ..ingest.clean import BIDI_CONTROLS
 from ..numbers import CN_DIGIT_CHARS, CN_UNIT_CHARS, english_number_words, number_word_value, parse_chinese_integer
-from ..resources import HAN, Resources, read_lines
+from ..resources import HAN, Resources, default_resources, read_lines
 from ..schema import Brief, Figure
+from .nationality import peoples_of
 from .sounds import name_skeletons, sounds_like
 
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -90,7 +91,6 @@ def same_number(a: float, b: float) -> bool:  # within rounding: 1.74 for 1.741
     return abs(a - b) <= 0.005 * max(abs(a), abs(b)) or abs(a - b) < 1e-9
 
 
-
 # Control characters (XOFF, ESC ...) and bidirectional overrides: never part of an English sentence.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS)) + "]")
 
@@ -139,10 +139,10 @@ class KnownNames(set[str]):
     sounds: frozenset[str] = frozenset()
 
 
-def known_names(brief: Brief) -> KnownNames:
-    """The words of the entities' English names and Latin mentions, and the initials of the longer
-    names (CIIE for China International Import Expo)."""
-    names = KnownNames()
+def known_names(brief: Brief, resources: Resources | None = None) -> KnownNames:
+    """The words of the entities' English names and Latin mentions, the initials of the longer names
+    (CIIE for China International Import Expo), and the people of the places named (Dutch for 荷兰)."""
+    names = KnownNames(peoples_of(brief.entities, resources or default_resources()))
     names.sounds = frozenset(s for e in brief.entities if e.english_source == "pinyin" and HAN.search(e.text)
                              for s in name_skeletons(e.text))
     for e in brief.entities:

@@ -26,7 +26,7 @@ from ..schema import Figure
 from .checks import numbers_in, same_number
 from .sentence_names import SentenceNames
 
-CHECKS = ("polarity", "direction", "modality", "coverage", "attribution")
+CHECKS = ("polarity", "direction", "modality", "coverage", "attribution", "qualifier")
 # An English cue negated just before ('did not rise', 'no longer falling'): it says no such change.
 _ENGLISH_NEGATED = re.compile(r"\b(?:not|n't|no|never|neither|nor|without)\W+(?:\w+\W+){0,2}$", re.I)
 _CHINESE_NEGATED = re.compile(r"(?:不|未|没|没有|无|并未|尚未|从未|未能|不再)$")
@@ -42,6 +42,7 @@ class SentencePair:
     names: SentenceNames = field(default_factory=SentenceNames)
     past_date: bool = False  # a date of the source lies before the article's publish date
     figures: Sequence[Figure] = ()  # the source's own figures (a change's 'from' end)
+    headline: bool = False  # a headline (or a clause of one): every organisation and person it names is said
 
 
 def meaning_problems(pair: SentencePair, resources: Resources | None = None,
@@ -198,6 +199,9 @@ def coverage(pair: SentencePair, cues: MeaningCues, words: list[str], bounds: fr
                 for named in {named.chinese: named for named in missing}.values()]
     problems += [f"the speaker '{s.name}' ({s.chinese}) is not in the English" for s in pair.names.speakers
                  if not s.said_in(pair.english) and not _PRONOUN.search(pair.english)]
+    if pair.headline:  # 蜜雪冰城港交所上市 said as 'Hong Kong Stock Exchange listings' has lost who listed
+        problems += [f"'{named.name}' ({named.chinese}), whom the headline names, is not in the English"
+                     for named in pair.names.actors if named.checked and not named.said_in(pair.english)]
     squeezed = re.sub(r"[\s-]", "", pair.english).casefold()  # EU-Startups, EU startups
     problems += [f"'{name}', which the source writes in Latin letters, is not in the English"
                  for name in pair.names.latin if re.sub(r"[\s-]", "", name).casefold() not in squeezed]
@@ -245,5 +249,48 @@ def attribution(pair: SentencePair, cues: MeaningCues, words: list[str], bounds:
     return []
 
 
+_CLAUSE = re.compile(r"[^，,。；;：:！!？?]+")
+_DIGIT = re.compile(r"[0-9０-９]")
+
+
+def qualifier(pair: SentencePair, cues: MeaningCues, words: list[str], bounds: frozenset[int]) -> list[str]:
+    """When, what and where a figure counts: in each clause of the source whose figure the English carries,
+    the English says its time frame (单日 'in a day', 上半年 'the first half'), what it counts (下载量
+    'downloads', not users; 毛利润 'gross profit', not margin) and the places named up to it (在印尼，超过70%…)."""
+    said = numbers_in(pair.english)
+    if not said:
+        return []
+    problems: list[str] = []
+    for clause in _CLAUSE.finditer(pair.source):
+        if not _carried(clause.group(0), pair.figures, said):
+            continue
+        for chinese, english in cues.qualifiers:
+            found = [m for m in chinese.finditer(pair.source, clause.start(), clause.end())
+                     if m.start() in bounds and m.end() in bounds]
+            if found and not english.search(pair.english):
+                problems.append(f"what or when the figure counts, '{_gloss(english)}' ({found[0].group(0)}), "
+                                "is not in the English")
+        problems += [f"the place of the figure, '{place.name}' ({place.chinese}), is not in the English"
+                     for place in pair.names.places
+                     if place.checked and place.chinese in pair.source[:clause.end()]  # 在印尼，超过70%…
+                     and not place.said_in(pair.english)]
+    return list(dict.fromkeys(problems))
+
+
+def _gloss(english: re.Pattern[str]) -> str:
+    """A cue's first English form, for the retry's note: 'download' of download\\w*|…"""
+    first = english.pattern.split("(?:", 1)[1].rsplit(")(?!", 1)[0].split("|", 1)[0]
+    return re.sub(r"\\w\*|[\\()?*+]", "", first).rstrip(")")
+
+
+def _carried(clause: str, figures: Sequence[Figure], said: list[float]) -> bool:
+    """Whether the clause holds a figure (not a date) whose number the English says; without the source's
+    figures, whether it holds a digit."""
+    if not figures:
+        return bool(_DIGIT.search(clause))
+    return any(f.text in clause and f.kind != "date" and isinstance(f.value, int | float)
+               and any(same_number(float(f.value), n) for n in said) for f in figures)
+
+
 _CHECKS = {"polarity": polarity, "direction": direction, "modality": modality, "coverage": coverage,
-           "attribution": attribution}
+           "attribution": attribution, "qualifier": qualifier}

@@ -8,9 +8,11 @@ so there each must trace to a place the Chinese name writes (corpus/lexicon/nati
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache
 
 from ..resources import Resources, default_resources, read_tsv
+from ..schema import Entity
 
 
 @cache
@@ -25,3 +27,9 @@ def untraced_nationalities(name: str, source: str, resources: Resources | None =
     words = load_nationality_words(resources or default_resources())
     said = re.findall(r"[A-Z][A-Za-z.]*", name)
     return [w for w in dict.fromkeys(said) if w in words and not any(form in source for form in words[w])]
+
+
+def peoples_of(entities: Sequence[Entity], resources: Resources) -> set[str]:
+    """The country and people words of the places the entities write (Dutch, Netherlands' people, for 荷兰)."""
+    written = {m.text for e in entities for m in e.mentions} | {e.text for e in entities}
+    return {word for word, forms in load_nationality_words(resources).items() if written & set(forms)}

@@ -29,6 +29,7 @@ MEANING_RETRY_NOTES = {
     "modality": "Keep plans, forecasts and possibilities as such (may, plans to, is expected to) and state what "
                 "has already happened as done.",
     "coverage": "Name each of these as the text does: {names}.",
+    "qualifier": "Say what each figure counts, over what time and where, as the text does: {names}.",
 }
 NAME_PROMPT = "Give the usual English name of this Chinese organisation or brand. Output only the name."
 PERSON_PROMPT = ("Give the usual English spelling of this foreign person's name, as English-language news writes "
@@ -66,10 +67,12 @@ def retry_notes(seg: Segment, relations: list[str]) -> list[str]:
         notes.append(FIGURE_RETRY_NOTE.format(figures="; ".join(seg.figures)))
     if had("relation") and relations:
         notes.append(RELATION_RETRY_NOTE.format(relations="; ".join(dict.fromkeys(relations))))
-    meaning = [note for check, note in MEANING_RETRY_NOTES.items() if check != "coverage" and had(f"{check}:")]
-    missing = [p.split("'")[1] for p in seg.problems if p.startswith("coverage:") and p.count("'") >= 2]
-    if missing:
-        meaning.append(MEANING_RETRY_NOTES["coverage"].format(names=", ".join(dict.fromkeys(missing))))
+    meaning = [note for check, note in MEANING_RETRY_NOTES.items()
+               if check not in ("coverage", "qualifier") and had(f"{check}:")]
+    for check in ("coverage", "qualifier"):  # what the English left out, named in the note
+        missing = [p.split("'")[1] for p in seg.problems if p.startswith(f"{check}:") and p.count("'") >= 2]
+        if missing:
+            meaning.append(MEANING_RETRY_NOTES[check].format(names=", ".join(dict.fromkeys(missing))))
     notes += meaning
     if not notes:
         notes.append(NO_NEW_NUMBERS_NOTE)

@@ -309,3 +309,34 @@ def learned_not_said(output: str) -> str:
     """'36Kr has announced that BOUNDLESS …' -> '36Kr learned that BOUNDLESS …', for a source that says
     only that 36Kr learned of it (the caller knows: SentenceNames.learned)."""
     return _LEARNED_SAID.sub(lambda m: f"{m.group(1)} learned that", output, count=1)
+
+
+_TITLE_CASED = re.compile(r"^[A-Z][a-z]+(?:-[A-Za-z]+)*$")
+# Capitalised in any sentence, and read by the dates check: never put in lower case.
+_CALENDAR = frozenset(("january", "february", "march", "april", "may", "june", "july", "august", "september",
+                       "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+                       "saturday", "sunday"))
+
+
+def sentence_case(title: str, known: set[str]) -> str:
+    """A headline the model wrote in title case ('Festival Reveals Unusual Industry Confidence') in sentence
+    case, so that its ordinary words are not taken for names; the first word, names of the article
+    (`known`), words in capitals and words that are no ordinary English stay as written."""
+    from ..dictionary import load_dictionary
+
+    words = re.findall(r"[A-Za-z][A-Za-z'’-]*", title)
+    long = [w for w in words if len(w) >= 4]
+    if len(long) < 3 or sum(w[0].isupper() for w in long) < 0.7 * len(long):
+        return title
+    names, ordinary = {n.casefold() for n in known}, load_dictionary().ordinary_words
+
+    def lower(m: re.Match[str]) -> str:
+        word = m.group(0)
+        stem = word.split("-")[0].lower()
+        forms = {stem, stem.removesuffix("s"), stem.removesuffix("es"), stem.removesuffix("ed"), stem.removesuffix("d")}
+        if m.start() == 0 or not _TITLE_CASED.match(word) or word.casefold() in names or not forms & ordinary \
+                or stem in _CALENDAR:
+            return word
+        return word.lower()
+
+    return re.sub(r"(?<![\w'’-])[A-Za-z][A-Za-z'’-]*", lower, title)

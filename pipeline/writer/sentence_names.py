@@ -35,6 +35,8 @@ class SentenceNames:
     receivers: tuple[Named, ...] = ()
     elsewhere: tuple[Named, ...] = ()
     learned: bool = False  # it opens with who learned of the news (36氪出海获悉，…): that is no speaker
+    places: tuple[Named, ...] = ()  # the places it names (the qualifier check: where a figure counts)
+    actors: tuple[Named, ...] = ()  # the organisations and people it names (a headline's must be said)
 
 
 
@@ -119,6 +121,10 @@ def named_in(text: str, entities: Sequence[Entity], resources: Resources | None 
     elsewhere = tuple(entity_forms(e, resources) for e in entities
                       if id(e) not in named_here and e.type in ("ORG", "PERSON"))
     return SentenceNames(tuple(tuple(members) for members in lists), tuple(spoken.values()), tuple(sorted(latin)),
-                         tuple(receivers.values()), elsewhere, bool(_OPENS_LEARNED.match(text)))
+                         tuple(receivers.values()), elsewhere, bool(_OPENS_LEARNED.match(text)),
+                         tuple({e.text: entity_forms(e, resources) for _, _, e in places
+                                if e.type in ("GPE", "LOC")}.values()),
+                         tuple({e.text: entity_forms(e, resources) for _, _, e in places
+                                if e.type in ("ORG", "PERSON")}.values()))
 
 

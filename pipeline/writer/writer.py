@@ -43,6 +43,7 @@ from .prepare import (
     select_sentences,
     sentence_segment,
     substitute,
+    title_parts,
     token_budget,
 )
 from .prompts import conversation, echoes_instructions
@@ -56,6 +57,7 @@ from .repair import (
     name_outside_the_fact_sheet,
     put_in,
     qualifiers_put_back,
+    sentence_case,
     vague_amounts_put_back,
 )
 from .sentence_names import named_in
@@ -116,7 +118,7 @@ class Writer:
     def write(self, briefs: list[Brief]) -> list[Brief]:
         started = time.perf_counter()
         segments = [seg for i, brief in enumerate(briefs) for seg in self.segments_for(i, brief)]
-        known = [known_names(brief) for brief in briefs]
+        known = [known_names(brief, self.resources) for brief in briefs]
         names = [self.names_for(brief) for brief in briefs]
         self.translate(segments)
         failing = self.first_check(segments, names, known)
@@ -178,14 +180,13 @@ class Writer:
     def segments_for(self, index: int, brief: Brief) -> list[Segment]:
         segments = []
         glossary = self._glossary_for(brief)
-        title_figures = FigureExtractor()(brief.meta.title, split_sentences(brief.meta.title),
-                                          published=brief.meta.published, precision=brief.meta.published_precision)
-        title_prepared, title_rendered = substitute(brief.meta.title, 0, title_figures, brief.entities, by_search=True,
-                                                    glossary=glossary)
-        segments.append(Segment(index, "title", 0, brief.meta.title, title_prepared,
-                                allowed_numbers(brief, title_prepared, title_figures), title_rendered,
-                                own_figures=title_figures, hints=self.hints_for(title_prepared),
-                                names=named_in(brief.meta.title, brief.entities, self.resources)))
+        for part, (clause, joiner) in enumerate(title_parts(brief.meta.title or "")):  # clause by clause
+            figures = FigureExtractor()(clause, split_sentences(clause), published=brief.meta.published,
+                                        precision=brief.meta.published_precision)
+            prepared, rendered = substitute(clause, 0, figures, brief.entities, by_search=True, glossary=glossary)
+            segments.append(Segment(index, "title", part, clause, prepared, allowed_numbers(brief, prepared, figures),
+                                    rendered, own_figures=figures, hints=self.hints_for(prepared),
+                                    names=named_in(clause, brief.entities, self.resources), lead=joiner))
         for sentence_index in select_sentences(brief, self.sentences):
             s = brief.sentences[sentence_index]
             own = [f for f in brief.figures if s.start <= f.start and f.end <= s.end]
@@ -305,6 +306,8 @@ class Writer:
         if seg.kind == "title" and any("adds 'will'" in p or "adds 'is set to'" in p for p in meaning_problems(
                 SentencePair(seg.source, output, seg.names), self.resources, checks=("modality",))):
             output = headline_present(output)  # 再添三国: 'adds', not 'will add'
+        if seg.kind == "title" and known is not None:
+            output = sentence_case(output, known)  # 'Festival Reveals Unusual …': no names
         output = change_start_said_from(comparisons_put_back(output, seg.own_figures), seg.own_figures)
         return vague_amounts_put_back(qualifiers_put_back(output, seg.own_figures), seg.own_figures)
 
@@ -376,7 +379,8 @@ class Writer:
             problems += ["title: names who, not what happened"] if known and names_only(output, known) else []
         problems += [f"relation: {b}" for b in broken]
         problems += [f"unit: {c}" for c in changed_units(output, seg.own_figures)]
-        pair = SentencePair(seg.body or seg.source, output, seg.names, seg.past_date, seg.own_figures)
+        pair = SentencePair(seg.body or seg.source, output, seg.names, seg.past_date, seg.own_figures,
+                            headline=seg.kind == "title")
         return problems + meaning_problems(pair, self.resources)  # negation, direction, modality, coverage
 
 

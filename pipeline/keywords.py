@@ -1,5 +1,11 @@
 """Keywords: TF-IDF over jieba's part-of-speech tags and IDF table (default) or jieba's TextRank,
-filtered by the project stop list."""
+filtered by the project stop list.
+
+The stage in full
+
+keywords (`pipeline/keywords.py`): TF-IDF with jieba's IDF table over the Doc's part-of-speech tags
+    (default), or jieba's TextRank, with the project's stop list
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,14 @@
-"""Segmentation: Chinese sentence splitting and jieba word segmentation through spaCy."""
+"""Segmentation: Chinese sentence splitting and jieba word segmentation through spaCy.
+
+The stage in full
+
+segment (`pipeline/segment.py`): sentence splitting (。！？；… with closing quotes), Traditional script
+    (Hong Kong, Taiwan) folded to Simplified character for character for the analysers (`Doc.analysis_text`:
+    國 → 国, 減少 → 减少; the table is read off CC-CEDICT's pairs of forms, never folding a character that
+    Simplified uses, so offsets stay valid and Simplified text is untouched; keywords, entities, roles and
+    figures quote the text as written), jieba word segmentation through spaCy's Chinese tokenizer with the
+    project's user dictionary, and jieba's part-of-speech tags, put on the Doc once for every later stage
+"""
 
 from __future__ import annotations
 

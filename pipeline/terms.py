@@ -5,6 +5,15 @@ The order is the glossary (the project's own domain terms) -> the business terms
 phrase -> the phrase cut into known words (longest match) when it is at most `max_pieces` words, at
 most one of them a dictionary guess. Anything else is left for the writer's model (short phrases,
 checked and cached) or, without it, left out: a phrase is all English or it is None, never mixed.
+
+The stage in full
+
+terms (`pipeline/terms.py`): English for the fact sheet's short phrases without a model: figure subjects,
+    roles, keywords and the publisher (`meta.source_en`: 36氪 → 36Kr). Glossary → business terms
+    (`corpus/lexicon/terms.tsv`: 收入 → revenue, 净亏损 → net loss) → the article's entity names → a
+    CC-CEDICT entry for the whole phrase (noun senses first) → a phrase of at most two known words with at
+    most one dictionary guess (ThredUp的毛利润 → "ThredUp's gross profit", 活跃买家数量 → "number of active
+    buyers"). A phrase is all English or `None`, never mixed
 """
 
 from __future__ import annotations

@@ -837,3 +837,12 @@ def test_a_headline_in_title_case_is_put_in_sentence_case_keeping_the_names():
         "Beifeng lists on the exchange on Wednesday"  # a weekday or month keeps its capital
     same = "Shanghai film festival shows industry confidence"  # not title case: left as written
     assert sentence_case(same, known) == same
+
+
+def test_a_later_clause_of_a_title_opens_in_lower_case_unless_it_opens_with_a_name():
+    from pipeline.writer.assemble import _lower_opening
+
+    assert _lower_opening("Localizing hiring and recruiting", set()) == "localizing hiring and recruiting"
+    assert _lower_opening("The first day rose by 40%", set()) == "the first day rose by 40%"
+    assert _lower_opening("Guangyun Technology invests alone", {"guangyun", "technology"}) == \
+        "Guangyun Technology invests alone"

@@ -424,3 +424,13 @@ def test_a_headline_keeps_every_organisation_and_person_it_names():
     assert problems(title, "Beifeng Technology lists in Hong Kong; first day up over 40%", "coverage", names=names,
                     headline=True) == []
     assert problems(title, "Hong Kong Stock Exchange listing; first day up over 40%", "coverage", names=names) == []
+
+
+def test_a_place_inside_another_word_is_no_place_of_the_figure():
+    brief = brief_text("沿海降雨报告\n\n据报道，沿海地区的降雨量预计达到12英寸，海地也将出现降雨。"
+                       "气象部门提醒居民注意防范，海地政府已发布预警。\n")
+    sentence = brief.sentences[0]
+    context = {"names": named_in(sentence.text, brief.entities),
+               "figures": [f for f in brief.figures if sentence.start <= f.start < sentence.end]}
+    assert problems(sentence.text, "Rainfall in coastal areas is expected to reach 12 inches.", "qualifier",
+                    **context) == []

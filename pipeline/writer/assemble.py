@@ -65,7 +65,8 @@ def assemble(brief: Brief, segments: list[Segment], *, model: str, max_words: in
             entity = brief.entities[seg.ref]
             renamed[entity.english] = name
             entity.english, entity.english_source = name, "model"
-    brief.meta.title_en, title_failed = title_from_clauses(clauses, report, warnings)
+    names = {w.casefold() for e in brief.entities for w in re.findall(r"[A-Za-z]+", e.english)}
+    brief.meta.title_en, title_failed = title_from_clauses(clauses, report, warnings, names)
     if missing:
         said = ", ".join(f"{count} {kind}{'s' if count != 1 else ''}" for kind, count in missing.items())
         warnings.append(BriefWarning(code="writer-no-english", message=f"left without English ({said}): the "
@@ -124,8 +125,8 @@ def with_names(text: str, renamed: dict[str, str]) -> str:
     return text
 
 
-def title_from_clauses(clauses: list[Segment], report: Faithfulness,
-                       warnings: list[BriefWarning]) -> tuple[str | None, bool]:
+def title_from_clauses(clauses: list[Segment], report: Faithfulness, warnings: list[BriefWarning],
+                       names: frozenset[str] | set[str] = frozenset()) -> tuple[str | None, bool]:
     """The English title, the headline's clauses joined ('…; …', '…: …'), and whether it must be rebuilt
     by rule: a clause that failed its checks is left out, unless it is the headline's main one (the
     longest) or the only one, which fails the title."""
@@ -147,11 +148,19 @@ def title_from_clauses(clauses: list[Segment], report: Faithfulness,
     for position, seg in enumerate(kept):
         english = re.sub(r"\.$", "", seg.output.strip())
         if position and seg.lead == "; ":  # a clause inside a sentence: 'the digital shift', not 'The'
-            english = _CLAUSE_OPENING.sub(lambda m: m.group(0).lower(), english)
+            english = _lower_opening(english, names)
         title += (seg.lead if position else "") + english
     return title[:1].upper() + title[1:], False
 
 
-# Words that open a clause in lower case after a semicolon; any other capital may be a name's.
-_CLAUSE_OPENING = re.compile(r"^(?:The|A|An|This|That|These|Those|Its|Their|It|There|Some|All|Both|Each|One|More|Most)"
-                             r"(?=\s)")
+def _lower_opening(english: str, names: set[str] | frozenset[str]) -> str:
+    """A clause's first word in lower case after a semicolon ('the digital shift', 'localizing hiring'),
+    unless it is a word of one of the article's names (`names`, lower case) or no ordinary English word."""
+    from ..dictionary import load_dictionary
+
+    first = re.match(r"[A-Z][a-z]+(?=[\s,])", english)
+    if not first or (word := first.group(0).lower()) in names:
+        return english
+    stems = {word, word.removesuffix("s"), word.removesuffix("ed"), word.removesuffix("ing"),
+             word.removesuffix("ing") + "e"}  # localizing: localize
+    return word + english[first.end():] if stems & load_dictionary().ordinary_words else english

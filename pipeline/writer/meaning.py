@@ -272,9 +272,14 @@ def qualifier(pair: SentencePair, cues: MeaningCues, words: list[str], bounds: f
                                 "is not in the English")
         problems += [f"the place of the figure, '{place.name}' ({place.chinese}), is not in the English"
                      for place in pair.names.places
-                     if place.checked and place.chinese in pair.source[:clause.end()]  # 在印尼，超过70%…
+                     if place.checked and _named_by_word(place.chinese, pair.source, clause.end(), bounds)
                      and not place.said_in(pair.english)]
     return list(dict.fromkeys(problems))
+
+
+def _named_by_word(name: str, source: str, end: int, bounds: frozenset[int]) -> bool:
+    """Whether the source names `name` as whole words before `end` (在印尼，超过70%…; not 海地 in 沿海地区)."""
+    return any(m.start() in bounds and m.end() in bounds for m in re.finditer(re.escape(name), source[:end]))
 
 
 def _gloss(english: re.Pattern[str]) -> str:

@@ -564,3 +564,9 @@ def test_a_span_the_translator_copies_back_or_explains_is_asked_again_as_a_phras
                                  writer=writer)
     assert result.hypotheses == ["party committees at all levels should support land reclamation workers."]
     assert result.chinese_left == 0
+
+
+def test_a_number_word_the_glossary_puts_into_the_prompt_may_be_said():
+    brief = article_brief()
+    assert 3.0 in allowed_numbers(brief, "TikTok Shop 再添 three countries", [])
+    assert 3.0 not in allowed_numbers(brief, "TikTok Shop 再添新市场", [])

@@ -11,7 +11,7 @@ from typing import Literal
 from ..figures import core_english
 from ..resources import Resources
 from ..schema import Brief, Entity, Figure
-from .checks import HAN, numbers_in, numbers_written
+from .checks import HAN, numbers_in, numbers_spelt, numbers_written
 from .dateline import find_dateline
 from .sentence_names import PINYIN_SUBSTITUTED_LENGTH, SentenceNames, named_in
 
@@ -183,11 +183,11 @@ def figure_numbers(figures: Sequence[Figure]) -> list[float]:
 def allowed_numbers(brief: Brief, extra_text: str = "", figures: Sequence[Figure] | None = None) -> list[float]:
     """Numbers the English may contain: the figures' (by default every figure of the fact sheet; a
     bullet passes its own sentence's), the publish year, and digits already in Latin text (TT123, Q2) or
-    a clock time (16时: '16:00')."""
+    a clock time (16时: '16:00'), and number words the glossary put into it (三国 'three countries')."""
     values = figure_numbers(brief.figures if figures is None else figures)
     if brief.meta.published:
         values += [brief.meta.published.year, brief.meta.published.day]
-    values += numbers_written(extra_text)
+    values += numbers_written(extra_text) + [float(value) for value, _, _ in numbers_spelt(extra_text)]
     return values
 
 

@@ -104,7 +104,7 @@ warning (`writer-dropped`, `writer-title`, `writer-no-english`), never shipped f
     Each check is measured for false alarms on correct translations, the 1,874 human references of
     newstest2021 (`newsbrief eval meaning ../shared/mt/newstest2021.zh-en.{zh,en}`; its 96 headlines get
     the headline checks): polarity 0.5%, direction 0.2%, modality 2.1%, coverage 4.3%, attribution 0.0%,
-    qualifier 1.3% of the pairs flagged (most of coverage's and qualifier's are names the entity stage reads
+    qualifier 1.2% of the pairs flagged (most of coverage's and qualifier's are names the entity stage reads
     wrongly; attribution can only be measured there on names that learned
     of the news, since a reference pair has no article around it). Their failures are retried once with a
     note naming what to keep ("Name each of these as the text does: Thailand"), then dropped; an answer that

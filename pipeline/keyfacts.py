@@ -35,6 +35,7 @@ _QUARTER = re.compile(r"^(\d{4})-(Q[1-4]|H[12])$")
 _ATTRIBUTIVE = re.compile(r"(?:以下|以上|以内|左右|上下|之内)?的")
 # A percentage of something else (电商销售额只占零售总额的20%): the subject is not what the 20% measures.
 _SHARE = re.compile(r"占")
+SHARE_REACH = 200  # characters before the figure where its clause's 占 is looked for
 _ASIDE = re.compile(r"[（(][^（）()]{0,40}[）)]")  # a bracketed aside: a byline, a stock code, an alias
 _REPORTED = re.compile(r"报道|据悉|消息称|援引|传出|据了解|知情人士")
 
@@ -73,7 +74,7 @@ def key_facts(figures: Sequence[Figure], entities: Sequence[Entity], sentences: 
     groups: dict[tuple[int, str], list[int]] = {}
     for i, f in enumerate(figures):
         if f.kind in STATED_KINDS and _quotable(f, rules.metric_heads) and not _ATTRIBUTIVE.match(text, f.end) \
-                and not (f.kind == "percent" and _SHARE.search(text, _clause_start(text, f.start), f.start)):
+                and not _share_of_other(f, text):
             groups.setdefault((f.sentence, f.subject or ""), []).append(i)
     ranked = sorted(groups.values(), key=lambda members: -max(figures[i].salience for i in members))
     facts: list[KeyFact] = []
@@ -97,10 +98,18 @@ def _quotable(f: Figure, heads: frozenset[str]) -> bool:
         and len(english.split()) <= MAX_SUBJECT_WORDS and not HAN.search(english)
 
 
-def _clause_start(text: str, at: int, reach: int = 200) -> int:
-    """Where the clause holding offset `at` begins (looked for at most `reach` characters back)."""
-    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, max(0, at - reach), at)]
-    return breaks[-1] if breaks else max(0, at - reach)
+def _share_of_other(f: Figure, text: str) -> bool:
+    """A percentage its clause gives as a share (占) of something else than its subject."""
+    if f.kind != "percent":
+        return False
+    return _SHARE.search(text, _clause_start(text, f.start, f.start - SHARE_REACH), f.start) is not None
+
+
+def _clause_start(text: str, at: int, floor: int = 0) -> int:
+    """Where the clause holding offset `at` begins, looked for back to `floor` (and `floor` if no break)."""
+    floor = max(0, floor)
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, floor, at)]
+    return breaks[-1] if breaks else floor
 
 
 def _clause_has_others(members: list[int], figures: Sequence[Figure], text: str) -> bool:
@@ -109,9 +118,8 @@ def _clause_has_others(members: list[int], figures: Sequence[Figure], text: str)
     spans = []
     for i in members:
         f = figures[i]
-        before = [m.end() for m in _CLAUSE_BREAK.finditer(text, 0, f.start)]
         after = _CLAUSE_BREAK.search(text, f.end)
-        spans.append((before[-1] if before else 0, after.start() if after else len(text)))
+        spans.append((_clause_start(text, f.start), after.start() if after else len(text)))
     return any(start <= g.start and g.end <= end for j, g in enumerate(figures) if j not in members
                and g.kind in STATED_KINDS for start, end in spans)
 
@@ -175,8 +183,7 @@ def _owner(f: Figure, entities: Sequence[Entity], sentences: Sequence[Sentence],
     sentence = next((s for s in sentences if s.index == f.sentence), None)
     if sentence is None:
         return None
-    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, sentence.start, f.start)]
-    clause_start = breaks[-1] if breaks else sentence.start
+    clause_start = _clause_start(text, f.start, sentence.start)
     asides = [m.span() for m in _ASIDE.finditer(text, sentence.start, f.start)]  # （记者王海松）: a byline
     named = [(m.start, e) for e in entities for m in e.mentions if sentence.start <= m.start and m.end <= f.start
              and not (f.subject or "").endswith(e.text)  # 日活用户 (DAU) is the measure, not whose

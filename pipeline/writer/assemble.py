@@ -134,7 +134,7 @@ def title_from_clauses(clauses: list[Segment], report: Faithfulness, warnings: l
         return None, False
     main = max(clauses, key=lambda seg: len(seg.source))
     failed = [seg for seg in clauses if seg.status == "replaced"]
-    if main in failed:
+    if main.status == "replaced":
         report.sentences_replaced += 1
         problems = "; ".join(p for seg in failed for p in seg.problems)
         warnings.append(BriefWarning(code="writer-title", message="title rebuilt from rules: the model's "
@@ -143,7 +143,7 @@ def title_from_clauses(clauses: list[Segment], report: Faithfulness, warnings: l
     for seg in failed:
         warnings.append(BriefWarning(code="writer-title", message=f"title clause left out: {'; '.join(seg.problems)} "
                                      f"({seg.source[:40]})"))
-    kept = [seg for seg in clauses if seg not in failed]
+    kept = [seg for seg in clauses if seg.status != "replaced"]
     title = ""
     for position, seg in enumerate(kept):
         english = re.sub(r"\.$", "", seg.output.strip())

@@ -265,8 +265,8 @@ def qualifier(pair: SentencePair, cues: MeaningCues, words: list[str], bounds: f
         if not _carried(clause.group(0), pair.figures, said):
             continue
         for chinese, english in cues.qualifiers:
-            found = [m for m in chinese.finditer(pair.source, clause.start(), clause.end())
-                     if m.start() in bounds and m.end() in bounds]
+            found = [m for m in chinese_matches(chinese, pair.source, bounds)
+                     if clause.start() <= m.start() < clause.end()]
             if found and not english.search(pair.english):
                 problems.append(f"what or when the figure counts, '{_gloss(english)}' ({found[0].group(0)}), "
                                 "is not in the English")
@@ -279,7 +279,7 @@ def qualifier(pair: SentencePair, cues: MeaningCues, words: list[str], bounds: f
 
 def _named_by_word(name: str, source: str, end: int, bounds: frozenset[int]) -> bool:
     """Whether the source names `name` as whole words before `end` (在印尼，超过70%…; not 海地 in 沿海地区)."""
-    return any(m.start() in bounds and m.end() in bounds for m in re.finditer(re.escape(name), source[:end]))
+    return bool(chinese_matches(re.compile(re.escape(name)), source[:end], bounds))
 
 
 def _gloss(english: re.Pattern[str]) -> str:

@@ -7,6 +7,7 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import OutputError, os_reason
@@ -38,10 +39,11 @@ def _umask() -> int:
     return _UMASK[0]
 
 
-def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write text (UTF-8) or bytes via a temporary file in the same folder, then rename: readers never
-    see half a file, and a crash leaves either the old file or the new one. A place that cannot be
-    written (a read-only folder, a file where a folder should be) is a one-line :class:`OutputError`."""
+def write_atomic(path: Path, text: str | bytes | Iterable[str]) -> None:
+    """Write text (UTF-8), bytes or text chunks (a large export, streamed) via a temporary file in the
+    same folder, then rename: readers never see half a file, and a crash leaves either the old file or
+    the new one. A place that cannot be written (a read-only folder, a file where a folder should be) is a
+    one-line :class:`OutputError`."""
     blocking = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
     if blocking is not None:
         raise OutputError(path, f"cannot write: {blocking} is a file, not a folder")
@@ -54,7 +56,10 @@ def write_atomic(path: Path, text: str | bytes) -> None:
         raise OutputError(path, f"cannot write ({os_reason(exc)})") from None
     try:
         with (os.fdopen(fd, "wb") if isinstance(text, bytes) else os.fdopen(fd, "w", encoding="utf-8")) as handle:
-            handle.write(text)
+            if isinstance(text, (str, bytes)):
+                handle.write(text)
+            else:
+                handle.writelines(text)
             # mkstemp makes 0600: a new file gets what the umask gives any file, a replaced one keeps its mode.
             try:
                 mode = path.stat().st_mode & 0o777

@@ -175,3 +175,20 @@ def site():
     yield state
     server.shutdown()
     server.server_close()
+
+
+def store_entries(out: Path) -> dict[str, dict]:
+    """The inputs an output folder's store holds (what index.json shows after a run), read while a run may
+    still be writing or after it was killed."""
+    from pipeline.store import STORE_NAME, Store
+
+    store = Store.open(out / STORE_NAME, create=False)
+    try:
+        return store.entries()
+    finally:
+        store.close()
+
+
+def digest_entries(out: Path) -> int:
+    """How many briefs the digest's day pages show."""
+    return sum(page.read_text(encoding="utf-8").count("[full brief]") for page in (out / "digest").glob("*.md"))

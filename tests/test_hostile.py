@@ -25,7 +25,7 @@ from pipeline.ingest import decode_bytes
 from pipeline.output import BriefView, digest_markdown, figures_csv, make_console, to_markdown
 from pipeline.writer.checks import clean_output
 
-from .conftest import ROOT, SEED
+from .conftest import ROOT, SEED, digest_entries
 
 ARTICLE = "亚马逊卖家表示，第二季度销售额增长了百分之十二，达到1741亿美元。\n"
 
@@ -270,16 +270,19 @@ def test_a_damaged_generation_cache_is_set_aside(tmp_path, damage, caplog):  # 1
     assert "moved it to" in caplog.text
 
 
-def test_a_truncated_output_is_briefed_again(tmp_path, two_articles):  # 15
+def test_a_truncated_or_deleted_output_is_written_again_from_the_store(tmp_path, two_articles):  # 15
     out = tmp_path / "out"
     assert newsbrief("batch", str(two_articles), "--out", str(out), "--no-summary").returncode == 0
-    entry = next(iter(index_entries(out).values()))
-    json_file = out / f"{entry['slug']}.json"
-    json_file.write_bytes(json_file.read_bytes()[:100])
+    first, second = index_entries(out).values()
+    json_file = out / f"{first['slug']}.json"
+    whole = json_file.read_bytes()
+    json_file.write_bytes(whole[:100])
+    (out / f"{second['slug']}.md").unlink()
     result = newsbrief("batch", str(two_articles), "--out", str(out), "--no-summary")
-    assert result.returncode == 0 and result.stderr.count(" ok ") == 1 and result.stderr.count(" cached ") == 1
+    assert result.returncode == 0 and result.stderr.count(" cached ") == 2  # exported again, not briefed again
+    assert json_file.read_bytes() == whole and (out / f"{second['slug']}.md").stat().st_size
     assert json.loads(json_file.read_text(encoding="utf-8"))["meta"]["title"]
-    assert (out / "digest.md").read_text(encoding="utf-8").count("[full brief]") == 2
+    assert digest_entries(out) == 2
 
 
 @pytest.mark.parametrize("index", ["[]", "null", '{"version": 1, "files": {"/x": "a string"}}',
@@ -293,7 +296,7 @@ def test_a_strange_index_is_rebuilt(tmp_path, two_articles, index):  # 16
     assert len(index_entries(out)) == 2
 
 
-@pytest.mark.parametrize("name", ["index.json", ".newsbrief.lock"])
+@pytest.mark.parametrize("name", ["index.json", "newsbrief.db"])
 def test_a_folder_where_batch_keeps_a_file_is_one_line(tmp_path, two_articles, name):  # 16
     out = tmp_path / "out"
     (out / name).mkdir(parents=True)
@@ -317,7 +320,7 @@ def test_deleted_and_changed_inputs_leave_no_outputs_behind(tmp_path, two_articl
     assert briefs == sorted(now["03_etsy_acquires_depop.txt"]["outputs"])  # the old version's files are gone
     rows = list(csv.DictReader(io.StringIO((out / "figures.csv").read_text(encoding="utf-8"))))
     assert {r["article"] for r in rows} == {now["03_etsy_acquires_depop.txt"]["slug"]}
-    assert (out / "digest.md").read_text(encoding="utf-8").count("[full brief]") == 1
+    assert digest_entries(out) == 1
 
 
 def test_the_input_folder_is_never_the_output_folder(two_articles):  # 18

@@ -17,7 +17,7 @@ from pipeline.folders import BatchRun
 from pipeline.sources.feeds import FeedState, watch_feeds
 from pipeline.sources.web import private_address, redact_url, without_userinfo
 
-from .conftest import ROOT
+from .conftest import ROOT, digest_entries
 from .test_sources import SAMPLE_HTML, atom, rss
 
 
@@ -47,8 +47,7 @@ def test_a_feed_item_leading_to_a_local_address_is_refused_unless_allowed(site, 
     count, errors, _ = run_feeds(tmp_path / "out", [feed])
     assert count == 0 and site.hits.get("/secret.html") is None
     assert len(errors) == 1 and "refused: a private or local address" in errors[0] and "\n" not in errors[0]
-    digest = tmp_path / "out" / "digest.md"
-    assert not digest.exists() or "[full brief]" not in digest.read_text(encoding="utf-8")
+    assert digest_entries(tmp_path / "out") == 0
     count, errors, _ = run_feeds(tmp_path / "allowed", [feed], allow_private=True)
     assert count == 1 and site.hits["/secret.html"] == 1 and not errors
 
@@ -60,9 +59,11 @@ def test_credentials_in_feed_links_are_dropped_and_never_stored(site, tmp_path):
     count, errors, _ = run_feeds(tmp_path / "out", [feed.replace("http://", "http://me:s3cret@")],
                                  allow_private=True)
     assert count == 1 and not errors
-    for path in (tmp_path / "out").iterdir():
-        text = path.read_text(encoding="utf-8", errors="replace")
-        assert "hunter2" not in text and "s3cret" not in text, path.name
+    written = [path for path in (tmp_path / "out").rglob("*") if path.is_file()]
+    assert any(path.name == "newsbrief.db" for path in written)  # the store too: never a password
+    for path in written:
+        data = path.read_bytes()
+        assert b"hunter2" not in data and b"s3cret" not in data, path.name
     assert without_userinfo(link) == page
     assert redact_url("http://me:s3cret@host:81/x") == "http://me:***@host:81/x"
 
@@ -203,8 +204,10 @@ def test_a_password_in_a_url_the_user_gives_is_used_but_never_written(site, tmp_
     result = newsbrief("batch", str(urls), "--out", str(tmp_path / "out"), "--no-summary")
     assert result.returncode == 0, result.stderr
     assert "s3cret" not in result.stderr + result.stdout
-    for path in (tmp_path / "out").iterdir():
-        assert "s3cret" not in path.read_text(encoding="utf-8", errors="replace"), path.name
+    written = [path for path in (tmp_path / "out").rglob("*") if path.is_file()]
+    assert any(path.name == "newsbrief.db" for path in written)
+    for path in written:  # the store's bytes too
+        assert b"s3cret" not in path.read_bytes(), path.name
 
 
 def test_an_empty_feed_a_bad_opml_entry_and_a_typo_in_a_url_list_fail_alone(site, tmp_path):  # 8

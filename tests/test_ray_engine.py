@@ -23,7 +23,7 @@ from pipeline.folders import brief_folder
 from pipeline.folders.ray_engine import RayEngine, WriterSpec, _file_result
 from pipeline.schema import Brief
 
-from .conftest import ROOT, SHARED
+from .conftest import ROOT, SHARED, digest_entries, store_entries
 from .test_folders import run_cli
 
 ARTICLES = SHARED / "corpus" / "articles"
@@ -31,8 +31,9 @@ RAY = Path(sys.executable).parent / "ray"
 
 
 def outputs(folder: Path) -> dict[str, bytes]:
-    """Every file a run wrote, by name (the lock file aside)."""
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file() and p.name != ".newsbrief.lock"}
+    """Every file a run exported, by name (the store aside: a database records when it was written)."""
+    return {p.name: p.read_bytes() for p in sorted([*folder.iterdir(), *(folder / "digest").glob("*")])
+            if p.is_file() and not p.name.startswith("newsbrief.db")}
 
 
 def statuses(folder: Path) -> dict[str, tuple[str, str | None]]:
@@ -290,8 +291,7 @@ def test_two_node_cluster_survives_a_killed_worker(tmp_path: Path, two_node_clus
     killed = None
     deadline = time.monotonic() + 300
     while killed is None and time.monotonic() < deadline and driver.poll() is None:
-        index = out / "index.json"
-        done = len(json.loads(index.read_text(encoding="utf-8"))["files"]) if index.is_file() else 0
+        done = len(store_entries(out)) if (out / "newsbrief.db").is_file() else 0
         workers = [pid for pid, title in cluster_processes(env["RAY_AUTH_TOKEN"]).items()
                    if title.startswith("ray::MapWorker") and pid != driver.pid]
         if 10 <= done < 150 and workers:
@@ -314,7 +314,7 @@ def test_two_node_cluster_survives_a_killed_worker(tmp_path: Path, two_node_clus
     for slug in slugs:
         brief = Brief.model_validate_json((out / f"{slug}.json").read_text(encoding="utf-8"))
         assert brief.figures and (out / f"{slug}.md").stat().st_size
-    assert (out / "digest.md").read_text(encoding="utf-8").count("[full brief]") == 200
+    assert digest_entries(out) == 200
 
 
 
@@ -333,14 +333,12 @@ def test_a_killed_driver_resumes_with_the_next_run(tmp_path: Path):
         session = driver.pid
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline and driver.poll() is None:
-            index = out / "index.json"
-            if index.is_file() and len(json.loads(index.read_text(encoding="utf-8"))["files"]) >= 10:
+            if (out / "newsbrief.db").is_file() and len(store_entries(out)) >= 10:
                 break
             time.sleep(0.1)
         driver.kill()  # SIGKILL: no clean-up of any kind
         driver.wait()
-        done = {p: e for p, e in json.loads((out / "index.json").read_text(encoding="utf-8"))["files"].items()
-                if e["status"] == "ok"}
+        done = {p: e for p, e in store_entries(out).items() if e["status"] == "ok"}
         assert 10 <= len(done) < 120
         mtimes = {name: (out / name).stat().st_mtime_ns for e in done.values() for name in e["outputs"]}
 

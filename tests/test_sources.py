@@ -13,7 +13,7 @@ from pipeline import Pipeline, brief_files
 from pipeline.folders import BatchRun
 from pipeline.sources.feeds import read_opml, watch_feeds
 
-from .conftest import ROOT
+from .conftest import ROOT, digest_entries
 
 SAMPLE_HTML = (ROOT / "corpus" / "samples" / "03_amazon_sellers_q2.html").read_bytes()
 SAMPLE_TEXT = (ROOT / "corpus" / "samples" / "01_temu_europe_growth.txt").read_text(encoding="utf-8")
@@ -111,7 +111,7 @@ def test_rss_and_atom_items_are_briefed_once(site, tmp_path):
     assert count == 1 and site.hits["/c.html"] == 1 and site.hits["/a.html"] == 1
     index = json.loads((out / "index.json").read_text(encoding="utf-8"))["files"]
     assert set(index) == {page, new_page, site.base + "/b.html"}
-    assert (out / "digest.md").read_text(encoding="utf-8").count("[full brief]") == 3
+    assert digest_entries(out) == 3
     # the same article under a new link (a repost): fetched, recognised by its content, not briefed twice
     repost = site.page("/repost.html", SAMPLE_HTML)
     site.page("/rss.xml", rss([("亚马逊", page), ("新", new_page), ("转载", repost)]),
@@ -119,7 +119,7 @@ def test_rss_and_atom_items_are_briefed_once(site, tmp_path):
     count, _ = feed_run(tmp_path, [feed_rss, feed_atom], errors)
     index = json.loads((out / "index.json").read_text(encoding="utf-8"))["files"]
     assert count == 0 and index[repost]["slug"] == index[page]["slug"]
-    assert (out / "digest.md").read_text(encoding="utf-8").count("[full brief]") == 3
+    assert digest_entries(out) == 3
 
 
 def test_broken_feeds_are_one_line_and_back_off(site, tmp_path):

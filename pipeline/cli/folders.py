@@ -68,11 +68,12 @@ def batch(
              "run on this machine.")] = None,
     debug: Debug = False,
 ) -> None:
-    """Brief every article in a folder: OUT/<slug>.json and .md, digest.md, figures.csv, index.json.
+    """Brief every article in a folder into OUT: the store (newsbrief.db), <slug>.json and .md, digest.md
+    with a page per day in digest/, figures.csv and index.json.
 
     Articles already briefed with the same content, code, lexicons and options are served from the
     cache, so an interrupted run picks up where it stopped. Exit status: 0 when every article
-    succeeded, 2 when some failed (listed in the summary and in index.json), 1 when the run could
+    succeeded, 2 when some failed (listed in the summary, the store and index.json), 1 when the run could
     not start.
 
     With --engine ray the articles are briefed by Ray workers (each builds the pipeline and loads
@@ -169,7 +170,8 @@ def watch(
     max_chars: MaxChars = None,
 ) -> None:
     """Brief articles as they appear or change in FOLDER, or as new items appear in feeds, keeping
-    OUT/digest.md, figures.csv and index.json up to date. Ctrl-C stops.
+    OUT's store, digest, figures.csv and index.json up to date (a batch may write the same OUT at the same
+    time). Ctrl-C stops.
 
     Feeds are polled politely: conditional requests, a back-off for a feed that fails, one request
     at a time, nothing fetched but the feeds and their items. Their state is kept in OUT/feeds.json,

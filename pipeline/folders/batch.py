@@ -2,16 +2,17 @@
 
 Layout of an output folder::
 
-    OUT/<slug>.json, OUT/<slug>.md   one brief per article
-    OUT/digest.md                    all briefs, newest first, with a table of contents
+    OUT/newsbrief.db                 the store (SQLite): inputs, briefs, figures, entities, search indexes
+    OUT/<slug>.json, OUT/<slug>.md   one brief per article (exports)
+    OUT/digest.md                    the days, newest first, each linking to OUT/digest/<day>.md
     OUT/figures.csv                  one row per figure across all articles
-    OUT/index.json                   one entry per input file: hash, status, outputs, error
-    OUT/.newsbrief.lock              held while a run writes to OUT
+    OUT/index.json                   one entry per input (hash, status, outputs, error), written at the end of a run
 
-Every file is written atomically (temporary file + rename) and index.json is rewritten after
-each article, so a run killed at any point leaves complete files; the next run skips what is
-done (same content hash and the same fingerprint: code, lexicons, settings, model) and
-finishes the rest.
+The store is the source of truth for the cache and resume: an article's files are written, then its row and its
+brief's rows commit in one transaction, so a run killed at any point leaves every committed article whole and
+the next run skips it (same content hash and the same fingerprint: code, lexicons, settings, model). Several
+runs may write one folder at once (batch and watch); each input keeps exactly one row. A folder of an older
+newsbrief (index.json, no store) is migrated on its next run: its entries and briefs go into the store.
 """
 
 from __future__ import annotations
@@ -19,30 +20,31 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from filelock import FileLock, Timeout
-
 from ..api import FileResult, brief_files
-from ..errors import NewsbriefError, OutputError, os_reason
+from ..dictionary import load_dictionary
+from ..errors import OutputError, os_reason
 from ..files import display_name, romanise, sha256_bytes, slugify, write_atomic
 from ..nlp import Pipeline
-from ..output import digest_markdown, figures_csv, to_json, to_markdown
+from ..output import to_json, to_markdown
 from ..schema import Brief
 from ..settings import Settings
 from ..sources.filesystems import is_fs_uri
 from ..sources.web import is_url, redact_url
+from ..store import STORE_NAME, Store, brief_rows
+from ..store.rows import brief_day
+from .collections import DIGEST_FOLDER, INDEX_VERSION, collections_missing, write_collections
 from .discover import batch_inputs, is_remote
 
 if TYPE_CHECKING:
     from ..writer import Writer
     from .ray_engine import RayEngine
 
-INDEX_VERSION = 1
-LOCK_NAME = ".newsbrief.lock"
+STALE_TEMP_SECONDS = 600  # a temporary file this old belongs to a killed run, not to a writer at work
 
 Status = Literal["ok", "cached", "failed"]
 
@@ -81,11 +83,7 @@ class BatchReport:
         return 2 if self.failed else 0
 
 
-class OutputLocked(NewsbriefError):
-    """Another run holds the output folder's lock."""
-
-
-def article_slug(brief: Brief, content_sha256: str, taken: set[str]) -> str:
+def article_slug(brief: Brief, content_sha256: str, taken: Container[str]) -> str:
     """`2023-08-15-tiktok-…-9da769`: date, English (or pinyin) title, a hash for uniqueness."""
     meta = brief.meta
     date = meta.published.strftime("%Y-%m-%d") if meta.published else "undated"
@@ -115,8 +113,12 @@ class BatchRun:
 
     def __init__(self, out: Path, *, pipeline: Pipeline | None = None, workers: int = 1, writer: Writer | None = None,
                  writer_batch: int = 8, settings: Settings | None = None, engine: RayEngine | None = None,
-                 remote_stats: dict[str, list[int]] | None = None) -> None:
+                 remote_stats: dict[str, list[int]] | None = None,
+                 full_exports: Literal["each run", "at close"] = "each run") -> None:
         self.out = Path(out)
+        # figures.csv and index.json cover the whole archive: "each run" writes them at the end of every run, "at
+        # close" (watch: a run per file that lands) when the run is closed, so an article costs no whole export.
+        self.full_exports = full_exports
         self.workers = max(1, workers)
         self.writer = writer  # None for fact sheets only (or when the engine's workers load it)
         self.writer_batch = max(1, writer_batch)
@@ -126,14 +128,18 @@ class BatchRun:
         # A cached brief is reused only when everything that changes a brief is unchanged.
         model = engine.writer_description(self.pipeline.settings) if engine else writer.describe() if writer else None
         self.cache_key = self.pipeline.fingerprint(model=model)
-        self.index_path = self.out / "index.json"
-        self.index: dict = {"version": INDEX_VERSION, "files": {}}
-        self.lock = FileLock(str(self.out / LOCK_NAME))
-        self._loaded: dict[str, Brief] = {}  # slug -> brief read or written in this run
-        self._keys_by_content: dict[str, list[str]] = {}  # content sha256 -> index keys (checked on use)
         self.remote_stats = remote_stats or {}  # URI -> [size, mtime_ns] as listed (see batch_inputs)
+        self._store: Store | None = None
+        self._touched: set[str] = set()  # days whose digest page changed in this run
+        self._changed = False  # a row changed: the index.json export (and digest, CSV) are written again
 
-    # -- lock and index
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            raise RuntimeError("use BatchRun as a context manager: `with BatchRun(out) as run: ...`")
+        return self._store
+
+    # -- store
 
     def __enter__(self) -> BatchRun:
         if self.out.exists() and not self.out.is_dir():
@@ -142,61 +148,88 @@ class BatchRun:
             self.out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise OutputError(self.out, f"cannot create the output folder ({os_reason(exc)})") from None
-        for name in (LOCK_NAME, "index.json"):
+        for name in ("index.json", "digest.md", "figures.csv"):
             if (self.out / name).is_dir():
                 raise OutputError(self.out / name, "is a folder where newsbrief keeps a file; move it away")
-        try:
-            self.lock.acquire(timeout=0)
-        except Timeout:
-            raise OutputLocked(f"{self.out}: another newsbrief run is writing here "
-                               f"(lock {self.out / LOCK_NAME}); wait for it or choose another --out") from None
-        except OSError as exc:
-            raise OutputError(self.out / LOCK_NAME, f"cannot take the lock ({os_reason(exc)}); "
-                              "is the folder writable?") from None
-        self.index = self._read_index()
-        for key, entry in self.index["files"].items():
-            self._note_content(key, entry.get("content_sha256"))
-        # Temporary files of a run that was killed mid-write (we hold the lock: nobody else writes).
-        for stale in self.out.glob(".*.tmp"):
-            stale.unlink(missing_ok=True)
+        self._store = Store.open(self.out / STORE_NAME)
+        if self._store.created:
+            self._migrate_index()
+        # Temporary files of a run killed mid-write (young ones may be another run's, at work).
+        for folder in (self.out, self.out / DIGEST_FOLDER):
+            for stale in folder.glob(".*.tmp"):
+                try:
+                    if time.time() - stale.stat().st_mtime > STALE_TEMP_SECONDS:
+                        stale.unlink()
+                except OSError:
+                    pass
         return self
 
     def __exit__(self, *exc_info) -> None:
-        self.lock.release()
+        if self._store is not None:
+            try:
+                if self.full_exports == "at close" and (self._changed or collections_missing(self.out)):
+                    write_collections(self.out, self.store, set(), full=True)
+            finally:
+                self._store.close()
+            self._store = None
 
-    def _read_index(self) -> dict:
-        """The index, keeping only well-formed entries: anything else is rebuilt (outputs redone)."""
-        fresh = {"version": INDEX_VERSION, "files": {}}
+    def _migrate_index(self) -> None:
+        """A folder written before the store: its index.json entries and their briefs go into the new store
+        (an entry whose brief cannot be read is left out: that article is briefed again)."""
         try:
-            data = json.loads(self.index_path.read_text(encoding="utf-8"))
+            data = json.loads((self.out / "index.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return fresh
+            return
         files = data.get("files") if isinstance(data, dict) and data.get("version") == INDEX_VERSION else None
         if not isinstance(files, dict):
-            return fresh
-        return {"version": INDEX_VERSION, "files": {key: entry for key, entry in files.items() if _well_formed(entry)}}
-
-    def _write_index(self) -> None:
-        write_atomic(self.index_path, json.dumps(self.index, ensure_ascii=False, indent=1) + "\n")
+            return
+        fold = load_dictionary().simplified
+        with self.store.transaction():
+            for key, entry in files.items():
+                if not _well_formed(entry) or entry.get("status") not in ("ok", "failed"):
+                    continue
+                entry = {**entry, "path": key}
+                rows = None
+                if entry["status"] == "ok":
+                    if not entry.get("slug"):
+                        continue
+                    try:
+                        brief = Brief.model_validate_json((self.out / f"{entry['slug']}.json").read_text("utf-8"))
+                        entry["sizes"] = [(self.out / name).stat().st_size for name in entry.get("outputs", [])]
+                    except (OSError, ValueError):
+                        continue
+                    rows = brief_rows(entry["slug"], brief, fold) if self.store.day_of(entry["slug"]) is None \
+                        else None
+                self.store.put(entry, rows)
+        self._touched.update(day for day, _ in self.store.days())
 
     # -- cache
 
     def cached(self, path: Path | str, data_hash: str | None) -> ArticleResult | None:
-        """The article's earlier result, if its content and fingerprint are unchanged and its outputs
-        are still whole (a truncated or deleted output is briefed again)."""
-        entry = self.index["files"].get(index_key(path))
+        """The article's earlier result, if its content and fingerprint are unchanged. A deleted or truncated
+        export is written again from the store."""
+        entry = self.store.entry(index_key(path))
         if not entry or entry.get("status") != "ok" or entry.get("content_sha256") != data_hash \
                 or entry.get("options") != self.cache_key or not entry.get("slug"):
             return None
-        try:
-            brief = Brief.model_validate_json((self.out / f"{entry['slug']}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if not all((self.out / name).is_file() and (self.out / name).stat().st_size for name in entry["outputs"]):
-            return None
-        self._loaded[entry["slug"]] = brief  # the digest needs it again
-        return ArticleResult(str(path), "cached", data_hash, entry.get("slug"), entry.get("outputs", []),
-                             entry.get("warnings", []))
+        if not self._whole(entry):
+            brief = self.store.brief(entry["slug"])
+            if brief is None:
+                return None
+            self._export(entry["slug"], brief)
+        return ArticleResult(str(path), "cached", data_hash, entry["slug"], entry["outputs"], entry["warnings"])
+
+    def _whole(self, entry: dict) -> bool:
+        """Whether an entry's exports are there at the size they were written (a truncated one is not)."""
+        sizes = entry.get("sizes") or [None] * len(entry["outputs"])
+        for name, size in zip(entry["outputs"], sizes, strict=False):
+            try:
+                actual = (self.out / name).stat().st_size
+            except OSError:
+                return False
+            if not actual or (size is not None and actual != size):
+                return False
+        return True
 
     # -- processing
 
@@ -216,12 +249,12 @@ class BatchRun:
                 todo.append(path)
         if todo:
             for briefed in self._brief(todo):
-                result = self._finish(briefed)
-                self._record(result)
+                result = self._settle(briefed)
                 results.append(result)
                 if on_result:
                     on_result(result, len(results), len(paths))
-        self.write_collections()
+        if self._changed or self._touched or collections_missing(self.out):
+            self.write_collections()
         return BatchReport(results, self.out, time.perf_counter() - started)
 
     def _brief(self, paths: list[Path]) -> Iterator[FileResult]:
@@ -234,7 +267,7 @@ class BatchRun:
         if is_url(str(path)):
             return None  # a page is fetched to know whether it changed; feeds keep their own state
         if is_fs_uri(str(path)):  # an object unchanged since it was briefed, by its listing: not read
-            entry = self.index["files"].get(str(path)) or {}
+            entry = self.store.entry(str(path)) or {}
             unchanged = entry.get("stat") is not None and entry.get("stat") == self.remote_stats.get(str(path))
             return self.cached(path, entry.get("content_sha256")) if unchanged else None
         path = Path(path)
@@ -245,100 +278,117 @@ class BatchRun:
         except OSError:
             return None
 
-    def _finish(self, briefed: FileResult) -> ArticleResult:
+    def _settle(self, briefed: FileResult) -> ArticleResult:
+        """Write a briefed article's files and commit its row with its brief's rows."""
         path, brief, data_hash = briefed.path, briefed.brief, briefed.content_sha256
+        key = index_key(path)
         if brief is None:
-            return ArticleResult(path, "failed", data_hash, error=briefed.error)
+            return self._record(ArticleResult(path, "failed", data_hash, error=briefed.error))
         if briefed.english_error:  # not cached: the next run writes the English again
-            return ArticleResult(path, "failed", data_hash,
-                                 error=f"{path}: the English could not be written: {briefed.english_error}")
-        twin = self._same_content(index_key(path), data_hash)
+            return self._record(ArticleResult(path, "failed", data_hash,
+                                              error=f"{path}: the English could not be written: "
+                                                    f"{briefed.english_error}"))
+        twin = self._same_content(key, data_hash)
         if twin is not None:  # the same article under another name or link: briefed once
-            return ArticleResult(path, "cached", data_hash, twin["slug"], list(twin["outputs"]),
-                                 list(twin.get("warnings", [])))
-        taken = {e.get("slug") for p, e in self.index["files"].items() if p != index_key(path)}
-        slug = article_slug(brief, data_hash or brief.meta.content_sha256, taken)
-        # Outputs first, index last: a kill in between only costs redoing this article.
-        write_atomic(self.out / f"{slug}.json", to_json(brief))
-        write_atomic(self.out / f"{slug}.md", to_markdown(brief))
-        self._loaded[slug] = brief
-        return ArticleResult(path, "ok", data_hash, slug, [f"{slug}.json", f"{slug}.md"],
-                             [f"{w.code}: {w.message}" for w in brief.warnings])
+            return self._record(ArticleResult(path, "cached", data_hash, twin["slug"], list(twin["outputs"]),
+                                              list(twin.get("warnings", []))), twin.get("sizes"))
+        rows_of = load_dictionary().simplified
+        with self.store.transaction():  # the slug is chosen, the files written and the rows put as one
+            slug = article_slug(brief, data_hash or brief.meta.content_sha256, _TakenSlugs(self.store, key))
+            sizes = self._export(slug, brief)
+            result = ArticleResult(path, "ok", data_hash, slug, [f"{slug}.json", f"{slug}.md"],
+                                   [f"{w.code}: {w.message}" for w in brief.warnings])
+            previous = self._put(result, brief_rows(slug, brief, rows_of), sizes)
+        self._touched.add(brief_day(brief))
+        self._after_replacing(previous, result)
+        return result
+
+    def _record(self, result: ArticleResult, sizes: list[int] | None = None) -> ArticleResult:
+        with self.store.transaction():
+            previous = self._put(result, None, sizes)
+        self._after_replacing(previous, result)
+        return result
+
+    def _put(self, result: ArticleResult, rows, sizes: list[int] | None = None) -> dict | None:
+        entry = result.index_entry(self.cache_key)
+        entry["path"] = key = index_key(result.path)
+        if sizes is not None:
+            entry["sizes"] = sizes
+        if key in self.remote_stats:
+            entry["stat"] = self.remote_stats[key]
+        previous = self.store.entry(key)
+        if previous and previous.get("slug") and previous["slug"] != result.slug:
+            previous["day"] = self.store.day_of(previous["slug"])
+        self.store.put(entry, rows)
+        self._changed = True
+        return previous
+
+    def _after_replacing(self, previous: dict | None, result: ArticleResult) -> None:
+        """An earlier version's outputs (another slug: new content, an English title) leave with it."""
+        if previous and previous.get("slug") and previous["slug"] != result.slug:
+            if previous.get("day"):
+                self._touched.add(previous["day"])
+            self._remove_outputs(previous)
+
+    def _export(self, slug: str, brief: Brief) -> list[int]:
+        """Write a brief's JSON and Markdown; returns their sizes in bytes (how a truncated one is told)."""
+        sizes = []
+        for suffix, text in ((".json", to_json(brief)), (".md", to_markdown(brief))):
+            data = text.encode("utf-8")
+            write_atomic(self.out / f"{slug}{suffix}", data)
+            sizes.append(len(data))
+        return sizes
 
     def _same_content(self, key: str, data_hash: str | None) -> dict | None:
         """An entry of another input with the same bytes, briefed under the same fingerprint."""
-        for other in self._keys_by_content.get(data_hash or "", []):
-            entry = self.index["files"].get(other)
-            if other != key and entry and entry.get("status") == "ok" and entry.get("content_sha256") == data_hash \
-                    and entry.get("options") == self.cache_key and entry.get("slug") \
-                    and all((self.out / name).is_file() for name in entry.get("outputs", [])):
+        for entry in self.store.with_content(data_hash or "", self.cache_key):
+            if entry["path"] != key and all((self.out / name).is_file() for name in entry["outputs"]):
                 return entry
         return None
 
-    def _note_content(self, key: str, data_hash: str | None) -> None:
-        keys = self._keys_by_content.setdefault(data_hash, []) if data_hash else None
-        if keys is not None and key not in keys:
-            keys.append(key)
-
-    def _record(self, result: ArticleResult) -> None:
-        key = index_key(result.path)
-        previous = self.index["files"].get(key)
-        self.index["files"][key] = result.index_entry(self.cache_key)
-        if key in self.remote_stats:
-            self.index["files"][key]["stat"] = self.remote_stats[key]
-        self._note_content(key, result.content_sha256)
-        self._write_index()
-        if previous:  # an earlier version's outputs (another slug: new content, English title)
-            self._remove_outputs(previous, keep=set(result.outputs))
-
     def _forget_deleted_inputs(self) -> None:
-        """Inputs that no longer exist leave the index, the digest and the CSV, outputs and all."""
-        gone = {key: entry for key, entry in self.index["files"].items()
-                if not is_remote(key) and not os.path.lexists(key)}
+        """Inputs that no longer exist leave the store, the digest and the CSV, outputs and all."""
+        gone = [key for key in self.store.input_keys() if not is_remote(key) and not os.path.lexists(key)]
         if not gone:
             return
-        for key in gone:
-            del self.index["files"][key]
+        removed = self.store.remove(gone)
         # A twin of a deleted input shares its brief, which names the deleted file: brief it again.
-        slugs = {entry.get("slug") for entry in gone.values()} - {None}
-        for key in [k for k, e in self.index["files"].items() if e.get("slug") in slugs]:
-            del self.index["files"][key]
-        self._write_index()
-        for entry in gone.values():
+        slugs = {entry.get("slug") for entry in removed} - {None}
+        twins = [key for key, entry in self.store.entries().items() if entry.get("slug") in slugs]
+        removed += self.store.remove(twins)
+        for entry in removed:
             self._remove_outputs(entry)
+        self._changed = True
+        self._touched.add("")  # some day lost a brief: every page is checked (see write_collections)
 
-    def _remove_outputs(self, entry: dict, keep: frozenset[str] | set[str] = frozenset()) -> None:
-        doomed = [name for name in entry.get("outputs", []) if name not in keep]
-        if not doomed:
-            return  # the usual re-brief: same outputs; no need to look at the whole index
-        in_use = {name for e in self.index["files"].values() for name in e.get("outputs", [])}
-        for name in doomed:
-            if name not in in_use:
+    def _remove_outputs(self, entry: dict) -> None:
+        slug = entry.get("slug")
+        if not slug or self.store.slug_taken(slug, ""):
+            return  # another input (a twin) still shows this brief
+        for name in entry.get("outputs", []):
+            if _safe_name(name):
                 (self.out / name).unlink(missing_ok=True)
 
     # -- digest and CSV
 
-    def load_briefs(self) -> list[tuple[str, Brief]]:
-        briefs = []
-        listed: set[str] = set()
-        for entry in self.index["files"].values():
-            if entry.get("status") != "ok" or not entry.get("slug") or entry["slug"] in listed:
-                continue  # one article under two names or links is listed once
-            slug = entry["slug"]
-            listed.add(slug)
-            if slug not in self._loaded:
-                try:
-                    self._loaded[slug] = Brief.model_validate_json(
-                        (self.out / f"{slug}.json").read_text(encoding="utf-8"))
-                except (OSError, ValueError):
-                    continue
-            briefs.append((slug, self._loaded[slug]))
-        return briefs
-
     def write_collections(self) -> None:
-        briefs = self.load_briefs()
-        write_atomic(self.out / "digest.md", digest_markdown(briefs))
-        write_atomic(self.out / "figures.csv", figures_csv(briefs))
+        """The digest's pages of the days this run changed (every page after inputs were deleted), the digest's
+        index, figures.csv and the index.json export."""
+        days = None if "" in self._touched or not (self.out / "digest.md").is_file() else set(self._touched)
+        full = self.full_exports == "each run"
+        write_collections(self.out, self.store, days, full=full)
+        self._touched.clear()
+        self._changed = self._changed and not full
+
+
+class _TakenSlugs:
+    """The slugs other inputs hold, asked of the store one at a time (no set of every slug per article)."""
+
+    def __init__(self, store: Store, key: str) -> None:
+        self.store, self.key = store, key
+
+    def __contains__(self, slug: object) -> bool:
+        return isinstance(slug, str) and self.store.slug_taken(slug, self.key)
 
 
 def _safe_name(name: object) -> bool:

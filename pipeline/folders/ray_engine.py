@@ -1,9 +1,9 @@
 """The Ray engine for ``batch``: the same run, its articles briefed on a Ray cluster.
 
-The driver (``BatchRun``) keeps everything that makes a run safe to kill and resume: the lock, the
-index, the cache, the outputs, the digest and the CSV. Only the briefing moves out:
+The driver (``BatchRun``) keeps everything that makes a run safe to kill and resume: the store (cache
+and resume), the outputs, the digest and the CSV. Only the briefing moves out:
 
-    paths ──ray.data.from_items──▶ map_batches(BriefActor) ──iter_rows──▶ driver writes outputs + index
+    paths ──ray.data.from_items──▶ map_batches(BriefActor) ──iter_rows──▶ driver writes outputs + store rows
 
 ``BriefActor`` builds the pipeline once per worker (and, with the English, loads the writer once
 and generates across the articles of its batch) and calls :func:`pipeline.api.brief_result`, the
@@ -20,7 +20,8 @@ restart actors and retry their tasks); results reach the driver once per input, 
 Using it
 
 The same `batch`, with the articles briefed by [Ray](https://docs.ray.io) workers (Ray Data underneath);
-this process still keeps the lock, the cache, `index.json` and every output, so the outputs, resume after a
+this process still keeps the store (`newsbrief.db`) and every output, writing each result as it arrives, so the
+outputs, resume after a
 kill (`kill -9` included), error lines and exit codes are the local engine's:
 
 .venv/bin/newsbrief batch news/ --out briefs/ --engine ray --no-summary # a Ray started for this run
@@ -48,7 +49,7 @@ newsbrief batch /shared/news --out briefs/ --engine ray --address HEAD_IP:6379 #
   `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`/`AWS_REGION` or `~/.aws`, and
   `GOOGLE_APPLICATION_CREDENTIALS`, set on every node). This process lists the objects once; an object whose
   size and modification time are unchanged is served from the cache without being read, and the others are
-  read by the workers. Objects deleted later stay in `index.json` (a local file that disappears leaves it).
+  read by the workers. Objects deleted later stay in the store (a local file that disappears leaves it).
   A file or object that is missing, too large or unreadable is that input's error line. `--out` is a local
   folder, written only by this process. URIs work with the local engine too (`newsbrief batch s3://… --out
   briefs/`, and `brief s3://…/a.txt`).

@@ -57,7 +57,8 @@ def watch_folder(
         from ..writer import default_writer
 
         writer = default_writer(settings=settings)
-    with BatchRun(out, pipeline=pipeline, writer=writer if summary else None, settings=settings) as run:
+    with BatchRun(out, pipeline=pipeline, writer=writer if summary else None, settings=settings,
+                  full_exports="at close") as run:
 
         def process(paths: list[Path]) -> None:
             nonlocal briefed
@@ -69,7 +70,7 @@ def watch_folder(
                     if on_result:
                         on_result(result)
 
-            run.run(paths, report)  # rewrites digest.md and figures.csv too
+            run.run(paths, report)  # rewrites the digest's pages of the days it changed
 
         process(find_articles(folder, exclude=out))
         pending: dict[Path, tuple[tuple[int, int] | None, float]] = {}

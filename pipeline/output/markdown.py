@@ -73,15 +73,18 @@ def _anchor(slug: str) -> str:
     return slug.lower()
 
 
-def digest_markdown(briefs: list[tuple[str, Brief]], top_figures: int = 5) -> str:
-    """All briefs of a batch, newest first, with a table of contents."""
+def digest_markdown(briefs: list[tuple[str, Brief]], top_figures: int = 5, *, heading: str = "newsbrief digest",
+                    brief_link_prefix: str = "") -> str:
+    """Briefs (a day's, in a folder's digest), newest first, with a table of contents; each links to its
+    full brief at `brief_link_prefix` + slug + `.md`."""
     briefs = [(printable(slug), visible(brief)) for slug, brief in briefs]
     from datetime import datetime
 
     ordered = sorted(briefs, key=lambda pair: (pair[1].meta.published is None,
                                                -(pair[1].meta.published or datetime.min).timestamp()
                                                if pair[1].meta.published else 0, pair[0]))
-    lines = ["# newsbrief digest", "", f"{len(ordered)} article{'s' if len(ordered) != 1 else ''}, newest first.", ""]
+    count = f"{len(ordered)} article{'s' if len(ordered) != 1 else ''}"
+    lines = [f"# {md_escape(heading)}", "", f"{count}, newest first.", ""]
     if not ordered:
         lines.append("No articles briefed yet.")
         return "\n".join(lines) + "\n"
@@ -96,7 +99,7 @@ def digest_markdown(briefs: list[tuple[str, Brief]], top_figures: int = 5) -> st
         if meta.title_en:
             lines += [f"*{md_escape(meta.title)}*", ""]
         lines += [f"**Source:** {md_escape(source_text(brief))} · **Published:** {published_text(brief)} · "
-                  f"[full brief]({slug}.md)", ""]
+                  f"[full brief]({brief_link_prefix}{slug}.md)", ""]
         if brief.summary_en:
             lines += [f"- {md_escape(b)}" for b in brief.summary_en] + [""]
         top = sorted(brief.figures, key=lambda f: -f.salience)[:top_figures]
@@ -114,3 +117,18 @@ def digest_markdown(briefs: list[tuple[str, Brief]], top_figures: int = 5) -> st
     return "\n".join(lines) + "\n"
 
 
+
+
+def digest_index_markdown(days: list[tuple[str, int, list[tuple[str, str]]]], pages: str) -> str:
+    """The digest of a folder: its days, newest first, each with its number of briefs, a few titles and a link
+    to the day's page (`pages` + day + `.md`)."""
+    total = sum(count for _, count, _ in days)
+    lines = ["# newsbrief digest", "", f"{total} article{'s' if total != 1 else ''} on {len(days)} "
+             f"day{'s' if len(days) != 1 else ''}, newest first; each day's briefs are on its own page.", ""]
+    if not days:
+        lines.append("No articles briefed yet.")
+    for day, count, titles in days:
+        shown = "; ".join(md_escape(printable(title)) for _, title in titles)
+        more = f" and {count - len(titles)} more" if count > len(titles) else ""
+        lines.append(f"- [{day}]({pages}{day}.md): {count} article{'s' if count != 1 else ''}: {shown}{more}")
+    return "\n".join(lines) + "\n"

@@ -17,7 +17,7 @@ only lead to public addresses: an item on a loopback, private or link-local addr
 `0x7f000001`, `2130706433`, `[::1]`) is refused with one line unless you pass `--allow-private`, and no page
 may redirect to such an address unless you named a private host yourself. At most `--max-items` (50) items
 of a feed are taken per poll, newest first, with a note of how many are left. A password in a URL you give
-is used for the request and written nowhere (outputs, `index.json`, `feeds.json`, messages show
+is used for the request and written nowhere (outputs, the store, `index.json`, `feeds.json`, messages show
 `user:***@`). The whole exchange with a server, headers included, must finish within 20 s. `watch --once`
 exits 2 when a feed or an item failed.
 """

@@ -1,0 +1,63 @@
+"""The folder-wide files a run writes from the store: a digest page per day, the digest's index of days,
+figures.csv and the index.json export. Only what a run changed is written again (the days it touched), so
+a run's cost follows the articles it briefs, not the size of the archive."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ..files import write_atomic
+from ..output import digest_index_markdown, digest_markdown
+from ..output.data import FIGURE_COLUMNS, csv_cell
+from ..store import Store
+
+DIGEST_FOLDER = "digest"
+INDEX_VERSION = 1
+TITLES_PER_DAY = 3
+
+
+def csv_text(header: list[str], rows: Iterable[tuple]) -> Iterator[str]:
+    """CSV, a chunk of rows at a time (a large archive's figures are never held in memory whole)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for n, row in enumerate(rows, 1):
+        writer.writerow(map(csv_cell, row))
+        if n % 2000 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def write_collections(out: Path, store: Store, days: set[str] | None, *, full: bool = True) -> None:
+    """Write the day pages of `days` (None: every day, and remove pages of days that have no brief left),
+    then the digest's index and, with `full`, figures.csv and index.json."""
+    folder = out / DIGEST_FOLDER
+    present = dict(store.days())
+    if days is None:
+        days = set(present)
+        if folder.is_dir():
+            days |= {page.stem for page in folder.glob("*.md")}
+    for day in sorted(days):
+        page = folder / f"{day}.md"
+        if day in present:
+            write_atomic(page, digest_markdown(store.day_briefs(day), heading=f"newsbrief digest: {day}",
+                                               brief_link_prefix="../"))
+        else:
+            page.unlink(missing_ok=True)
+    listing = [(day, count, store.day_titles(day, TITLES_PER_DAY)) for day, count in present.items()]
+    write_atomic(out / "digest.md", digest_index_markdown(listing, f"{DIGEST_FOLDER}/"))
+    if not full:
+        return
+    write_atomic(out / "figures.csv", csv_text(FIGURE_COLUMNS, store.figure_table()))
+    write_atomic(out / "index.json", json.dumps({"version": INDEX_VERSION, "files": store.entries()},
+                                                ensure_ascii=False, indent=1) + "\n")
+
+
+def collections_missing(out: Path) -> bool:
+    return not all((out / name).is_file() for name in ("digest.md", "figures.csv", "index.json"))

@@ -122,7 +122,7 @@ def main() -> None:
             per = r["seconds"] / r["count"]
             table.add_row(name, f"{r['count']:,}", f"{r['seconds']:.1f}", f"{r['count'] / r['seconds']:.1f}",
                           f"{per * 1000:.1f}", f"{per / first:.2f}", f"{r['cached']:.1f}", f"{r['bytes'] / 1e6:.0f}")
-    Console().print(table)
+    Console(width=150).print(table)
     largest = runs["this tree"][-1]
     searches = Table(title=f"search over {largest['count']:,} briefs (store {largest['db_bytes'] / 1e6:.0f} MB)")
     for column in ("query", "ms", "hits (limit 20)"):
@@ -130,7 +130,7 @@ def main() -> None:
     for query, seconds, hits in largest["searches"]:
         searches.add_row(query, f"{seconds * 1000:.1f}", str(hits))
     searches.add_row("median", f"{statistics.median(s for _, s, _ in largest['searches']) * 1000:.1f}", "")
-    Console().print(searches)
+    Console(width=150).print(searches)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ Library API (the CLI is a thin layer over it)::
     brief = brief_file("article.txt")                    # a fact sheet (pipeline.schema.Brief)
     for result in brief_files(["a.txt", "b.html"], summary=True):   # with the English
         print(result.path, result.error or result.brief.meta.title_en)
+    brief_folder("news/", "briefs/", summary=False)      # a folder into its store and exports
+    search_briefs("briefs/", "小额豁免"); query_figures("briefs/", entity="Temu", kind="money")
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ _EXPORTS = {
     "Article": "ingest", "ingest_file": "ingest", "ingest_text": "ingest", "DEFAULT_COMPONENTS": "nlp",
     "Pipeline": "nlp", "ComponentConfig": "registry", "ConfigError": "registry", "register_component": "registry",
     "ArticleMeta": "schema", "Brief": "schema", "Entity": "schema", "Figure": "schema", "Keyword": "schema",
-    "Sentence": "schema", "Settings": "settings", "SettingsError": "settings",
+    "Sentence": "schema", "Settings": "settings", "SettingsError": "settings", "search_briefs": "store.query",
+    "query_figures": "store.query", "StoreError": "store",
 }
 
 if TYPE_CHECKING:
@@ -41,6 +44,8 @@ if TYPE_CHECKING:
     from .registry import ComponentConfig, ConfigError, register_component
     from .schema import ArticleMeta, Brief, Entity, Figure, Keyword, Sentence
     from .settings import Settings, SettingsError
+    from .store import StoreError
+    from .store.query import query_figures, search_briefs
 
 
 def __getattr__(name: str):
@@ -72,6 +77,7 @@ __all__ = [
     "Sentence",
     "Settings",
     "SettingsError",
+    "StoreError",
     "WriterSpec",
     "__version__",
     "brief_file",
@@ -82,6 +88,8 @@ __all__ = [
     "brief_text",
     "ingest_file",
     "ingest_text",
+    "query_figures",
     "register_component",
+    "search_briefs",
     "watch_folder",
 ]

@@ -51,6 +51,10 @@ FORMS = [
     ("增加30亿美圆。", "30亿美圆", "money", 3e9, N, N, "USD", N, "US$3 billion"),
     ("罚款2000万瑞士法郎。", "2000万瑞士法郎", "money", 2e7, N, N, "CHF", N, "CHF 20 million"),
     ("市值500亿瑞郎。", "500亿瑞郎", "money", 5e10, N, N, "CHF", N, "CHF 50 billion"),
+    # digits after 万 (71万2964: 712,964, as a recall notice writes it) and shares as a count (found by the
+    # stories issue #37: figures two outlets state must be read to be compared)
+    ("召回总计71万2964颗。", "71万2964颗", "count", 712_964, N, N, "颗", N, "712,964"),
+    ("发售股份数目为 28297800 股。", "28297800 股", "count", 28_297_800, N, N, "股", N, "28.2978 million shares"),
     # 半
     ("历时三年半。", "三年半", "quantity", 3.5, N, N, "年", N, "3.5 years"),
     ("开了半个小时。", "半个小时", "quantity", 0.5, N, N, "小时", N, "half an hour"),

@@ -6,7 +6,7 @@ import logging
 import os
 import sys
 
-from . import brief, evaluate, folders, models, server, store  # noqa: F401  (register the commands)
+from . import brief, evaluate, folders, models, server, store, stories  # noqa: F401  (register the commands)
 from .app import app
 from .common import err
 

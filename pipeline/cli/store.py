@@ -26,18 +26,6 @@ class ResultFormat(StrEnum):
 FormatOption = Annotated[ResultFormat, typer.Option("--format", "-f", help="table (the terminal), json or csv.")]
 
 
-def _open(out: Path):
-    from ..store import STORE_NAME, Store
-
-    return Store.open(out / STORE_NAME, create=False)
-
-
-def _fold():
-    from ..dictionary import load_dictionary
-
-    return load_dictionary().simplified
-
-
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help="Words to find (all of them), in Chinese or English.")],
@@ -48,15 +36,10 @@ def search(
     """Briefs in OUT whose Chinese title or text, or English title, bullets, key facts or names, contain
     every word of QUERY (Traditional and Simplified alike), best match first."""
     from ..output.results import records_csv, records_json, search_table
-    from ..store.query import SearchHit
-    from ..store.query import search as search_store
+    from ..store.query import SearchHit, search_briefs
 
     try:
-        store = _open(out)
-        try:
-            hits = search_store(store, query, fold=_fold(), limit=limit)
-        finally:
-            store.close()
+        hits = search_briefs(out, query, limit=limit)
     except NewsbriefError as exc:
         raise fail(str(exc)) from None
     if format is ResultFormat.json:
@@ -82,7 +65,7 @@ def figures(
     article: every figure about Temu since March is `figures --out OUT --entity Temu --since 2025-03-01`."""
     from ..output.results import figures_table, records_csv, records_json
     from ..schema import FigureKind
-    from ..store.query import FigureHit, find_figures
+    from ..store.query import FigureHit, query_figures
 
     kinds = get_args(FigureKind)
     if kind is not None and kind not in kinds:
@@ -92,11 +75,7 @@ def figures(
     except ValueError:
         raise fail(f"--since {since!r}: expected a day as YYYY-MM-DD") from None
     try:
-        store = _open(out)
-        try:
-            hits = find_figures(store, entity=entity, kind=kind, since=day, fold=_fold(), limit=limit)
-        finally:
-            store.close()
+        hits = query_figures(out, entity=entity, kind=kind, since=day, limit=limit)
     except NewsbriefError as exc:
         raise fail(str(exc)) from None
     if format is ResultFormat.json:

@@ -17,7 +17,7 @@ from .vocabulary import COUNT_UNITS, CURRENCIES, CURRENCY_SYMBOLS, MEASURE_UNITS
 _CN_NUM = rf"[{CN_DIGIT_CHARS}{CN_UNIT_CHARS}]{{1,24}}(?:点[{CN_DIGIT_CHARS}]{{1,12}})?"
 _AR_NUM = r"(?<![A-Za-z0-9.])\d+(?:,\d{3})*(?:\.\d+)?(?![.\d])"
 # Digits with magnitudes may go on in digits or numerals: 3万2千5百, 200万五千, 6亿零5百万.
-_MIXED_REST = rf"(?:零?(?:\d{{1,4}}(?![\d.])|[{CN_DIGIT_CHARS}])[十百千万亿]{{1,3}}){{0,4}}"
+_MIXED_REST = rf"(?:零?(?:\d{{1,4}}(?![\d.])|[{CN_DIGIT_CHARS}])[十百千万亿]{{1,3}}){{0,4}}(?:(?<=万)\d{{4}}(?![\d.]))?"
 _NUM = rf"(?:{_AR_NUM}\s?(?:[十百千万亿]{{1,4}}{_MIXED_REST})?|(?<![\d.第唯统之同单逐划专]){_CN_NUM})"
 _VAGUE = r"[数几上](?:[十百千][万亿]?|[万亿])"  # 数千万, 几十亿, 上百万
 _CUR_WORDS = "|".join(sorted(CURRENCIES, key=len, reverse=True))

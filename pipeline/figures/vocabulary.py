@@ -39,7 +39,7 @@ COUNT_UNITS: dict[str, str] = {
     "国家": "countries", "站点": "sites", "门店": "stores", "店铺": "stores", "城市": "cities",
     "个站点": "sites", "个城市": "cities", "个国家和地区": "countries and regions",
     "宗": "cases", "种": "kinds", "类": "categories", "起": "cases", "例": "cases", "批": "batches",
-    "轮": "rounds", "篇": "articles", "份": "copies",
+    "轮": "rounds", "篇": "articles", "份": "copies", "股": "shares", "颗": "",
 }
 MEASURE_UNITS: dict[str, str] = {
     "万平方米": "", "平方米": "square metres", "平方公里": "square kilometres", "平米": "square metres",

@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from ..api import FileResult, brief_files
-from ..dictionary import load_dictionary
 from ..errors import OutputError, os_reason
 from ..files import display_name, romanise, sha256_bytes, slugify, write_atomic
 from ..nlp import Pipeline
@@ -37,6 +36,7 @@ from ..sources.filesystems import is_fs_uri
 from ..sources.web import is_url, redact_url
 from ..store import STORE_NAME, Store, brief_rows
 from ..store.rows import brief_day
+from ..stories.lexicon import StoryLexicon, story_lexicon
 from .collections import DIGEST_FOLDER, INDEX_VERSION, collections_missing, write_collections
 from .discover import batch_inputs, is_remote
 
@@ -183,7 +183,6 @@ class BatchRun:
         files = data.get("files") if isinstance(data, dict) and data.get("version") == INDEX_VERSION else None
         if not isinstance(files, dict):
             return
-        fold = load_dictionary().simplified
         with self.store.transaction():
             for key, entry in files.items():
                 if not _well_formed(entry) or entry.get("status") not in ("ok", "failed"):
@@ -198,10 +197,14 @@ class BatchRun:
                         entry["sizes"] = [(self.out / name).stat().st_size for name in entry.get("outputs", [])]
                     except (OSError, ValueError):
                         continue
-                    rows = brief_rows(entry["slug"], brief, fold) if self.store.day_of(entry["slug"]) is None \
-                        else None
+                    rows = brief_rows(entry["slug"], brief, self._lexicon()) \
+                        if self.store.day_of(entry["slug"]) is None else None
                 self.store.put(entry, rows)
         self._touched.update(day for day, _ in self.store.days())
+
+    def _lexicon(self) -> StoryLexicon:
+        """What the store's rows read of the lexicons (folding, measure cues, company words)."""
+        return story_lexicon(self.pipeline.resources)
 
     # -- cache
 
@@ -292,13 +295,12 @@ class BatchRun:
         if twin is not None:  # the same article under another name or link: briefed once
             return self._record(ArticleResult(path, "cached", data_hash, twin["slug"], list(twin["outputs"]),
                                               list(twin.get("warnings", []))), twin.get("sizes"))
-        rows_of = load_dictionary().simplified
         with self.store.transaction():  # the slug is chosen, the files written and the rows put as one
             slug = article_slug(brief, data_hash or brief.meta.content_sha256, _TakenSlugs(self.store, key))
             sizes = self._export(slug, brief)
             result = ArticleResult(path, "ok", data_hash, slug, [f"{slug}.json", f"{slug}.md"],
                                    [f"{w.code}: {w.message}" for w in brief.warnings])
-            previous = self._put(result, brief_rows(slug, brief, rows_of), sizes)
+            previous = self._put(result, brief_rows(slug, brief, self._lexicon()), sizes)
         self._touched.add(brief_day(brief))
         self._after_replacing(previous, result)
         return result

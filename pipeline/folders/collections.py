@@ -54,6 +54,12 @@ def write_collections(out: Path, store: Store, days: set[str] | None, *, full: b
     write_atomic(out / "digest.md", digest_index_markdown(listing, f"{DIGEST_FOLDER}/"))
     if not full:
         return
+    from ..output.stories import stories_json, stories_markdown
+    from ..stories import build_stories
+
+    stories = build_stories(store)
+    write_atomic(out / "stories.json", stories_json(stories))
+    write_atomic(out / "stories.md", stories_markdown(stories))
     write_atomic(out / "figures.csv", csv_text(FIGURE_COLUMNS, store.figure_table()))
     write_atomic(out / "index.json", json.dumps({"version": INDEX_VERSION, "files": store.entries()},
                                                 ensure_ascii=False, indent=1) + "\n")

@@ -47,6 +47,8 @@ CREATE INDEX figures_kind ON figures(kind);
 CREATE TABLE entities (brief INTEGER NOT NULL REFERENCES briefs(id) ON DELETE CASCADE,
     {", ".join(ENTITY_FIELDS)}, PRIMARY KEY (brief, n)) WITHOUT ROWID;
 CREATE INDEX entities_text ON entities(text);
+CREATE TABLE features (brief INTEGER PRIMARY KEY REFERENCES briefs(id) ON DELETE CASCADE, data TEXT NOT NULL,
+    minhash BLOB NOT NULL);
 CREATE INDEX entities_english ON entities(english COLLATE NOCASE);
 CREATE VIRTUAL TABLE search_zh USING fts5(title, body, tokenize='{CHINESE_TOKENIZER}');
 CREATE VIRTUAL TABLE search_en USING fts5(title, body, tokenize='porter unicode61');
@@ -198,6 +200,7 @@ class Store:
             self.db.executemany(f"INSERT INTO figures VALUES ({marks})", [(brief_id, *f) for f in rows.figures])
             marks = ", ".join("?" * (len(ENTITY_FIELDS) + 1))
             self.db.executemany(f"INSERT INTO entities VALUES ({marks})", [(brief_id, *e) for e in rows.entities])
+            self._run("INSERT INTO features VALUES (?, ?, ?)", (brief_id, *rows.features))
             self._run("INSERT INTO search_zh (rowid, title, body) VALUES (?, ?, ?)", (brief_id, *rows.chinese))
             self._run("INSERT INTO search_en (rowid, title, body) VALUES (?, ?, ?)", (brief_id, *rows.english))
         if previous and previous.get("slug") and previous["slug"] != entry.get("slug"):

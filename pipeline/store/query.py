@@ -4,10 +4,12 @@ English), and every figure about a company, of a kind, since a date. Plain typed
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from .database import Store
 
@@ -128,3 +130,34 @@ def find_figures(store: Store, *, entity: str | None = None, kind: str | None = 
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     return [FigureHit(*row) for row in store.db.execute(sql, params)]
+
+
+def _open_folder(out: str | os.PathLike[str]) -> Store:
+    from . import STORE_NAME
+
+    return Store.open(Path(out) / STORE_NAME, create=False)
+
+
+def _fold() -> Callable[[str], str]:
+    from ..dictionary import load_dictionary
+
+    return load_dictionary().simplified
+
+
+def search_briefs(out: str | os.PathLike[str], query: str, *, limit: int = 20) -> list[SearchHit]:
+    """:func:`search` over the store of an output folder (`batch`'s or `watch`'s `--out`)."""
+    store = _open_folder(out)
+    try:
+        return search(store, query, fold=_fold(), limit=limit)
+    finally:
+        store.close()
+
+
+def query_figures(out: str | os.PathLike[str], *, entity: str | None = None, kind: str | None = None,
+                  since: date | None = None, limit: int | None = None) -> list[FigureHit]:
+    """:func:`find_figures` over the store of an output folder."""
+    store = _open_folder(out)
+    try:
+        return find_figures(store, entity=entity, kind=kind, since=since, fold=_fold(), limit=limit)
+    finally:
+        store.close()

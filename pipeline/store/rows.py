@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..schema import Brief
 
+if TYPE_CHECKING:
+    from ..stories.lexicon import StoryLexicon
+
 FIGURE_FIELDS = ("n", "text", "kind", "value", "low", "high", "unit", "period", "english", "subject", "subject_en",
-                 "approx", "change", "comparison", "forecast", "salience", "sentence")
+                 "approx", "change", "comparison", "forecast", "salience", "sentence", "measure")
 ENTITY_FIELDS = ("n", "text", "english", "type", "role_en", "mentions")
 
 
@@ -31,6 +34,7 @@ class BriefRows:
     entities: list[tuple]
     chinese: tuple[str, str]  # title, body: what the Chinese index reads
     english: tuple[str, str]  # title, summary + key facts + entity names: what the English index reads
+    features: tuple[str, bytes]  # what story clustering reads (pipeline.stories.features)
 
 
 def brief_day(brief: Brief) -> str:
@@ -45,8 +49,13 @@ def unpack(blob: bytes) -> Brief:
     return Brief.model_validate_json(zlib.decompress(blob))
 
 
-def brief_rows(slug: str, brief: Brief, fold: Callable[[str], str]) -> BriefRows:
-    """`fold`: Traditional to Simplified, character for character (the dictionary's `simplified`)."""
+def brief_rows(slug: str, brief: Brief, lexicon: StoryLexicon) -> BriefRows:
+    """`lexicon`: folding Traditional to Simplified, character for character, what each figure measures and the
+    company words of names (pipeline.stories.lexicon)."""
+    from ..stories.features import story_features
+    from ..stories.merge import figure_measure
+
+    fold = lexicon.fold
     meta = brief.meta
     figures = []
     for n, f in enumerate(brief.figures):
@@ -54,7 +63,8 @@ def brief_rows(slug: str, brief: Brief, fold: Callable[[str], str]) -> BriefRows
         value = f.value if isinstance(f.value, (int, float, str)) else None
         change = f.change.direction if f.change and f.change.direction else None
         figures.append((n, f.text, f.kind, value, f.low, f.high, f.unit, f.period, f.english, f.subject,
-                        f.subject_en, f.approx, change, f.comparison, int(f.forecast), f.salience, sentence))
+                        f.subject_en, f.approx, change, f.comparison, int(f.forecast), f.salience, sentence,
+                        figure_measure(brief, f, lexicon.cues, fold)))
     entities = [(n, e.text, e.english, e.type, e.role_en, e.count) for n, e in enumerate(brief.entities)]
     english_body = "\n".join([*brief.summary_en, *(fact.text for fact in brief.key_facts),
                               *(e.english for e in brief.entities)])
@@ -62,7 +72,8 @@ def brief_rows(slug: str, brief: Brief, fold: Callable[[str], str]) -> BriefRows
         slug=slug, day=brief_day(brief), published=meta.published.isoformat() if meta.published else None,
         title=meta.title, title_en=meta.title_en, source=meta.source_en or meta.source, url=meta.url or meta.file,
         blob=pack(brief), figures=figures, entities=entities,
-        chinese=(fold(meta.title), fold(brief.text)), english=(meta.title_en or "", english_body))
+        chinese=(fold(meta.title), fold(brief.text)), english=(meta.title_en or "", english_body),
+        features=story_features(slug, brief, lexicon).to_row())
 
 
 def dumps(value: object) -> str:

@@ -1,13 +1,14 @@
 """Figures across the articles of one story: what each figure measures (corpus/lexicon/measure_cues.tsv), the
 values the outlets give for one measure, and a conflict where they differ beyond rounding.
 
-Rounding rule: a value stated to d decimals of its unit (32.91亿 to 0.01亿, 43% to 1%; a whole number to its last
-non-zero digit, 1700万 to 100万) covers everything within half a step of that digit; a qualified value (约, 逾, 近, 超过 …) of one or two significant digits covers a
-range on its side (about: ±5%; over, at least: up to +10%; nearly, under, up to: down to −10%); one written to
-three or more (约306.73亿) keeps its stated precision. Two outlets agree when their ranges meet.
-Dates agree when one is the other at a coarser precision (2025-03 and 2025-03-03). Values that do not agree
-are a disagreement only when they are close enough to be one quantity (a date within a week, a number within
-20%, or one a digit slip of the other): further apart, the cue has run two quantities together.
+Rounding rule: a value stated to d decimals of its unit (32.91亿 to 0.01亿, 43% to 1%; a whole number to
+its last non-zero digit, 1700万 to 100万) covers everything within half a step of that digit; a qualified
+value (约, 逾, 近, 超过 …) of one or two significant digits covers a range on its side (about: ±5%; over, at
+least: up to +10%; nearly, under, up to: down to −10%); one written to three or more (约306.73亿) keeps its
+stated precision. Two outlets agree when their ranges meet. Dates agree when one is the other at a coarser
+precision (2025-03 and 2025-03-03). Values that do not agree are a disagreement only when they are close
+enough to be one quantity (a date within a week, a number within 20%, or one a digit slip of the other):
+further apart, the cue has run two quantities together.
 """
 
 from __future__ import annotations

@@ -222,3 +222,13 @@ def test_figures_by_entity_kind_and_day(archive: Path):
     assert result.returncode == 1 and "--since 'March': expected a day as YYYY-MM-DD" in result.stderr
     result = newsbrief("figures", "--out", str(archive), "--kind", "dollars")
     assert result.returncode == 1 and "--kind 'dollars'" in result.stderr
+
+
+def test_the_archive_s_stories_are_written_and_listed(archive: Path):
+    stories = json.loads((archive / "stories.json").read_text(encoding="utf-8"))
+    assert len(stories) >= 4 and all(len({a["outlet"] for a in s["articles"]}) >= 2 for s in stories)
+    assert "stories.md" in (archive / "digest.md").read_text(encoding="utf-8")
+    table = newsbrief("stories", "--out", str(archive))
+    assert table.returncode == 0 and "stories" in table.stdout
+    listed = json.loads(newsbrief("stories", "--out", str(archive), "--format", "json").stdout)
+    assert [s["id"] for s in listed] == [s["id"] for s in stories]

@@ -51,15 +51,18 @@ def write_collections(out: Path, store: Store, days: set[str] | None, *, full: b
         else:
             page.unlink(missing_ok=True)
     listing = [(day, count, store.day_titles(day, TITLES_PER_DAY)) for day, count in present.items()]
-    write_atomic(out / "digest.md", digest_index_markdown(listing, f"{DIGEST_FOLDER}/"))
+    stories = None
+    if full:
+        from ..output.stories import stories_json, stories_markdown
+        from ..stories import build_stories
+
+        stories = build_stories(store)
+        write_atomic(out / "stories.json", stories_json(stories))
+        write_atomic(out / "stories.md", stories_markdown(stories))
+    write_atomic(out / "digest.md", digest_index_markdown(listing, f"{DIGEST_FOLDER}/", stories=len(stories)
+                                                          if stories is not None else None))
     if not full:
         return
-    from ..output.stories import stories_json, stories_markdown
-    from ..stories import build_stories
-
-    stories = build_stories(store)
-    write_atomic(out / "stories.json", stories_json(stories))
-    write_atomic(out / "stories.md", stories_markdown(stories))
     write_atomic(out / "figures.csv", csv_text(FIGURE_COLUMNS, store.figure_table()))
     write_atomic(out / "index.json", json.dumps({"version": INDEX_VERSION, "files": store.entries()},
                                                 ensure_ascii=False, indent=1) + "\n")

@@ -119,12 +119,16 @@ def digest_markdown(briefs: list[tuple[str, Brief]], top_figures: int = 5, *, he
 
 
 
-def digest_index_markdown(days: list[tuple[str, int, list[tuple[str, str]]]], pages: str) -> str:
+def digest_index_markdown(days: list[tuple[str, int, list[tuple[str, str]]]], pages: str,
+                          stories: int | None = None) -> str:
     """The digest of a folder: its days, newest first, each with its number of briefs, a few titles and a link
-    to the day's page (`pages` + day + `.md`)."""
+    to the day's page (`pages` + day + `.md`); and, when known, how many events several articles report."""
     total = sum(count for _, count, _ in days)
     lines = ["# newsbrief digest", "", f"{total} article{'s' if total != 1 else ''} on {len(days)} "
              f"day{'s' if len(days) != 1 else ''}, newest first; each day's briefs are on its own page.", ""]
+    if stories:
+        lines += [f"{stories} event{'s' if stories != 1 else ''} reported by more than one article, with the "
+                  "figures the outlets disagree on: [stories](stories.md).", ""]
     if not days:
         lines.append("No articles briefed yet.")
     for day, count, titles in days:

@@ -22,8 +22,9 @@ def _day(story: Story) -> str:
 
 
 def _value(value) -> str:
-    copies = "" if len(value.stated_by) == len(value.outlets) else f" ({len(value.stated_by)} articles)"
-    return f"{value.english}: {', '.join(value.outlets)}{copies}"
+    copies = sum(1 for s in value.stated_by if s.repost)
+    return f"{value.english}: {', '.join(value.outlets)}" + (f" (and {copies} repost{'s' if copies > 1 else ''})"
+                                                             if copies else "")
 
 
 def stories_markdown(stories: list[Story]) -> str:

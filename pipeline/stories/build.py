@@ -19,7 +19,8 @@ def _stated(rows) -> list[StatedFigure]:
             in rows if value is not None]
 
 
-def merge_figures(stated: list[StatedFigure], names: dict[str, str]) -> list[StoryFigure]:
+def merge_figures(stated: list[StatedFigure], names: dict[str, str], copies: frozenset[str] = frozenset()
+                  ) -> list[StoryFigure]:
     by_measure: dict[tuple[str, str], list[StatedFigure]] = defaultdict(list)
     for figure in stated:
         by_measure[(figure.measure, figure.kind)].append(figure)
@@ -37,7 +38,7 @@ def merge_figures(stated: list[StatedFigure], names: dict[str, str]) -> list[Sto
         conflict = ("date" if kind == "date" else "value") if disputed else \
             "currency" if others and kind == "money" else None
         values = [StoryValue(value=g[0].value, unit=g[0].unit, english=g[0].english,
-                             stated_by=[StatedBy(slug=f.slug, outlet=f.outlet, span=f.text)
+                             stated_by=[StatedBy(slug=f.slug, outlet=f.outlet, span=f.text, repost=f.slug in copies)
                                         for f in sorted(g, key=lambda f: (f.slug, f.n))]) for g in groups + others]
         merged.append(StoryFigure(measure=measure, measure_en=names.get(measure, measure), kind=kind, values=values,
                                   conflict=conflict, disputes=disputed))
@@ -71,7 +72,7 @@ def build_stories(store: Store, measure_en: dict[str, str] | None = None,
         lead = max(originals, key=lambda a: (measured[a.slug], a.title_en is not None,
                                              -(a.published or datetime.max).timestamp() if a.published else 0))
         brief = store.brief(lead.slug)
-        figures = merge_figures(stated, names)
+        figures = merge_figures(stated, names, frozenset(a.slug for a in articles if a.copy_of))
         stories.append(Story(id=articles[0].slug, lead=lead.slug, title=lead.title, title_en=lead.title_en,
                              summary_en=brief.summary_en if brief else [], articles=articles, figures=figures,
                              conflicts=sum(1 for f in figures if f.conflict)))

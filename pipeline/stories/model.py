@@ -26,17 +26,19 @@ class StatedBy(_Model):
     slug: str
     outlet: str
     span: str = Field(description="The Chinese as the article writes it")
+    repost: bool = Field(default=False, description="The article reposts another of the story")
 
 
 class StoryValue(_Model):
     value: float | str
     unit: str | None
     english: str
-    stated_by: list[StatedBy] = Field(description="Each article that states this value (copies included)")
+    stated_by: list[StatedBy] = Field(description="Each article that states this value (copies included, marked)")
 
     @property
     def outlets(self) -> list[str]:
-        return sorted({s.outlet for s in self.stated_by})
+        """The outlets that state it independently (a repost confirms nothing)."""
+        return sorted({s.outlet for s in self.stated_by if not s.repost})
 
 
 class StoryFigure(_Model):

@@ -1,6 +1,7 @@
 """Batch cost as the archive grows: `batch --no-summary` over 1,000, 10,000 and 50,000 generated article
 variants (each a fresh output folder), the per-article cost at each size against the smallest, a cached
-re-run of the largest and searches over it; optionally the same sizes for a baseline revision, side by side.
+re-run, story clustering over each store (its seconds and stories) and searches over the largest; optionally
+the same sizes for a baseline revision, side by side.
 
     .venv/bin/python -m benchmarks.bench_store [--sizes 1000 10000 50000] [--workers 2] [--baseline REV
         --baseline-sizes 1000 4000]
@@ -63,6 +64,17 @@ def run_size(count: int, workers: int, work: Path, searches: bool) -> dict:
     assert not missed, missed[:5]
     result = {"count": count, "seconds": seconds, "cached": cached,
               "bytes": sum(p.stat().st_size for p in out.rglob("*") if p.is_file())}
+    try:  # story clustering over the whole store (the batch ran it once already, inside its seconds)
+        from pipeline.store import STORE_NAME, Store
+        from pipeline.stories import build_stories
+
+        store = Store.open(out / STORE_NAME, create=False)
+        started = time.perf_counter()
+        result["stories"] = len(build_stories(store))
+        result["stories_seconds"] = time.perf_counter() - started
+        store.close()
+    except ImportError:  # a baseline tree without stories
+        pass
     if searches:
         from pipeline.dictionary import load_dictionary
         from pipeline.store import STORE_NAME, Store
@@ -115,14 +127,15 @@ def main() -> None:
             runs[args.baseline] = [measure(tree, n, args.workers, False) for n in args.baseline_sizes]
     table = Table(title=f"batch --no-summary --workers {args.workers}: generated variants, a fresh folder per size")
     for column in ("tree", "articles", "seconds", "articles/s", "ms/article", "vs smallest", "cached re-run s",
-                   "output MB"):
+                   "output MB", "stories s"):
         table.add_column(column, justify="left" if column == "tree" else "right")
     for name, results in runs.items():
         first = results[0]["seconds"] / results[0]["count"]
         for r in results:
             per = r["seconds"] / r["count"]
             table.add_row(name, f"{r['count']:,}", f"{r['seconds']:.1f}", f"{r['count'] / r['seconds']:.1f}",
-                          f"{per * 1000:.1f}", f"{per / first:.2f}", f"{r['cached']:.1f}", f"{r['bytes'] / 1e6:.0f}")
+                          f"{per * 1000:.1f}", f"{per / first:.2f}", f"{r['cached']:.1f}", f"{r['bytes'] / 1e6:.0f}",
+                          f"{r['stories_seconds']:.1f} ({r['stories']})" if "stories" in r else "")
     Console(width=150).print(table)
     largest = runs["this tree"][-1]
     searches = Table(title=f"search over {largest['count']:,} briefs (store {largest['db_bytes'] / 1e6:.0f} MB)")

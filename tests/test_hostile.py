@@ -315,8 +315,8 @@ def test_deleted_and_changed_inputs_leave_no_outputs_behind(tmp_path, two_articl
     now = {Path(k).name: e for k, e in index_entries(out).items()}
     assert list(now) == ["03_etsy_acquires_depop.txt"]
     assert now["03_etsy_acquires_depop.txt"]["slug"] != first["03_etsy_acquires_depop.txt"]["slug"]
-    briefs = sorted(p.name for p in out.iterdir() if p.suffix in (".json", ".md") and p.name != "index.json"
-                    and p.name != "digest.md")
+    briefs = sorted(p.name for p in out.iterdir() if p.suffix in (".json", ".md")
+                    and p.name not in ("index.json", "digest.md", "stories.json", "stories.md"))
     assert briefs == sorted(now["03_etsy_acquires_depop.txt"]["outputs"])  # the old version's files are gone
     rows = list(csv.DictReader(io.StringIO((out / "figures.csv").read_text(encoding="utf-8"))))
     assert {r["article"] for r in rows} == {now["03_etsy_acquires_depop.txt"]["slug"]}

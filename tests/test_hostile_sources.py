@@ -266,7 +266,7 @@ def test_the_twin_of_a_deleted_input_names_itself(tmp_path):  # 9
     (folder / "a.txt").unlink()
     assert newsbrief("batch", str(folder), "--out", str(out), "--no-summary").returncode == 0
     briefs = [json.loads(p.read_text(encoding="utf-8")) for p in out.glob("*.json") if p.name not in
-              ("index.json", "feeds.json")]
+              ("index.json", "feeds.json", "stories.json")]
     assert [Path(b["meta"]["file"]).name for b in briefs] == ["b.txt"]
 
 

@@ -51,7 +51,7 @@ def test_ray_engine_gives_the_local_engines_outputs(tmp_path: Path, shared):
     assert statuses(ray_out) == statuses(local)
     local_files, ray_files = outputs(local), outputs(ray_out)
     assert sorted(ray_files) == sorted(local_files)
-    assert len([n for n in ray_files if n.endswith(".json")]) == 14  # 13 briefs + index.json
+    assert len([n for n in ray_files if n.endswith(".json")]) == 15  # 13 briefs, index.json and stories.json
     for name in local_files:
         assert ray_files[name] == local_files[name], name
 
@@ -166,7 +166,7 @@ def test_english_through_ray_equals_the_local_engine(tmp_path: Path, shared, mon
     assert (tmp_path / "home-ray" / "cache" / "generations.sqlite3").is_file()  # the workers wrote English
     assert statuses(tmp_path / "ray") == statuses(tmp_path / "local")
     for path in sorted((tmp_path / "local").glob("*.json")):
-        if path.name != "index.json":
+        if path.name not in ("index.json", "stories.json"):
             brief = Brief.model_validate_json(path.read_text(encoding="utf-8"))
             assert brief.summary_en or brief.meta.title_en
             assert (tmp_path / "ray" / path.name).read_bytes() == path.read_bytes(), path.name
@@ -309,7 +309,7 @@ def test_two_node_cluster_survives_a_killed_worker(tmp_path: Path, two_node_clus
     assert all(entry["status"] == "ok" for entry in index.values())
     slugs = [entry["slug"] for entry in index.values()]
     assert len(set(slugs)) == 200
-    written = sorted(p.name for p in out.glob("*.json") if p.name != "index.json")
+    written = sorted(p.name for p in out.glob("*.json") if p.name not in ("index.json", "stories.json"))
     assert written == sorted(f"{slug}.json" for slug in slugs)  # no output twice, none left over
     for slug in slugs:
         brief = Brief.model_validate_json((out / f"{slug}.json").read_text(encoding="utf-8"))

@@ -22,8 +22,9 @@ keeps the digest current; Ctrl-C stops it. Outputs follow the umask (a replaced 
 … --out newdir/` writes into that folder.
 """
 
-from .batch import ArticleResult, BatchReport, BatchRun, article_slug, brief_folder
+from .batch import ArticleResult, BatchReport, BatchRun, brief_folder
 from .discover import BATCH_SUFFIXES, find_articles
+from .names import article_slug
 from .ray_engine import RayEngine, RayEngineError, RayMissing, WriterSpec
 from .watch import watch_folder
 

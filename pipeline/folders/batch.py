@@ -17,28 +17,28 @@ newsbrief (index.json, no store) is migrated on its next run: its entries and br
 
 from __future__ import annotations
 
-import json
 import os
 import time
-from collections.abc import Callable, Container, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from ..api import FileResult, brief_files
 from ..errors import OutputError, os_reason
-from ..files import display_name, romanise, sha256_bytes, slugify, write_atomic
+from ..files import sha256_bytes, write_atomic
 from ..nlp import Pipeline
 from ..output import to_json, to_markdown
 from ..schema import Brief
 from ..settings import Settings
 from ..sources.filesystems import is_fs_uri
-from ..sources.web import is_url, redact_url
+from ..sources.web import is_url
 from ..store import STORE_NAME, Store, brief_rows
 from ..store.rows import brief_day
 from ..stories.lexicon import StoryLexicon, story_lexicon
-from .collections import DIGEST_FOLDER, INDEX_VERSION, collections_missing, write_collections
+from .collections import DIGEST_FOLDER, collections_missing, migrate_index, write_collections
 from .discover import batch_inputs, is_remote
+from .names import TakenSlugs, article_slug, index_key, safe_name
 
 if TYPE_CHECKING:
     from ..writer import Writer
@@ -81,31 +81,6 @@ class BatchReport:
     @property
     def exit_code(self) -> int:
         return 2 if self.failed else 0
-
-
-def article_slug(brief: Brief, content_sha256: str, taken: Container[str]) -> str:
-    """`2023-08-15-tiktok-…-9da769`: date, English (or pinyin) title, a hash for uniqueness."""
-    meta = brief.meta
-    date = meta.published.strftime("%Y-%m-%d") if meta.published else "undated"
-    words = slugify(meta.title_en or romanise(meta.title), max_chars=60)
-    slug = f"{date}-{words}-{content_sha256[:6]}"
-    n = 2
-    unique = slug
-    while unique in taken:
-        unique = f"{slug}-{n}"
-        n += 1
-    return unique
-
-
-def index_key(path: Path | str) -> str:
-    """Index entries are keyed by absolute path, so a run from another folder finds them (a web
-    page by its URL, an object by its URI)."""
-    if is_url(str(path)):
-        return redact_url(str(path))  # a password in a URL is never written, not even in the index
-    return str(path) if is_remote(str(path)) else display_name(str(Path(path).resolve()))
-
-
-# --------------------------------------------------------------------------- the run
 
 
 class BatchRun:
@@ -152,8 +127,8 @@ class BatchRun:
             if (self.out / name).is_dir():
                 raise OutputError(self.out / name, "is a folder where newsbrief keeps a file; move it away")
         self._store = Store.open(self.out / STORE_NAME)
-        if self._store.created:
-            self._migrate_index()
+        if self._store.created and migrate_index(self.out, self._store, self._lexicon()):
+            self._touched.update(day for day, _ in self._store.days())
         # Temporary files of a run killed mid-write (young ones may be another run's, at work).
         for folder in (self.out, self.out / DIGEST_FOLDER):
             for stale in folder.glob(".*.tmp"):
@@ -172,35 +147,6 @@ class BatchRun:
             finally:
                 self._store.close()
             self._store = None
-
-    def _migrate_index(self) -> None:
-        """A folder written before the store: its index.json entries and their briefs go into the new store
-        (an entry whose brief cannot be read is left out: that article is briefed again)."""
-        try:
-            data = json.loads((self.out / "index.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return
-        files = data.get("files") if isinstance(data, dict) and data.get("version") == INDEX_VERSION else None
-        if not isinstance(files, dict):
-            return
-        with self.store.transaction():
-            for key, entry in files.items():
-                if not _well_formed(entry) or entry.get("status") not in ("ok", "failed"):
-                    continue
-                entry = {**entry, "path": key}
-                rows = None
-                if entry["status"] == "ok":
-                    if not entry.get("slug"):
-                        continue
-                    try:
-                        brief = Brief.model_validate_json((self.out / f"{entry['slug']}.json").read_text("utf-8"))
-                        entry["sizes"] = [(self.out / name).stat().st_size for name in entry.get("outputs", [])]
-                    except (OSError, ValueError):
-                        continue
-                    rows = brief_rows(entry["slug"], brief, self._lexicon()) \
-                        if self.store.day_of(entry["slug"]) is None else None
-                self.store.put(entry, rows)
-        self._touched.update(day for day, _ in self.store.days())
 
     def _lexicon(self) -> StoryLexicon:
         """What the store's rows read of the lexicons (folding, measure cues, company words)."""
@@ -296,7 +242,7 @@ class BatchRun:
             return self._record(ArticleResult(path, "cached", data_hash, twin["slug"], list(twin["outputs"]),
                                               list(twin.get("warnings", []))), twin.get("sizes"))
         with self.store.transaction():  # the slug is chosen, the files written and the rows put as one
-            slug = article_slug(brief, data_hash or brief.meta.content_sha256, _TakenSlugs(self.store, key))
+            slug = article_slug(brief, data_hash or brief.meta.content_sha256, TakenSlugs(self.store, key))
             sizes = self._export(slug, brief)
             result = ArticleResult(path, "ok", data_hash, slug, [f"{slug}.json", f"{slug}.md"],
                                    [f"{w.code}: {w.message}" for w in brief.warnings])
@@ -368,7 +314,7 @@ class BatchRun:
         if not slug or self.store.slug_taken(slug, ""):
             return  # another input (a twin) still shows this brief
         for name in entry.get("outputs", []):
-            if _safe_name(name):
+            if safe_name(name):
                 (self.out / name).unlink(missing_ok=True)
 
     # -- digest and CSV
@@ -381,27 +327,6 @@ class BatchRun:
         write_collections(self.out, self.store, days, full=full)
         self._touched.clear()
         self._changed = self._changed and not full
-
-
-class _TakenSlugs:
-    """The slugs other inputs hold, asked of the store one at a time (no set of every slug per article)."""
-
-    def __init__(self, store: Store, key: str) -> None:
-        self.store, self.key = store, key
-
-    def __contains__(self, slug: object) -> bool:
-        return isinstance(slug, str) and self.store.slug_taken(slug, self.key)
-
-
-def _safe_name(name: object) -> bool:
-    """An output named in index.json: a plain file name in the output folder, never a path."""
-    return isinstance(name, str) and name == Path(name).name and not name.startswith(".") and name not in ("", "..")
-
-
-def _well_formed(entry: object) -> bool:
-    return (isinstance(entry, dict) and isinstance(entry.get("outputs", []), list)
-            and all(_safe_name(n) for n in entry.get("outputs", []))
-            and (entry.get("slug") is None or _safe_name(entry.get("slug"))))
 
 
 def brief_folder(

@@ -13,7 +13,10 @@ from pathlib import Path
 from ..files import write_atomic
 from ..output import digest_index_markdown, digest_markdown
 from ..output.data import FIGURE_COLUMNS, csv_cell
-from ..store import Store
+from ..schema import Brief
+from ..store import Store, brief_rows
+from ..stories.lexicon import StoryLexicon
+from .names import well_formed
 
 DIGEST_FOLDER = "digest"
 INDEX_VERSION = 1
@@ -70,3 +73,32 @@ def write_collections(out: Path, store: Store, days: set[str] | None, *, full: b
 
 def collections_missing(out: Path) -> bool:
     return not all((out / name).is_file() for name in ("digest.md", "figures.csv", "index.json"))
+
+
+def migrate_index(out: Path, store: Store, lexicon: StoryLexicon) -> bool:
+    """A folder written before the store: its index.json entries and their briefs go into the new store (an
+    entry whose brief cannot be read is left out: that article is briefed again). True when any went in."""
+    try:
+        data = json.loads((out / "index.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    files = data.get("files") if isinstance(data, dict) and data.get("version") == INDEX_VERSION else None
+    if not isinstance(files, dict):
+        return False
+    with store.transaction():
+        for key, entry in files.items():
+            if not well_formed(entry) or entry.get("status") not in ("ok", "failed"):
+                continue
+            entry = {**entry, "path": key}
+            rows = None
+            if entry["status"] == "ok":
+                if not entry.get("slug"):
+                    continue
+                try:
+                    brief = Brief.model_validate_json((out / f"{entry['slug']}.json").read_text("utf-8"))
+                    entry["sizes"] = [(out / name).stat().st_size for name in entry.get("outputs", [])]
+                except (OSError, ValueError):
+                    continue
+                rows = brief_rows(entry["slug"], brief, lexicon) if store.day_of(entry["slug"]) is None else None
+            store.put(entry, rows)
+    return True

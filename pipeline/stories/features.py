@@ -11,7 +11,7 @@ from datetime import datetime
 
 import numpy as np
 
-from ..schema import Brief
+from ..schema import Brief, Entity
 from .lexicon import StoryLexicon
 
 NUM_PERM = 64
@@ -47,7 +47,8 @@ class StoryFeatures:
 def actor_keys(brief: Brief, lexicon: StoryLexicon) -> frozenset[str]:
     """The organisations and people a brief is most about (and those its title names), each under its Chinese
     form, its stem without company words (美的集团 and 美的 meet) and its English (蜜雪冰城 and Mixue)."""
-    actors = [e for e in brief.entities if e.type in ACTOR_TYPES]
+    outlet = (brief.meta.source or "").lower()
+    actors = [e for e in brief.entities if e.type in ACTOR_TYPES and not _reporter(e, lexicon, outlet)]
     ranked = sorted(actors, key=lambda e: -e.salience)[:TOP_ACTORS]
     ranked += [e for e in actors if e not in ranked and e.text in brief.meta.title]
     keys: set[str] = set()
@@ -57,6 +58,13 @@ def actor_keys(brief: Brief, lexicon: StoryLexicon) -> frozenset[str]:
         if entity.english_source != "pinyin":
             keys.add(entity.english.lower())
     return frozenset(keys)
+
+
+def _reporter(entity: Entity, lexicon: StoryLexicon, outlet: str) -> bool:
+    """Who reports rather than what is reported: a news agency, the outlet itself, a byline's journalist."""
+    names = {lexicon.fold(entity.text).lower(), entity.english.lower()}
+    return bool(names & lexicon.agencies) or outlet in names or any(
+        word in (entity.role or "") for word in ("记者", "通讯员", "编辑", "实习生", "摄影"))
 
 
 def number_key(kind: str, value: float) -> str:
@@ -69,9 +77,11 @@ def specific_numbers(brief: Brief) -> frozenset[str]:
     are not years, small counts or round shares (100%, 50%). Counts and quantities are one kind (712,964台 is a
     quantity in one article and a count in another)."""
     keys = set()
+    published = brief.meta.published.strftime("%Y-%m-%d") if brief.meta.published else None
     for f in brief.figures:
         if f.kind == "date" and isinstance(f.value, str) and len(f.value) == 10:
-            keys.add(f"date:{f.value}")
+            if f.value != published:  # a dateline (新华社上海7月1日电) names the day of writing, not the event
+                keys.add(f"date:{f.value}")
             continue
         if f.kind not in SPECIFIC_KINDS or not isinstance(f.value, (int, float)) or f.value <= 0:
             continue

@@ -190,5 +190,6 @@ def store_entries(out: Path) -> dict[str, dict]:
 
 
 def digest_entries(out: Path) -> int:
-    """How many briefs the digest's day pages show."""
-    return sum(page.read_text(encoding="utf-8").count("[full brief]") for page in (out / "digest").glob("*.md"))
+    """How many briefs the digest's day pages show (an entry of its own, or under its story's)."""
+    pages = [page.read_text(encoding="utf-8") for page in (out / "digest").glob("*.md")]
+    return sum(page.count("[full brief]") + page.count("\n- also: [") for page in pages)

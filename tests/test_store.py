@@ -18,7 +18,7 @@ from pipeline.folders import brief_folder
 from pipeline.schema import Brief
 from pipeline.store import STORE_NAME, Store
 
-from .conftest import ROOT, SHARED, store_entries
+from .conftest import ROOT, SHARED, digest_entries, store_entries
 
 ARTICLES = SHARED / "corpus" / "articles"
 STORIES = SHARED / "stories"
@@ -99,8 +99,7 @@ def test_two_writers_at_once_share_the_store(variants: Path, tmp_path: Path):
     assert [run.returncode for run in runs] == [0, 0], [err[-1500:] for _, err in outcomes]
     entries = assert_every_input_once(variants, out)
     assert len(entries) == 26
-    assert sum((out / "digest" / page).read_text(encoding="utf-8").count("[full brief]")
-               for page in os.listdir(out / "digest")) == 26
+    assert digest_entries(out) == 26
 
 
 def test_a_damaged_store_is_set_aside_and_rebuilt_from_the_last_index(variants: Path, tmp_path: Path):

@@ -105,12 +105,19 @@ def test_a_story_keeps_its_id_as_articles_join(tmp_path: Path, shared):
     assert names[second[0].id] == "daily.txt" and len(third[0].articles) == 3
 
 
-def test_batch_writes_the_stories(tmp_path: Path, shared):
-    stories_of(tmp_path, {"daily.txt": RECALL_DAILY, "wire.txt": RECALL_WIRE, "results.txt": RESULTS})
+def test_batch_writes_the_stories_and_the_digest_shows_each_once(tmp_path: Path, shared):
+    stories_of(tmp_path, {"daily.txt": RECALL_DAILY, "wire.txt": RECALL_WIRE, "repost.txt": REPOST,
+                          "results.txt": RESULTS})
     [story] = json.loads((tmp_path / "out" / "stories.json").read_text(encoding="utf-8"))
-    assert len(story["articles"]) == 2 and story["conflicts"] == 1
+    assert len(story["articles"]) == 3 and story["conflicts"] == 1
     markdown = (tmp_path / "out" / "stories.md").read_text(encoding="utf-8")
     assert "Reported by 2 outlets" in markdown and "**disagree**" in markdown and "Rounding rule" in markdown
+    assert "(and 1 repost)" in markdown
+    # 11 April: the wire story and the repost are one entry of the digest; the results stand alone (12 April)
+    page = (tmp_path / "out" / "digest" / "2025-04-11.md").read_text(encoding="utf-8")
+    assert page.count("[full brief]") == 1 and page.count("Reported by 2 outlets") == 1
+    assert "- also: [" in page and "资讯聚合网" in page and f"stories.md#{story['id']}" in page
+    assert "Reported by" not in (tmp_path / "out" / "digest" / "2025-04-12.md").read_text(encoding="utf-8")
 
 
 def stated(text: str, value: float, approx: str | None = None, kind: str = "count") -> StatedFigure:

@@ -13,6 +13,7 @@ from pathlib import Path
 from ..files import write_atomic
 from ..output import digest_index_markdown, digest_markdown
 from ..output.data import FIGURE_COLUMNS, csv_cell
+from ..output.markdown import StoryMark
 from ..schema import Brief
 from ..store import Store, brief_rows
 from ..stories.lexicon import StoryLexicon
@@ -46,22 +47,29 @@ def write_collections(out: Path, store: Store, days: set[str] | None, *, full: b
         days = set(present)
         if folder.is_dir():
             days |= {page.stem for page in folder.glob("*.md")}
-    for day in sorted(days):
-        page = folder / f"{day}.md"
-        if day in present:
-            write_atomic(page, digest_markdown(store.day_briefs(day), heading=f"newsbrief digest: {day}",
-                                               brief_link_prefix="../"))
-        else:
-            page.unlink(missing_ok=True)
-    listing = [(day, count, store.day_titles(day, TITLES_PER_DAY)) for day, count in present.items()]
     stories = None
-    if full:
+    marks: dict[str, StoryMark] = {}
+    if full:  # stories first: a day's page gives each story one entry
         from ..output.stories import stories_json, stories_markdown
         from ..stories import build_stories
 
         stories = build_stories(store)
         write_atomic(out / "stories.json", stories_json(stories))
         write_atomic(out / "stories.md", stories_markdown(stories))
+        for story in stories:
+            mark = StoryMark(story.id, tuple(story.outlets), story.conflicts)
+            marks.update((article.slug, mark) for article in story.articles)
+            story_days = {_day(article.published) for article in story.articles}
+            if story_days & days:  # an article joined on one day: its story's other days say so too
+                days |= story_days
+    for day in sorted(days):
+        page = folder / f"{day}.md"
+        if day in present:
+            write_atomic(page, digest_markdown(store.day_briefs(day), heading=f"newsbrief digest: {day}",
+                                               brief_link_prefix="../", stories=marks))
+        else:
+            page.unlink(missing_ok=True)
+    listing = [(day, count, store.day_titles(day, TITLES_PER_DAY)) for day, count in present.items()]
     write_atomic(out / "digest.md", digest_index_markdown(listing, f"{DIGEST_FOLDER}/", stories=len(stories)
                                                           if stories is not None else None))
     if not full:
@@ -69,6 +77,10 @@ def write_collections(out: Path, store: Store, days: set[str] | None, *, full: b
     write_atomic(out / "figures.csv", csv_text(FIGURE_COLUMNS, store.figure_table()))
     write_atomic(out / "index.json", json.dumps({"version": INDEX_VERSION, "files": store.entries()},
                                                 ensure_ascii=False, indent=1) + "\n")
+
+
+def _day(published) -> str:
+    return published.strftime("%Y-%m-%d") if published else "undated"
 
 
 def collections_missing(out: Path) -> bool:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import NamedTuple
 
 from ..schema import Brief
 from .fields import (
@@ -73,10 +75,19 @@ def _anchor(slug: str) -> str:
     return slug.lower()
 
 
+class StoryMark(NamedTuple):
+    """What a digest page says of an article's story: one entry per story, 'reported by N outlets'."""
+
+    id: str
+    outlets: tuple[str, ...]
+    conflicts: int
+
+
 def digest_markdown(briefs: list[tuple[str, Brief]], top_figures: int = 5, *, heading: str = "newsbrief digest",
-                    brief_link_prefix: str = "") -> str:
+                    brief_link_prefix: str = "", stories: Mapping[str, StoryMark] | None = None) -> str:
     """Briefs (a day's, in a folder's digest), newest first, with a table of contents; each links to its
-    full brief at `brief_link_prefix` + slug + `.md`."""
+    full brief at `brief_link_prefix` + slug + `.md`. With `stories` (slug -> its story), the articles of one
+    story are one entry, 'reported by N outlets', linking the others and the story in stories.md."""
     briefs = [(printable(slug), visible(brief)) for slug, brief in briefs]
     from datetime import datetime
 
@@ -88,18 +99,35 @@ def digest_markdown(briefs: list[tuple[str, Brief]], top_figures: int = 5, *, he
     if not ordered:
         lines.append("No articles briefed yet.")
         return "\n".join(lines) + "\n"
-    lines += ["## Contents", ""]
+    stories = stories or {}
+    members: dict[str, list[tuple[str, Brief]]] = {}
     for slug, brief in ordered:
+        if slug in stories:
+            members.setdefault(stories[slug].id, []).append((slug, brief))
+    shown = [(slug, brief) for slug, brief in ordered
+             if slug not in stories or members[stories[slug].id][0][0] == slug]  # one entry per story
+    lines += ["## Contents", ""]
+    for slug, brief in shown:
         title = md_escape(brief.meta.title_en or brief.meta.title)
         source = md_escape(source_text(brief))
-        lines.append(f"- [{title}](#{_anchor(slug)}) — {source}, {published_text(brief)}")
-    for slug, brief in ordered:
+        reported = f" — reported by {len(stories[slug].outlets)} outlets" if slug in stories else ""
+        lines.append(f"- [{title}](#{_anchor(slug)}) — {source}, {published_text(brief)}{reported}")
+    for slug, brief in shown:
         meta = brief.meta
         lines += ["", f'<a id="{_anchor(slug)}"></a>', "", f"## {md_escape(meta.title_en or meta.title)}", ""]
         if meta.title_en:
             lines += [f"*{md_escape(meta.title)}*", ""]
         lines += [f"**Source:** {md_escape(source_text(brief))} · **Published:** {published_text(brief)} · "
                   f"[full brief]({brief_link_prefix}{slug}.md)", ""]
+        if slug in stories:
+            mark = stories[slug]
+            disagree = f"; **{mark.conflicts} figure(s) disagree**" if mark.conflicts else ""
+            lines += [f"**Reported by {len(mark.outlets)} outlets** ({md_escape(printable(', '.join(mark.outlets)))})"
+                      f"{disagree} · [the story]({brief_link_prefix}stories.md#{_anchor(mark.id)})", ""]
+            for other, other_brief in members[mark.id][1:]:
+                lines.append(f"- also: [{md_escape(other_brief.meta.title_en or other_brief.meta.title)}]"
+                             f"({brief_link_prefix}{other}.md) — {md_escape(source_text(other_brief))}")
+            lines += [""] if len(members[mark.id]) > 1 else []
         if brief.summary_en:
             lines += [f"- {md_escape(b)}" for b in brief.summary_en] + [""]
         top = sorted(brief.figures, key=lambda f: -f.salience)[:top_figures]

@@ -34,7 +34,8 @@ def stories_markdown(stories: list[Story]) -> str:
              "than one article, newest first. Figures: each value with the outlets that state it.", ""]
     for story in stories:
         outlets = story.outlets
-        lines += [f"## {md_escape(printable(story.title_en or story.title))}", "",
+        title = md_escape(printable(story.title_en or story.title))
+        lines += [f'<a id="{story.id.lower()}"></a>', "", f"## {title}", "",
                   f"Reported by {len(outlets)} outlet{'s' if len(outlets) != 1 else ''} from {_day(story)}"
                   + (f"; **{story.conflicts} figure{'s' if story.conflicts != 1 else ''} disagree**"
                      if story.conflicts else "") + ".", ""]

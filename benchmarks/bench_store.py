@@ -64,7 +64,7 @@ def run_size(count: int, workers: int, work: Path, searches: bool) -> dict:
     assert not missed, missed[:5]
     result = {"count": count, "seconds": seconds, "cached": cached,
               "bytes": sum(p.stat().st_size for p in out.rglob("*") if p.is_file())}
-    try:  # story clustering over the whole store (the batch ran it once already, inside its seconds)
+    if (out / "newsbrief.db").is_file():  # story clustering over the whole store (a baseline has none)
         from pipeline.store import STORE_NAME, Store
         from pipeline.stories import build_stories
 
@@ -73,8 +73,6 @@ def run_size(count: int, workers: int, work: Path, searches: bool) -> dict:
         result["stories"] = len(build_stories(store))
         result["stories_seconds"] = time.perf_counter() - started
         store.close()
-    except ImportError:  # a baseline tree without stories
-        pass
     if searches:
         from pipeline.dictionary import load_dictionary
         from pipeline.store import STORE_NAME, Store
@@ -104,7 +102,9 @@ def measure(tree: Path, count: int, workers: int, searches: bool) -> dict:
                               check=False)
         if done.returncode:
             raise SystemExit(f"{tree} at {count}: {done.stderr[-2000:]}")
-        return json.loads(done.stdout.strip().splitlines()[-1])
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        print(f"{tree.name} {json.dumps(result)}", file=sys.stderr, flush=True)  # each as it is measured
+        return result
 
 
 def main() -> None:

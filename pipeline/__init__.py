@@ -7,7 +7,7 @@ Library API (the CLI is a thin layer over it)::
     for result in brief_files(["a.txt", "b.html"], summary=True):   # with the English
         print(result.path, result.error or result.brief.meta.title_en)
     brief_folder("news/", "briefs/", summary=False)      # a folder into its store and exports
-    search_briefs("briefs/", "小额豁免"); query_figures("briefs/", entity="Temu", kind="money")
+    search_briefs("briefs/", "关税"); query_figures("briefs/", entity="Temu", kind="money")
 """
 
 from __future__ import annotations

@@ -231,3 +231,35 @@ def test_the_archive_s_stories_are_written_and_listed(archive: Path):
     assert table.returncode == 0 and "stories" in table.stdout
     listed = json.loads(newsbrief("stories", "--out", str(archive), "--format", "json").stdout)
     assert [s["id"] for s in listed] == [s["id"] for s in stories]
+
+
+def test_a_store_being_created_is_waited_for_not_taken_for_another_program_s(tmp_path: Path):
+    """Readers (and a second writer) opening the file while a run creates its tables and turns on WAL: CI found
+    a reader reading the tables and the application id from two snapshots."""
+    import threading
+
+    errors: list[str] = []
+    for attempt in range(20):
+        path = tmp_path / str(attempt) / STORE_NAME
+        path.parent.mkdir()
+        stop = threading.Event()
+
+        def read(path: Path = path, stop: threading.Event = stop) -> None:
+            while not stop.is_set():
+                if path.is_file():
+                    try:
+                        Store.open(path, create=False).close()
+                    except Exception as exc:  # any failure is the finding
+                        errors.append(str(exc))
+
+        readers = [threading.Thread(target=read, daemon=True) for _ in range(2)]
+        for reader in readers:
+            reader.start()
+        try:
+            Store.open(path).close()
+            Store.open(path).close()
+        finally:
+            stop.set()
+            for reader in readers:
+                reader.join(10)
+    assert errors == []

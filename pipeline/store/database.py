@@ -59,6 +59,13 @@ PRAGMA user_version = {SCHEMA_VERSION};
 _ENTRY_COLUMNS = ("key", "content_sha256", "options", "status", "slug", "outputs", "sizes", "warnings", "error", "stat")
 
 
+OPEN_WAIT_SECONDS = 60
+
+
+class _NotReady(Exception):
+    """The store's file exists but its tables do not yet."""
+
+
 class StoreError(NewsbriefError):
     """The store cannot be opened or written: one line naming the file."""
 
@@ -101,11 +108,29 @@ class Store:
         if not create and not path.is_file():
             raise StoreError(path.parent, f"no newsbrief store here ({path.name}); brief a folder into it first "
                              "(newsbrief batch FOLDER --out OUT)")
+        deadline = time.monotonic() + OPEN_WAIT_SECONDS
+        while True:
+            try:
+                return cls._open(path, create)
+            except (_NotReady, sqlite3.OperationalError) as exc:
+                # Another run is creating the store or switching it to WAL (its lock is not waited on by
+                # SQLite's busy handler): wait for it; a real lock past the deadline is one line.
+                if isinstance(exc, sqlite3.OperationalError) and "locked" not in str(exc) \
+                        and "busy" not in str(exc):
+                    return cls._damaged(path, exc, create)
+                if time.monotonic() > deadline:
+                    reason = "no newsbrief store here yet" if isinstance(exc, _NotReady) else \
+                        f"the database is locked by another process ({exc})"
+                    raise StoreError(path, reason) from None
+                time.sleep(0.05)
+            except sqlite3.DatabaseError as exc:
+                return cls._damaged(path, exc, create)
+            except OSError as exc:
+                raise StoreError(path, f"cannot open the database ({os_reason(exc)})") from None
+
+    @classmethod
+    def _damaged(cls, path: Path, exc: sqlite3.DatabaseError, create: bool) -> Store:
         try:
-            return cls._open(path)
-        except sqlite3.DatabaseError as exc:
-            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-                raise StoreError(path, f"the database is locked by another process ({exc})") from None
             if not create:
                 raise StoreError(path, f"not a readable newsbrief store ({exc}); the next batch or watch into "
                                  "this folder moves it aside and rebuilds it") from None
@@ -117,17 +142,20 @@ class Store:
             except OSError as move:
                 raise StoreError(path, f"damaged ({exc}) and cannot be moved aside ({os_reason(move)})") from None
             LOG.warning("%s was damaged (%s); moved it to %s and rebuilt the store", path, exc, aside.name)
-            return cls._open(path)
+            return cls._open(path, create)
         except OSError as exc:
             raise StoreError(path, f"cannot open the database ({os_reason(exc)})") from None
 
     @classmethod
-    def _open(cls, path: Path) -> Store:
+    def _open(cls, path: Path, create: bool = True) -> Store:
         db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
         try:
             db.execute("PRAGMA busy_timeout = 60000")
-            app_id = db.execute("PRAGMA application_id").fetchone()[0]
+            # One snapshot for both: read apart, a schema committed in between looks like another program's.
+            db.execute("BEGIN")
             tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            app_id = db.execute("PRAGMA application_id").fetchone()[0]
+            db.execute("COMMIT")
             if tables and app_id != APPLICATION_ID:
                 raise StoreError(path, "is a database of another program; move it away or choose another --out")
             version = db.execute("PRAGMA user_version").fetchone()[0]
@@ -138,6 +166,8 @@ class Store:
             db.execute("PRAGMA synchronous = NORMAL")  # WAL: a commit survives a killed process
             db.execute("PRAGMA foreign_keys = ON")
             created = False
+            if not tables and not create:
+                raise _NotReady  # an empty file: a run is creating the store (see open)
             if not tables:
                 db.execute("BEGIN IMMEDIATE")
                 if not db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:  # another run may have won

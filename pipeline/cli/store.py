@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -26,6 +27,18 @@ class ResultFormat(StrEnum):
 FormatOption = Annotated[ResultFormat, typer.Option("--format", "-f", help="table (the terminal), json or csv.")]
 
 
+def show_records(records: list, kind: type, format: ResultFormat, table: Callable[[], object]) -> None:
+    """Query results on stdout in the chosen format: the one place search and figures choose it."""
+    from ..output.results import records_csv, records_json
+
+    if format is ResultFormat.json:
+        typer.echo(records_json(records), nl=False)
+    elif format is ResultFormat.csv:
+        typer.echo(records_csv(records, kind), nl=False)
+    else:
+        make_console().print(table())
+
+
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help="Words to find (all of them), in Chinese or English.")],
@@ -35,19 +48,14 @@ def search(
 ) -> None:
     """Briefs in OUT whose Chinese title or text, or English title, bullets, key facts or names, contain
     every word of QUERY (Traditional and Simplified alike), best match first."""
-    from ..output.results import records_csv, records_json, search_table
+    from ..output.results import search_table
     from ..store.query import SearchHit, search_briefs
 
     try:
         hits = search_briefs(out, query, limit=limit)
     except NewsbriefError as exc:
         raise fail(str(exc)) from None
-    if format is ResultFormat.json:
-        typer.echo(records_json(hits), nl=False)
-    elif format is ResultFormat.csv:
-        typer.echo(records_csv(hits, SearchHit), nl=False)
-    else:
-        make_console().print(search_table(query, hits))
+    show_records(hits, SearchHit, format, lambda: search_table(query, hits))
 
 
 @app.command()
@@ -63,7 +71,7 @@ def figures(
 ) -> None:
     """Figures in OUT's briefs, newest article first, with their English, what they measure and their
     article: every figure about Temu since March is `figures --out OUT --entity Temu --since 2025-03-01`."""
-    from ..output.results import figures_table, records_csv, records_json
+    from ..output.results import figures_table
     from ..schema import FigureKind
     from ..store.query import FigureHit, query_figures
 
@@ -78,11 +86,6 @@ def figures(
         hits = query_figures(out, entity=entity, kind=kind, since=day, limit=limit)
     except NewsbriefError as exc:
         raise fail(str(exc)) from None
-    if format is ResultFormat.json:
-        typer.echo(records_json(hits), nl=False)
-    elif format is ResultFormat.csv:
-        typer.echo(records_csv(hits, FigureHit), nl=False)
-    else:
-        what = " ".join(part for part in (f"of kind {kind}" if kind else "", f"about {entity}" if entity else "",
-                                          f"since {since}" if since else "") if part)
-        make_console().print(figures_table(what or "in every brief", hits))
+    what = " ".join(part for part in (f"of kind {kind}" if kind else "", f"about {entity}" if entity else "",
+                                      f"since {since}" if since else "") if part)
+    show_records(hits, FigureHit, format, lambda: figures_table(what or "in every brief", hits))
